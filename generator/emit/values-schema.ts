@@ -1,0 +1,24 @@
+// chart/values.schema.json: types, enums, ranges and patterns; closed objects where the shape is ours.
+import { Field, JsonSchema } from '../model/fields';
+import { GENERATED_NOTICE } from './header';
+
+export function fieldSchema(field: Field<unknown>): JsonSchema {
+  const schema: JsonSchema = { description: field.description, ...field.schema };
+  if (field.properties) {
+    schema.properties = Object.fromEntries(
+      Object.entries(field.properties).map(([key, child]) => [key, fieldSchema(child)]),
+    );
+    schema.required = Object.keys(field.properties);
+  }
+  return schema;
+}
+
+export function renderValuesSchema(definition: Field<unknown>): string {
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $comment: GENERATED_NOTICE,
+    title: 'Values of the squash-tm chart',
+    ...fieldSchema(definition),
+  };
+  return JSON.stringify(schema, null, 2) + '\n';
+}

@@ -1,0 +1,70 @@
+// A tiny DSL for the chart's values: each field carries its type, default, description and JSON-schema
+// constraints, so values.yaml, values.schema.json, the README table and the TypeScript types all come
+// from one definition (values.ts). `Infer<F>` turns a field tree into the TypeScript type of its values.
+
+export type JsonSchema = { [key: string]: unknown };
+
+export interface Field<T> {
+  readonly description: string;
+  readonly default: T;
+  /** The schema of this field alone (no description: schema() adds it). */
+  readonly schema: JsonSchema;
+  /** Set on objects whose shape is ours: the children, in the order they are emitted. */
+  readonly properties?: Readonly<Record<string, Field<unknown>>>;
+  /** A short type name for the README table. */
+  readonly typeName: string;
+}
+
+export type Infer<F> = F extends Field<infer T> ? T : never;
+
+type Constraints = Omit<JsonSchema, 'type' | 'default' | 'description'>;
+
+function leaf<T>(typeName: string, type: string | string[], description: string, def: T, c: Constraints = {}): Field<T> {
+  return { description, default: def, typeName, schema: { type, ...c } };
+}
+
+export const string = (description: string, def: string, c?: Constraints): Field<string> =>
+  leaf('string', 'string', description, def, c);
+
+export const integer = (description: string, def: number, c?: Constraints): Field<number> =>
+  leaf('integer', 'integer', description, def, c);
+
+export const nullableInteger = (description: string, def: number | null, c?: Constraints): Field<number | null> =>
+  leaf('integer or null', ['integer', 'null'], description, def, c);
+
+export const boolean = (description: string, def: boolean): Field<boolean> =>
+  leaf('boolean', 'boolean', description, def);
+
+export function oneOf<const V extends string>(description: string, values: readonly V[], def: V): Field<V> {
+  return leaf(values.map((v) => `\`${v}\``).join(', '), 'string', description, def, { enum: [...values] });
+}
+
+export const stringMap = (description: string, def: Record<string, string> = {}): Field<Record<string, string>> =>
+  leaf('map of strings', 'object', description, def, { additionalProperties: { type: 'string' } });
+
+export const stringList = (description: string, def: string[], c?: Constraints): Field<string[]> =>
+  leaf('list of strings', 'array', description, def, c);
+
+/** A Kubernetes-shaped block passed through as is (resources, affinity, securityContext...). */
+export const passthrough = <T extends object>(description: string, def: T, type: 'object' | 'array' = 'object'): Field<T> =>
+  leaf(type === 'object' ? 'object' : 'list', type, description, def);
+
+export function object<P extends Record<string, Field<unknown>>>(
+  description: string,
+  properties: P,
+): Field<{ [K in keyof P]: Infer<P[K]> }> {
+  const def = Object.fromEntries(Object.entries(properties).map(([k, f]) => [k, f.default]));
+  return {
+    description,
+    default: def as { [K in keyof P]: Infer<P[K]> },
+    typeName: 'object',
+    properties,
+    schema: { type: 'object', additionalProperties: false },
+  };
+}
+
+/** Visit every field depth-first, parents before children, in definition order. */
+export function walk(field: Field<unknown>, visit: (path: string[], field: Field<unknown>) => void, path: string[] = []): void {
+  visit(path, field);
+  for (const [key, child] of Object.entries(field.properties ?? {})) walk(child, visit, [...path, key]);
+}
