@@ -1,31 +1,8 @@
 // npm run generate-chart            write chart/ and the README's values table
 // npm run generate-chart -- --check exit 1 and name every stale file instead of writing
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateFiles, generatedDir, repoRoot } from './generate';
-
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? listFiles(full) : [full];
-  });
-}
-
-/** Paths whose content on disk differs from what the generator writes, or that it no longer writes. */
-export function staleFiles(files: Map<string, string>, root = repoRoot): { path: string; why: string }[] {
-  const stale: { path: string; why: string }[] = [];
-  for (const [relative, content] of files) {
-    const full = path.join(root, relative);
-    if (!existsSync(full)) stale.push({ path: relative, why: 'missing' });
-    else if (readFileSync(full, 'utf8') !== content) stale.push({ path: relative, why: 'differs' });
-  }
-  for (const full of listFiles(path.join(root, generatedDir))) {
-    const relative = path.relative(root, full).split(path.sep).join('/');
-    if (!files.has(relative)) stale.push({ path: relative, why: 'no longer generated' });
-  }
-  return stale.sort((a, b) => a.path.localeCompare(b.path));
-}
+import { generateFiles, repoRoot, staleFiles } from './generate';
 
 function main(argv: string[]): number {
   const files = generateFiles();

@@ -1,5 +1,5 @@
 // Everything the generator writes, as a pure map from repository-relative path to content.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderChartYaml } from './chart-metadata';
 import { hashHeader } from './emit/header';
@@ -30,4 +30,27 @@ export function generateFiles(readme = readFileSync(path.join(repoRoot, 'README.
   ]);
   for (const [relative, content] of renderTemplates()) files.set(path.posix.join('chart', relative), content);
   return files;
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(full) : [full];
+  });
+}
+
+/** Paths whose content on disk differs from what the generator writes, or that it no longer writes. */
+export function staleFiles(files: Map<string, string>, root = repoRoot): { path: string; why: string }[] {
+  const stale: { path: string; why: string }[] = [];
+  for (const [relative, content] of files) {
+    const full = path.join(root, relative);
+    if (!existsSync(full)) stale.push({ path: relative, why: 'missing' });
+    else if (readFileSync(full, 'utf8') !== content) stale.push({ path: relative, why: 'differs' });
+  }
+  for (const full of listFiles(path.join(root, generatedDir))) {
+    const relative = path.relative(root, full).split(path.sep).join('/');
+    if (!files.has(relative)) stale.push({ path: relative, why: 'no longer generated' });
+  }
+  return stale.sort((a, b) => a.path.localeCompare(b.path));
 }
