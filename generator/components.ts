@@ -3,4 +3,6 @@ export const components = {
   postgresql: { tier: 'backend' },
   database: { tier: 'backend' },
   squash: { tier: 'frontend' },
+  // The `helm test` pods.
+  test: { tier: 'test' },
 } as const;

@@ -1,7 +1,7 @@
 // The single definition of the chart's values. values.yaml, values.schema.json, the README table and
 // the TypeScript type `ChartValues` are all derived from it: edit here, then `npm run generate-chart`.
 import {
-  Infer, boolean, integer, nullableInteger, object, oneOf, passthrough, string, stringList, stringMap,
+  Infer, boolean, integer, nullableInteger, object, objectList, oneOf, passthrough, string, stringList, stringMap,
 } from './model/fields';
 import * as p from './model/patterns';
 
@@ -32,6 +32,28 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
   clusterDomain: string('DNS domain of the cluster, used to build Service FQDNs.', 'cluster.local', {
     pattern: p.dnsSubdomain,
     maxLength: 253,
+  }),
+
+  imagePullSecrets: stringList('Names of Secrets the kubelet uses to pull the images (private registries).', [], {
+    items: { type: 'string', pattern: p.dnsSubdomain, maxLength: 253 },
+  }),
+
+  serviceAccount: object('The ServiceAccount the pods run as. Its API token is never mounted: neither image needs it.', {
+    create: boolean('Create a dedicated ServiceAccount for the release.', false),
+    name: string('Name to use. Empty: `<fullname>` when `create` is true, else the namespace\'s `default`.', '', {
+      pattern: p.orEmpty(p.dnsSubdomain),
+      maxLength: 253,
+    }),
+    annotations: stringMap('Annotations of the created ServiceAccount (e.g. a cloud IAM role).'),
+  }),
+
+  networkPolicy: object('NetworkPolicies (enforced only where the cluster\'s network plugin supports them).', {
+    enabled: boolean('Only Squash TM (and the chart\'s test pods) may reach PostgreSQL; Squash TM accepts traffic on its HTTP port only.', true),
+    restrictEgress: boolean(
+      'Also restrict outgoing traffic: PostgreSQL may only resolve DNS; Squash TM may resolve DNS and reach its database. ' +
+        'Off by default: Squash TM may need to reach bug trackers, LDAP or mail servers.',
+      false,
+    ),
   }),
 
   auth: object('Database credentials, shared by PostgreSQL and Squash TM through one Secret.', {
@@ -144,12 +166,36 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       requests: { cpu: '250m', memory: '1Gi' },
       limits: { memory: '3Gi' },
     }),
-    jvm: object('JVM settings.', {
+    jvm: object('JVM settings, passed in `JAVA_TOOL_OPTIONS`.', {
       maxRamPercentage: integer('Heap ceiling as a percentage of the container memory limit.', 70, {
         minimum: 25,
         maximum: 90,
       }),
+      options: string('Further JVM options, appended (e.g. `-Duser.language=fr`).', ''),
     }),
+    timezone: string('Time zone of the application (`TZ`), e.g. `Europe/Paris`. Empty: the image\'s (UTC).', '', {
+      pattern: p.orEmpty(p.timeZone),
+    }),
+    license: object('The Squash TM licence (commercial plugins), mounted as one file so the shipped plugins stay visible.', {
+      existingSecret: string('Secret holding the licence file. Empty: no licence.', '', {
+        pattern: p.orEmpty(p.dnsSubdomain),
+        maxLength: 253,
+      }),
+      key: string('Key of the licence file in that Secret.', 'squash-tm.lic', { pattern: p.secretKey }),
+    }),
+    extraPlugins: objectList(
+      'Extra plugin files, each mounted alone (subPath) into /opt/squash-tm/plugins beside those the image ships.',
+      [] as { configMap?: string; secret?: string; key: string }[],
+      {
+        properties: {
+          configMap: { type: 'string', pattern: p.dnsSubdomain, description: 'ConfigMap holding the file (binaryData).' },
+          secret: { type: 'string', pattern: p.dnsSubdomain, description: 'Secret holding the file.' },
+          key: { type: 'string', pattern: p.secretKey, description: 'Key of the file; also its name in the plugins folder.' },
+        },
+        required: ['key'],
+        oneOf: [{ required: ['configMap'] }, { required: ['secret'] }],
+      },
+    ),
     startupTimeoutSeconds: integer(
       'How long the first start (schema creation, several minutes) may take before the pod is restarted.',
       600,
@@ -167,6 +213,25 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       nodePort: nullableInteger('Fixed node port (NodePort or LoadBalancer). Null: Kubernetes picks one.', null, {
         minimum: 30000,
         maximum: 32767,
+      }),
+      loadBalancerSourceRanges: stringList('Client CIDRs a LoadBalancer accepts. Empty: any.', [], {
+        items: { type: 'string', pattern: p.ipv4Cidr },
+      }),
+      annotations: stringMap('Annotations of the Service (e.g. a cloud load balancer\'s settings).'),
+    }),
+    ingress: object('An Ingress in front of the Squash TM Service.', {
+      enabled: boolean('Create the Ingress.', false),
+      className: string('IngressClass. Empty: the cluster default.', '', { pattern: p.orEmpty(p.dnsSubdomain) }),
+      annotations: stringMap('Annotations of the Ingress (controller settings, cert-manager issuer...).'),
+      hosts: stringList('Host names served.', ['squash.local'], {
+        minItems: 1,
+        items: { type: 'string', pattern: p.dnsSubdomain, maxLength: 253 },
+      }),
+      path: string('Path routed to Squash TM; its context path is /squash.', '/squash', { pattern: p.httpPath }),
+      pathType: oneOf('How the path matches.', ['Prefix', 'Exact', 'ImplementationSpecific'] as const, 'Prefix'),
+      tlsSecret: string('Secret holding the TLS certificate for all hosts. Empty: plain HTTP.', '', {
+        pattern: p.orEmpty(p.dnsSubdomain),
+        maxLength: 253,
       }),
     }),
     ...scheduling('Squash TM'),

@@ -41,13 +41,32 @@ app.kubernetes.io/component: {{ .component }}
 All labels: the selector labels, the recommended app.kubernetes.io set, and the brief's "tier".
 */}}
 {{- define "squash-tm.labels" -}}
-{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" -}}
+{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "test" "test" -}}
 {{ include "squash-tm.selectorLabels" . }}
 app.kubernetes.io/version: {{ .context.Chart.AppVersion | quote }}
 app.kubernetes.io/part-of: squash-tm
 app.kubernetes.io/managed-by: {{ .context.Release.Service }}
 helm.sh/chart: {{ include "squash-tm.chart" .context }}
 tier: {{ get $tiers .component | required (printf "no tier for component %q" .component) }}
+{{- end }}
+
+{{/*
+Pod template labels: only what never changes with the chart version, so that upgrading the chart
+alone restarts no pod.
+*/}}
+{{- define "squash-tm.podLabels" -}}
+{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "test" "test" -}}
+{{ include "squash-tm.selectorLabels" . }}
+app.kubernetes.io/part-of: squash-tm
+tier: {{ get $tiers .component }}
+{{- end }}
+
+{{- define "squash-tm.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- .Values.serviceAccount.name | default (include "squash-tm.fullname" .) }}
+{{- else }}
+{{- .Values.serviceAccount.name }}
+{{- end }}
 {{- end }}
 
 {{- define "squash-tm.postgresql.fullname" -}}

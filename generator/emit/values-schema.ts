@@ -8,7 +8,10 @@ export function fieldSchema(field: Field<unknown>): JsonSchema {
     schema.properties = Object.fromEntries(
       Object.entries(field.properties).map(([key, child]) => [key, fieldSchema(child)]),
     );
-    schema.required = Object.keys(field.properties);
+    // A null default is a deletion to Helm 3 (the key disappears from .Values), so it cannot be required.
+    schema.required = Object.entries(field.properties)
+      .filter(([, child]) => child.default !== null)
+      .map(([key]) => key);
   }
   return schema;
 }

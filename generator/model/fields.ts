@@ -45,6 +45,10 @@ export const stringMap = (description: string, def: Record<string, string> = {})
 export const stringList = (description: string, def: string[], c?: Constraints): Field<string[]> =>
   leaf('list of strings', 'array', description, def, c);
 
+/** A list of small objects whose shape is ours, each checked against `items`. */
+export const objectList = <T extends object>(description: string, def: T[], items: JsonSchema): Field<T[]> =>
+  leaf('list of objects', 'array', description, def, { items: { type: 'object', additionalProperties: false, ...items } });
+
 /** A Kubernetes-shaped block passed through as is (resources, affinity, securityContext...). */
 export const passthrough = <T extends object>(description: string, def: T, type: 'object' | 'array' = 'object'): Field<T> =>
   leaf(type === 'object' ? 'object' : 'list', type, description, def);

@@ -23,3 +23,9 @@ export const imageRepository = '^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9
 export const pgIdentifier = '^[a-z_][a-z0-9_]{0,62}$';
 /** An absolute path on a node. */
 export const absolutePath = '^/[^\\0]*$';
+/** An IPv4 CIDR block ("10.0.0.0/8"). */
+export const ipv4Cidr = `^(${octet}\\.){3}${octet}/(3[0-2]|[12]?[0-9])$`;
+/** An Ingress path: absolute, no spaces. */
+export const httpPath = '^/[^\\s]*$';
+/** An IANA time zone name ("Europe/Paris", "UTC"). */
+export const timeZone = '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$';
