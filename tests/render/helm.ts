@@ -30,6 +30,8 @@ export interface RenderOptions {
   release?: string;
   namespace?: string;
   kubeVersion?: string;
+  /** Render against this API server (`--dry-run=server`), so that `lookup` sees its objects. */
+  kubeconfig?: string;
 }
 
 export type Rendering =
@@ -53,6 +55,11 @@ export function helmArgs(command: 'template' | 'lint', options: RenderOptions): 
       : ['lint', '--strict', chartDir, '--namespace', options.namespace ?? 'default'];
   for (const file of files) args.push('--values', file);
   if (options.kubeVersion) args.push('--kube-version', options.kubeVersion);
+  if (options.kubeconfig && command === 'template') {
+    args.push('--dry-run=server', '--kubeconfig', options.kubeconfig);
+    // Helm 4 would also fetch the server's OpenAPI documents, which the test server does not serve.
+    if ((options.helm ?? 'helm4') === 'helm4') args.push('--disable-openapi-validation');
+  }
   return args;
 }
 

@@ -1,0 +1,94 @@
+// A loopback HTTP server that answers the few Kubernetes API calls `helm template --dry-run=server`
+// makes (version, discovery, GET of one object), so that the chart's `lookup` can be exercised
+// offline: this is how the tests prove a password survives an upgrade without a cluster.
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+/** The kinds the chart renders, by group/version, for discovery (Helm 4 maps every object). */
+const resources: Record<string, { name: string; kind: string; namespaced: boolean }[]> = {
+  v1: [
+    { name: 'secrets', kind: 'Secret', namespaced: true },
+    { name: 'services', kind: 'Service', namespaced: true },
+    { name: 'pods', kind: 'Pod', namespaced: true },
+    { name: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
+    { name: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespaced: true },
+    { name: 'persistentvolumes', kind: 'PersistentVolume', namespaced: false },
+    { name: 'configmaps', kind: 'ConfigMap', namespaced: true },
+  ],
+  'apps/v1': [{ name: 'deployments', kind: 'Deployment', namespaced: true }],
+  'networking.k8s.io/v1': [
+    { name: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
+    { name: 'ingresses', kind: 'Ingress', namespaced: true },
+  ],
+};
+
+export interface StoredObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+function objectPath(o: StoredObject): string {
+  const group = o.apiVersion === 'v1' ? '/api/v1' : `/apis/${o.apiVersion}`;
+  const plural = resources[o.apiVersion]?.find((r) => r.kind === o.kind)?.name;
+  if (!plural) throw new Error(`fake API server: no resource for ${o.apiVersion} ${o.kind}`);
+  return o.metadata.namespace ? `${group}/namespaces/${o.metadata.namespace}/${plural}/${o.metadata.name}` : `${group}/${plural}/${o.metadata.name}`;
+}
+
+function discovery(url: string): object | undefined {
+  if (url === '/version') return { major: '1', minor: '33', gitVersion: 'v1.33.0', platform: 'linux/amd64' };
+  if (url === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
+  if (url === '/apis') {
+    const groups = Object.keys(resources).filter((gv) => gv.includes('/')).map((gv) => {
+      const [group, version] = gv.split('/') as [string, string];
+      const v = { groupVersion: gv, version };
+      return { name: group, versions: [v], preferredVersion: v };
+    });
+    return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+  }
+  const gv = url === '/api/v1' ? 'v1' : url.startsWith('/apis/') ? url.slice('/apis/'.length) : undefined;
+  const list = gv ? resources[gv] : undefined;
+  if (!list) return undefined;
+  return {
+    kind: 'APIResourceList',
+    groupVersion: gv,
+    resources: list.map((r) => ({ ...r, singularName: r.kind.toLowerCase(), verbs: ['get', 'list'] })),
+  };
+}
+
+export interface FakeApiServer {
+  kubeconfig: string;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** Serve `objects` on 127.0.0.1 and write a kubeconfig pointing at it into `dir`. */
+export async function startFakeApiServer(objects: StoredObject[], dir: string): Promise<FakeApiServer> {
+  const byPath = new Map(objects.map((o) => [objectPath(o), o]));
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    const url = (req.url ?? '').split('?')[0] ?? '';
+    requests.push(`${req.method} ${url}`);
+    const body = byPath.get(url) ?? discovery(url);
+    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body ?? { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const kubeconfig = path.join(dir, `kubeconfig-${port}`);
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'fake', cluster: { server: `http://127.0.0.1:${port}` } }],
+      users: [{ name: 'fake', user: { token: 'fake-token-for-a-loopback-test-server' } }],
+      contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake', namespace: 'default' } }],
+      'current-context': 'fake',
+    }),
+  );
+  return { kubeconfig, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
