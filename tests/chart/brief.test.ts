@@ -15,6 +15,15 @@ describe('the database Secret', () => {
     });
   });
 
+  it('is kept by helm uninstall together with the data claim, and only then', async () => {
+    const [kept, notKept] = await Promise.all([
+      renderOk(),
+      renderOk({ values: { postgresql: { persistence: { keep: false } } } }),
+    ]);
+    expect(one(kept, 'Secret', 'postgresql').metadata?.annotations?.['helm.sh/resource-policy']).toBe('keep');
+    expect(one(notKept, 'Secret', 'postgresql').metadata?.annotations).toBeUndefined();
+  });
+
   it('generates a different random password of 32 characters on each fresh install', async () => {
     const [a, b] = await Promise.all([renderOk({ release: 'one' }), renderOk({ release: 'two' })]);
     const passwordOf = (objects: typeof a) => decode(one(objects, 'Secret', 'postgresql').data?.password ?? '');
