@@ -1,0 +1,63 @@
+// Strict schema validation of a rendering, the way `kubeconform -strict` would do it, per target
+// Kubernetes version: every document must be an object of a known apiVersion and kind that the
+// target serves, match its OpenAPI schema with no unknown field, and use valid formats.
+import { unservedReason } from './api-versions';
+import { parseDocuments } from './documents';
+import { formatViolations } from './formats';
+import { formatVersion, KubeVersion, newestSupported } from './kube-version';
+import type { Manifest } from './pods';
+import { hasSchema, strictSchemaViolations } from './strict-fields';
+import { describeObject, Violation } from './violations';
+
+export interface SchemaOptions {
+  /** Target Kubernetes version; default: the newest the chart supports. */
+  target?: KubeVersion;
+  nodePortRange?: readonly [number, number];
+}
+
+export interface ObjectReport {
+  /** `Kind/name`, or `document N` when the document has none. */
+  object: string;
+  /** The parsed object, when the document was an object. */
+  manifest?: Manifest;
+  violations: Violation[];
+}
+
+const isObject = (v: unknown): v is Manifest => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validate one parsed object. */
+export function validateObject(value: unknown, options: SchemaOptions = {}, objectName = describeObject(value as Manifest)): Violation[] {
+  const target = options.target ?? newestSupported;
+  const fail = (path: string, rule: string, message: string): Violation[] => [{ object: objectName, path, rule, message }];
+  if (!isObject(value)) return fail('', 'not-an-object', `the document is a ${Array.isArray(value) ? 'list' : typeof value}, not a Kubernetes object`);
+  const { apiVersion, kind } = value;
+  if (typeof apiVersion !== 'string' || apiVersion === '') return fail('.apiVersion', 'unknown-kind', 'apiVersion is missing: every object needs apiVersion and kind');
+  if (typeof kind !== 'string' || kind === '') return fail('.kind', 'unknown-kind', 'kind is missing: every object needs apiVersion and kind');
+  if (typeof value.metadata?.name !== 'string' || value.metadata.name === '') {
+    return fail('.metadata.name', 'schema', 'metadata.name is missing: every object a chart renders needs a name');
+  }
+  if (!hasSchema(apiVersion, kind)) {
+    const why = unservedReason(apiVersion, kind, target);
+    return fail('.apiVersion', why ? 'removed-api' : 'unknown-kind', why ?? `no schema for ${apiVersion} ${kind} in Kubernetes ${formatVersion(target)} (kubernetes-models 1.33 schemas): check the spelling of apiVersion and kind`);
+  }
+  const unserved = unservedReason(apiVersion, kind, target);
+  const served = unserved ? fail('.apiVersion', 'removed-api', unserved) : [];
+  return [
+    ...served,
+    ...(strictSchemaViolations(value, objectName) ?? []),
+    ...formatViolations(value, { target, nodePortRange: options.nodePortRange }, objectName),
+  ];
+}
+
+/** Validate every document of a multi-document YAML stream; empty documents are skipped. */
+export function validateYaml(text: string, options: SchemaOptions = {}): ObjectReport[] {
+  return parseDocuments(text)
+    .filter((doc) => doc.value !== null || doc.violations.length > 0)
+    .map((doc) => {
+      const object = describeObject(doc.value as Manifest, doc.index);
+      const own = doc.value === null ? [] : validateObject(doc.value, options, object);
+      return { object, manifest: isObject(doc.value) ? doc.value : undefined, violations: [...doc.violations, ...own] };
+    });
+}
+
+export const allViolations = (reports: readonly ObjectReport[]): Violation[] => reports.flatMap((r) => r.violations);
