@@ -1,0 +1,120 @@
+// npm run bench: generation, rendering and test-suite timings on this machine, next to their targets.
+// A measurement, not a test: it exits 0 whether targets are met or not (1 only if something could
+// not be measured at all). Wall times include whatever else runs on the machine; the load average
+// is printed before and after so a noisy run shows as one.
+//   BENCH_RUNS=N     samples per command (default 7 for generation, 3N for helm template)
+//   BENCH_SKIP_TEST=1  skip the `npm test` run (the longest part, ~1-2 min)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseObjects } from '../render/helm';
+import { helmPath, repoRoot } from '../toolchain/tools';
+import { Command, timeInterleaved, timeOnce, writeCountingWrapper } from './measure';
+import { formatMs, formatSummary, formatTarget, parseHelmLog, ratio, renderings, summarize, Target } from './stats';
+
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_RUNS "${process.env.BENCH_RUNS}" must be a positive integer`);
+
+const targets: Target[] = [];
+const failures: string[] = [];
+const unevaluated: string[] = [];
+const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+
+function section(title: string, body: () => void): void {
+  console.log(`\n## ${title}`);
+  try {
+    body();
+  } catch (error) {
+    failures.push(title);
+    console.log(`could not measure: ${(error as Error).message}`);
+  }
+}
+
+const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+const helm4 = helmPath('helm4');
+
+console.log('# npm run bench');
+console.log(
+  `node ${process.version}, ${cpus().length} cores, ${execFileSync(helm4, ['version', '--short'], { encoding: 'utf8' }).trim()}; ` +
+    `load average (1/5/15 min) at start: ${load()}`,
+);
+console.log('Wall times on a shared machine: other jest runs at the same time inflate them (see the load average).');
+
+section('1. Chart generation vs bare Node start', () => {
+  // `--check` does the generator's whole work (render every file, compare with disk) without writing,
+  // so the bench never rewrites chart/ under engineers editing the generator; the writes it skips
+  // are nil when the chart is up to date. Exit 1 (stale chart) is still a valid timing.
+  // tsx on an empty file splits the launcher's cost (TypeScript loader) from the generator's own work.
+  const empty = path.join(mkdtempSync(path.join(tmpdir(), 'bench-empty-')), 'empty.ts');
+  writeFileSync(empty, '');
+  const commands: Command[] = [
+    { label: 'node -e 0', file: process.execPath, args: ['-e', '0'] },
+    { label: 'tsx <empty .ts file>', file: tsx, args: [empty] },
+    { label: 'tsx generator/cli.ts --check', file: tsx, args: ['generator/cli.ts', '--check'], okCodes: [0, 1] },
+    { label: 'npm run generate-chart -- --check', file: 'npm', args: ['run', '-s', 'generate-chart', '--', '--check'], okCodes: [0, 1] },
+  ];
+  const samples = timeInterleaved(commands, runs);
+  const [bare, tsxStart, direct, viaNpm] = commands.map((c) => summarize(samples.get(c.label) ?? []));
+  if (!bare || !tsxStart || !direct || !viaNpm) throw new Error('missing samples');
+  for (const command of commands) console.log(`${command.label.padEnd(36)} ${formatSummary(summarize(samples.get(command.label) ?? []))}`);
+  console.log(`ratio to node -e 0 (medians): tsx generator ${ratio(direct.median, bare.median).toFixed(1)}x, npm run ${ratio(viaNpm.median, bare.median).toFixed(1)}x, bare tsx ${ratio(tsxStart.median, bare.median).toFixed(1)}x`);
+  console.log(
+    `where the time goes (medians): node ${formatMs(bare.median)}, tsx loader +${formatMs(tsxStart.median - bare.median)}, ` +
+      `generator +${formatMs(direct.median - tsxStart.median)}, npm run +${formatMs(viaNpm.median - direct.median)}`,
+  );
+  targets.push({ what: 'npm run generate-chart vs node -e 0', value: ratio(viaNpm.median, bare.median), limit: 4, inclusive: false, unit: 'x' });
+  targets.push({ what: '(for reference) tsx generator/cli.ts vs node -e 0', value: ratio(direct.median, bare.median), limit: 4, inclusive: false, unit: 'x' });
+});
+
+section('2. helm template: our chart vs the `helm create` scaffold (helm 4)', () => {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'bench-scaffold-'));
+  execFileSync(helm4, ['create', 'scaffold'], { cwd: scratch, stdio: 'pipe' });
+  const commands: Command[] = [
+    { label: 'helm template (chart/)', file: helm4, args: ['template', 'squash', path.join(repoRoot, 'chart')] },
+    { label: 'helm template (helm create scaffold)', file: helm4, args: ['template', 'squash', path.join(scratch, 'scaffold')] },
+  ];
+  const objects = commands.map((c) => parseObjects(timeOnce(c).result.stdout).length);
+  const samples = timeInterleaved(commands, runs * 3); // ~60 ms each: more samples cost little
+  const [ours, scaffold] = commands.map((c) => summarize(samples.get(c.label) ?? []));
+  if (!ours || !scaffold) throw new Error('missing samples');
+  commands.forEach((c, i) => console.log(`${c.label.padEnd(36)} ${formatSummary(i === 0 ? ours : scaffold)}, ${objects[i]} objects`));
+  console.log(`ratio (medians): ${ratio(ours.median, scaffold.median).toFixed(2)}x`);
+  targets.push({ what: 'our helm template vs the scaffold', value: ratio(ours.median, scaffold.median), limit: 1.2, inclusive: true, unit: 'x' });
+});
+
+section('3. npm test (once) and the helm calls it makes', () => {
+  if (process.env.BENCH_SKIP_TEST) {
+    console.log('skipped (BENCH_SKIP_TEST is set)');
+    return;
+  }
+  const scratch = mkdtempSync(path.join(tmpdir(), 'bench-helm-calls-'));
+  const log = path.join(scratch, 'helm-calls.log');
+  writeFileSync(log, '');
+  const env = {
+    ...process.env,
+    HELM_BIN: writeCountingWrapper(scratch, 'helm4', helm4, log),
+    HELM3_BIN: writeCountingWrapper(scratch, 'helm3', helmPath('helm3'), log),
+  };
+  const { ms, result } = timeOnce({ label: 'npm test', file: 'npm', args: ['test'], env, okCodes: [0, 1] });
+  const output = `${result.stdout}${result.stderr}`;
+  const summaryLines = output.split('\n').filter((l) => /^(Test Suites|Tests|Time):/.test(l));
+  console.log(`npm test: ${formatMs(ms)} wall, exit ${result.status}${result.status === 0 ? '' : ' (FAILED: see below)'}`);
+  for (const line of summaryLines) console.log(`  ${line}`);
+  if (result.status !== 0) console.log(output.trim().split('\n').slice(-20).map((l) => `  | ${l}`).join('\n'));
+  const calls = parseHelmLog(readFileSync(log, 'utf8'));
+  console.log(`helm calls through HELM_BIN/HELM3_BIN: ${calls.total}; renderings (template, install/upgrade dry runs, lint): ${renderings(calls)}`);
+  for (const [command, n] of Object.entries(calls.byCommand).sort((a, b) => b[1] - a[1])) console.log(`  ${command.padEnd(20)} ${n}`);
+  // A failed run stops early (or runs fewer tests): its time says nothing about the target.
+  if (result.status === 0) targets.push({ what: 'offline suite (npm test) wall time', value: ms / 1000, limit: 120, inclusive: false, unit: 's' });
+  else unevaluated.push('offline suite < 120 s: npm test failed, so its time is not comparable');
+});
+
+console.log('\n## Targets');
+for (const target of targets) console.log(formatTarget(target));
+for (const note of unevaluated) console.log(`NOT EVALUATED  ${note}`);
+console.log(`\nload average at end: ${load()}`);
+if (failures.length > 0) {
+  console.log(`Not measured: ${failures.join('; ')}`);
+  process.exitCode = 1;
+}
