@@ -4,7 +4,7 @@ RELEASE   ?= squash
 NAMESPACE ?= squash
 VALUES    ?= values/minikube.yaml
 
-.PHONY: help setup generate check lint test render deploy undeploy e2e bench
+.PHONY: help setup generate check lint test render deploy undeploy e2e bench package
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -38,3 +38,6 @@ e2e: ## Install on a reachable cluster and check it end to end (skips without a 
 
 bench: ## Print generation, rendering and test-suite timings
 	npm run bench
+
+package: ## Package chart/ reproducibly into dist/ (prints its sha256)
+	npm run package-chart
