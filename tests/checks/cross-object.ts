@@ -214,7 +214,8 @@ function binding(ctx: Context): void {
     }
     const ref = pv.spec?.claimRef;
     if (ref && (ref.name !== nameOf(pvc) || (ref.namespace ?? '') !== namespaceOf(pvc))) {
-      add(object, side, 'pv-binding', `${pair}: the volume's claimRef names ${ref.namespace ?? '?'}/${ref.name ?? '?'}, not ${namespaceOf(pvc)}/${nameOf(pvc)} (claimRef needs the claim's namespace too)`);
+      const hint = ref.name === nameOf(pvc) ? ' (claimRef needs the claim\'s namespace too)' : '';
+      add(object, side, 'pv-binding', `${pair}: the volume's claimRef names ${ref.namespace ?? '?'}/${ref.name ?? '?'}, not ${namespaceOf(pvc)}/${nameOf(pvc)}${hint}`);
     }
   };
   for (const pvc of claims) {
@@ -260,8 +261,8 @@ function duplicatesWithin(ctx: Context): void {
 }
 
 /** The variables the kubelet injects for a Service when service links are on (pkg/kubelet/envvars). */
-export function serviceLinkVariables(service: IService & Manifest): string[] {
-  const spec = service.spec ?? {};
+export function serviceLinkVariables(service: Manifest): string[] {
+  const spec = (service as Manifest & IService).spec ?? {};
   if (spec.type === 'ExternalName' || spec.clusterIP === 'None') return [];
   const prefix = nameOf(service).toUpperCase().replace(/-/g, '_');
   const ports = spec.ports ?? [];

@@ -196,16 +196,22 @@ function checkPods(c: Collector, object: Manifest, options: FormatOptions): void
 }
 
 function checkStorage(c: Collector, object: Manifest): void {
-  const spec = object.spec as { resources?: { requests?: unknown }; capacity?: unknown } | undefined;
+  const spec = object.spec as { resources?: { requests?: unknown }; capacity?: unknown; storageClassName?: unknown } | undefined;
+  const storageClass = spec?.storageClassName;
+  if ((object.kind === 'PersistentVolumeClaim' || object.kind === 'PersistentVolume') && typeof storageClass === 'string' && storageClass !== '' && !isDnsSubdomain(storageClass)) {
+    c.add(['spec', 'storageClassName'], 'name', `storageClassName "${storageClass}" is not a DNS subdomain (lowercase letters, digits, "-" and "."): no StorageClass can have that name`);
+  }
   if (object.kind === 'PersistentVolumeClaim') {
     const requests = checkQuantities(c, spec?.resources?.requests, ['spec', 'resources', 'requests'], true);
     const storage = requests.get('storage');
-    if (storage === undefined || storage <= 0) c.add(['spec', 'resources', 'requests', 'storage'], 'quantity', 'a claim must request a storage size greater than zero, e.g. 2Gi');
+    const raw = (spec?.resources?.requests as Record<string, unknown> | undefined)?.storage;
+    if ((storage !== undefined && storage <= 0) || raw === undefined) c.add(['spec', 'resources', 'requests', 'storage'], 'quantity', 'a claim must request a storage size greater than zero, e.g. 2Gi');
   }
   if (object.kind === 'PersistentVolume') {
     const capacity = checkQuantities(c, spec?.capacity, ['spec', 'capacity'], true);
     const storage = capacity.get('storage');
-    if (storage === undefined || storage <= 0) c.add(['spec', 'capacity', 'storage'], 'quantity', 'a PersistentVolume needs a storage capacity greater than zero, e.g. 2Gi');
+    const raw = (spec?.capacity as Record<string, unknown> | undefined)?.storage;
+    if ((storage !== undefined && storage <= 0) || raw === undefined) c.add(['spec', 'capacity', 'storage'], 'quantity', 'a PersistentVolume needs a storage capacity greater than zero, e.g. 2Gi');
   }
 }
 

@@ -42,11 +42,10 @@ export function validateObject(value: unknown, options: SchemaOptions = {}, obje
   }
   const unserved = unservedReason(apiVersion, kind, target);
   const served = unserved ? fail('.apiVersion', 'removed-api', unserved) : [];
-  return [
-    ...served,
-    ...(strictSchemaViolations(value, objectName) ?? []),
-    ...formatViolations(value, { target, nodePortRange: options.nodePortRange }, objectName),
-  ];
+  const formats = formatViolations(value, { target, nodePortRange: options.nodePortRange }, objectName);
+  // Where a format check and the schema flag the same field, the format check says more.
+  const schema = (strictSchemaViolations(value, objectName) ?? []).filter((v) => !formats.some((f) => f.path === v.path));
+  return [...served, ...schema, ...formats];
 }
 
 /** Validate every document of a multi-document YAML stream; empty documents are skipped. */

@@ -109,10 +109,14 @@ export function strictSchemaViolations(object: Record<string, unknown>, objectNa
   const violations: Violation[] = [];
   const reported = new Set<string>();
   for (const e of errors) {
-    // IntOrString and Quantity are oneOf[string, integer]: report the oneOf once, not its two branches.
+    // IntOrString and Quantity are oneOf[string, number]: a failing value yields an error per branch
+    // plus the oneOf. Keep the string branch's format error if there is one, else the oneOf alone.
     const path = jsonPath(pointerSegments(e.instancePath));
     const key = `${path}|${e.keyword}`;
-    if (reported.has(key) || (e.keyword === 'type' && errors.some((o) => o.keyword === 'oneOf' && o.instancePath === e.instancePath))) continue;
+    const atSamePath = errors.filter((o) => o !== e && o.instancePath === e.instancePath);
+    if (e.keyword === 'type' && atSamePath.some((o) => o.keyword === 'oneOf')) continue;
+    if (e.keyword === 'oneOf' && atSamePath.some((o) => o.keyword !== 'type' && o.keyword !== 'oneOf')) continue;
+    if (reported.has(key)) continue;
     reported.add(key);
     violations.push({ object: objectName, path, rule: 'schema', message: describeAjvError(e) });
   }
