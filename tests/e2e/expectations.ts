@@ -1,0 +1,105 @@
+// What the release promised (its manifest, from `helm get manifest`) against what the cluster shows:
+// the brief's `kubectl get pv/pvc/deployments/svc` checks, as pure functions.
+import type { K8sObject } from '../render/helm';
+import { parseQuantity } from './quantity';
+import type { Awaited, Snapshot } from './readiness';
+import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, ISecret, IService } from './types';
+
+export interface ExpectedVolume {
+  name: string;
+  size: string;
+  accessModes: string[];
+  /** `helm.sh/resource-policy: keep`: the object outlives `helm uninstall`. */
+  kept: boolean;
+}
+
+export interface Expectations extends Awaited {
+  claims: ExpectedVolume[];
+  volumes: (ExpectedVolume & { reclaimPolicy: string })[];
+  /** The Squash TM Service, reached from outside the cluster. */
+  squashService?: string;
+  /** The PostgreSQL Deployment, where the marker row is written. */
+  postgresDeployment?: string;
+  squashDeployment?: string;
+  /** Where Squash TM reads its database password, and whether the release owns that Secret. */
+  password?: { secret: string; key: string; ownedByRelease: boolean };
+}
+
+const ofKind = <T>(objects: K8sObject[], kind: string): T[] =>
+  objects.filter((o) => o.kind === kind && !o.metadata.annotations?.['helm.sh/hook']) as unknown as T[];
+const component = (o: { metadata?: { labels?: Record<string, string> } }) => o.metadata?.labels?.['app.kubernetes.io/component'];
+const kept = (o: { metadata?: { annotations?: Record<string, string> } }) =>
+  o.metadata?.annotations?.['helm.sh/resource-policy'] === 'keep';
+
+export function expectationsFrom(manifest: K8sObject[]): Expectations {
+  const claims = ofKind<IPersistentVolumeClaim>(manifest, 'PersistentVolumeClaim').map((pvc) => ({
+    name: pvc.metadata?.name ?? '',
+    size: String(pvc.spec?.resources?.requests?.storage ?? '0'),
+    accessModes: pvc.spec?.accessModes ?? [],
+    kept: kept(pvc),
+  }));
+  const volumes = ofKind<IPersistentVolume>(manifest, 'PersistentVolume').map((pv) => ({
+    name: pv.metadata?.name ?? '',
+    size: String(pv.spec?.capacity?.storage ?? '0'),
+    accessModes: pv.spec?.accessModes ?? [],
+    kept: kept(pv),
+    reclaimPolicy: pv.spec?.persistentVolumeReclaimPolicy ?? 'Retain',
+  }));
+  const deployments = ofKind<IDeployment>(manifest, 'Deployment');
+  const byComponent = (name: string) => deployments.find((d) => component(d) === name)?.metadata?.name;
+  const squashService = ofKind<IService>(manifest, 'Service').find((s) => component(s) === 'squash');
+  const squash = deployments.find((d) => component(d) === 'squash');
+  const ref = squash?.spec?.template.spec?.containers
+    .flatMap((c) => c.env ?? [])
+    .find((e) => e.name === 'SPRING_DATASOURCE_PASSWORD')?.valueFrom?.secretKeyRef;
+  const secrets = ofKind<ISecret>(manifest, 'Secret').map((s) => s.metadata?.name);
+  return {
+    pvcs: claims.map((c) => c.name),
+    pvs: volumes.map((v) => v.name),
+    deployments: deployments.map((d) => d.metadata?.name ?? ''),
+    claims,
+    volumes,
+    squashService: squashService?.metadata?.name,
+    postgresDeployment: byComponent('postgresql'),
+    squashDeployment: byComponent('squash'),
+    password: ref?.name ? { secret: ref.name, key: ref.key, ownedByRelease: secrets.includes(ref.name) } : undefined,
+  };
+}
+
+const missingModes = (wanted: string[], actual: string[] = []) => wanted.filter((m) => !actual.includes(m));
+
+/** The brief's checks: volumes Bound with the size and access modes asked for, Deployments 1/1. */
+export function briefFailures(expected: Expectations, snapshot: Snapshot): string[] {
+  const failures: string[] = [];
+  for (const claim of expected.claims) {
+    const live = snapshot.pvcs.find((p) => p.metadata?.name === claim.name);
+    if (!live) { failures.push(`pvc/${claim.name} not found`); continue; }
+    if (live.status?.phase !== 'Bound') failures.push(`pvc/${claim.name} is ${live.status?.phase ?? 'Pending'}, expected Bound`);
+    const capacity = live.status?.capacity?.storage;
+    if (!capacity || parseQuantity(capacity) < parseQuantity(claim.size)) {
+      failures.push(`pvc/${claim.name} has capacity ${capacity ?? 'none'}, expected at least ${claim.size}`);
+    }
+    const missing = missingModes(claim.accessModes, live.status?.accessModes);
+    if (missing.length > 0) failures.push(`pvc/${claim.name} lacks access modes ${missing.join(', ')} (has ${live.status?.accessModes?.join(', ') || 'none'})`);
+  }
+  for (const volume of expected.volumes) {
+    const live = snapshot.pvs.find((p) => p.metadata?.name === volume.name);
+    if (!live) { failures.push(`pv/${volume.name} not found`); continue; }
+    if (live.status?.phase !== 'Bound') failures.push(`pv/${volume.name} is ${live.status?.phase ?? 'Pending'}, expected Bound`);
+    const capacity = live.spec?.capacity?.storage ?? '0';
+    if (parseQuantity(capacity) !== parseQuantity(volume.size)) failures.push(`pv/${volume.name} has capacity ${capacity}, expected ${volume.size}`);
+    const missing = missingModes(volume.accessModes, live.spec?.accessModes);
+    if (missing.length > 0) failures.push(`pv/${volume.name} lacks access modes ${missing.join(', ')}`);
+    if (live.spec?.persistentVolumeReclaimPolicy !== volume.reclaimPolicy) {
+      failures.push(`pv/${volume.name} has reclaim policy ${live.spec?.persistentVolumeReclaimPolicy}, expected ${volume.reclaimPolicy}`);
+    }
+  }
+  for (const name of expected.deployments) {
+    const live = snapshot.deployments.find((d) => d.metadata?.name === name);
+    if (!live) { failures.push(`deploy/${name} not found`); continue; }
+    const desired = live.spec?.replicas ?? 1;
+    const ready = `${live.status?.readyReplicas ?? 0}/${desired}`;
+    if (ready !== '1/1') failures.push(`deploy/${name} is READY ${ready}, expected 1/1`);
+  }
+  return failures;
+}

@@ -1,0 +1,127 @@
+import { fixture } from './fixtures';
+import { deploymentReadiness, isServingPod, pendingItems, podReadiness, pvcReadiness, pvReadiness } from './readiness';
+import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, IPod } from './types';
+
+const pod = (name: string) => fixture<IPod>(name);
+
+describe('PVC readiness', () => {
+  it('is ready when Bound, naming the volume', () => {
+    expect(pvcReadiness(fixture<IPersistentVolumeClaim>('pvc-bound'))).toEqual({
+      ready: true,
+      detail: 'pvc/squash-squash-tm-postgresql Bound (volume squash-e2e-mfx2k1-squash-squash-tm-postgresql)',
+    });
+  });
+
+  it('is not ready while Pending', () => {
+    const readiness = pvcReadiness(fixture<IPersistentVolumeClaim>('pvc-pending'));
+    expect(readiness.ready).toBe(false);
+    expect(readiness.detail).toMatch(/^pvc\/squash-squash-tm-postgresql Pending/);
+  });
+});
+
+describe('PV readiness', () => {
+  it('is ready when Bound, naming its claim', () => {
+    expect(pvReadiness(fixture<IPersistentVolume>('pv-bound'))).toEqual({
+      ready: true,
+      detail: 'pv/squash-e2e-mfx2k1-squash-squash-tm-postgresql Bound to squash-e2e-mfx2k1/squash-squash-tm-postgresql',
+    });
+  });
+
+  it('is not ready when Released, and says a Retain volume does not rebind by itself', () => {
+    const readiness = pvReadiness(fixture<IPersistentVolume>('pv-released'));
+    expect(readiness.ready).toBe(false);
+    expect(readiness.detail).toMatch(/Released \(.*does not rebind by itself/);
+  });
+});
+
+describe('Deployment readiness', () => {
+  it('is ready with 1/1 available on the observed generation', () => {
+    expect(deploymentReadiness(fixture<IDeployment>('deploy-available'))).toEqual({
+      ready: true,
+      detail: 'deploy/squash-squash-tm 1/1 available',
+    });
+  });
+
+  it('is not ready with 0 available', () => {
+    expect(deploymentReadiness(fixture<IDeployment>('deploy-unavailable'))).toEqual({
+      ready: false,
+      detail: 'deploy/squash-squash-tm 0/1 available',
+    });
+  });
+
+  it('names ProgressDeadlineExceeded when the rollout stalled', () => {
+    const readiness = deploymentReadiness(fixture<IDeployment>('deploy-stalled'));
+    expect(readiness.ready).toBe(false);
+    expect(readiness.detail).toContain('ProgressDeadlineExceeded: ReplicaSet "squash-squash-tm-7c8b9d6f4" has timed out progressing.');
+  });
+
+  it('is not ready right after an upgrade, before the controller observed the new spec', () => {
+    // Status still says 1/1 from the previous generation: trusting it would end the wait too early.
+    expect(deploymentReadiness(fixture<IDeployment>('deploy-new-generation'))).toEqual({
+      ready: false,
+      detail: 'deploy/squash-squash-tm 1/1 available (new spec not yet observed)',
+    });
+  });
+});
+
+describe('pod readiness', () => {
+  it('is ready when Running with the Ready condition', () => {
+    expect(podReadiness(pod('pod-postgresql-ready'))).toEqual({
+      ready: true,
+      detail: 'pod/squash-squash-tm-postgresql-6d9f7c5b8-x2k4p Running, Ready',
+    });
+  });
+
+  it.each([
+    ['pod-squash-crashloop', 'pod/squash-squash-tm-7c8b9d6f4-m3n8r CrashLoopBackOff (container squash, 4 restarts): back-off 2m40s'],
+    ['pod-squash-starting', 'pod/squash-squash-tm-7c8b9d6f4-q9w7e Running, not Ready: startup probe not passed yet (squash)'],
+    ['pod-squash-init-waiting', 'pod/squash-squash-tm-7c8b9d6f4-h5j2k Init:0/1 (wait-for-database running)'],
+    ['pod-squash-imagepull', 'pod/squash-squash-tm-7c8b9d6f4-z8x6c ImagePullBackOff (container squash): Back-off pulling image "squashtest/squash:13.0.9"'],
+    ['pod-postgresql-unschedulable', 'pod/squash-squash-tm-postgresql-6d9f7c5b8-p7t6y Pending, Unschedulable: 0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.'],
+    ['pod-postgresql-terminating', 'pod/squash-squash-tm-postgresql-6d9f7c5b8-x2k4p Terminating'],
+  ])('is not ready: %s', (name, detail) => {
+    const readiness = podReadiness(pod(name));
+    expect(readiness.ready).toBe(false);
+    expect(readiness.detail.slice(0, detail.length)).toBe(detail);
+  });
+
+  it('does not count helm test pods, terminating pods or finished pods as serving', () => {
+    expect(isServingPod(pod('pod-postgresql-ready'))).toBe(true);
+    expect(isServingPod(pod('pod-test-db-failed'))).toBe(false);
+    expect(isServingPod(pod('pod-postgresql-terminating'))).toBe(false);
+    const evicted = pod('pod-squash-starting');
+    evicted.status = { ...evicted.status, phase: 'Failed', reason: 'Evicted' };
+    expect(isServingPod(evicted)).toBe(false);
+  });
+});
+
+describe('pendingItems', () => {
+  const awaited = {
+    pvcs: ['squash-squash-tm-postgresql'],
+    pvs: ['squash-e2e-mfx2k1-squash-squash-tm-postgresql'],
+    deployments: ['squash-squash-tm'],
+  };
+
+  it('is empty when every awaited object and every serving pod is ready', () => {
+    expect(pendingItems(awaited, {
+      pvcs: [fixture('pvc-bound')],
+      pvs: [fixture('pv-bound')],
+      deployments: [fixture('deploy-available')],
+      pods: [pod('pod-postgresql-ready'), pod('pod-test-db-failed'), pod('pod-postgresql-terminating')],
+    })).toEqual([]);
+  });
+
+  it('lists each object still waiting, and the ones not created yet', () => {
+    expect(pendingItems(awaited, {
+      pvcs: [fixture('pvc-pending')],
+      pvs: [],
+      deployments: [fixture('deploy-unavailable')],
+      pods: [pod('pod-postgresql-ready'), pod('pod-squash-crashloop')],
+    })).toEqual([
+      expect.stringMatching(/^pvc\/squash-squash-tm-postgresql Pending/),
+      'pv/squash-e2e-mfx2k1-squash-squash-tm-postgresql not found',
+      'deploy/squash-squash-tm 0/1 available',
+      expect.stringMatching(/^pod\/squash-squash-tm-7c8b9d6f4-m3n8r CrashLoopBackOff/),
+    ]);
+  });
+});

@@ -1,0 +1,137 @@
+// Is each object of the release ready, and if not, what is it waiting for? Pure functions over
+// `kubectl get -o json` documents; the wording follows kubectl's own columns where it has one.
+import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, IPod } from './types';
+
+export interface Readiness {
+  ready: boolean;
+  /** "kind/name state", e.g. "pod/x CrashLoopBackOff (container postgresql, 4 restarts)". */
+  detail: string;
+}
+
+const nameOf = (o: { metadata?: { name?: string } }): string => o.metadata?.name ?? '<unnamed>';
+
+export function pvcReadiness(pvc: IPersistentVolumeClaim): Readiness {
+  const phase = pvc.status?.phase ?? 'Pending';
+  const volume = pvc.spec?.volumeName ? ` (volume ${pvc.spec.volumeName})` : '';
+  return { ready: phase === 'Bound', detail: `pvc/${nameOf(pvc)} ${phase}${volume}` };
+}
+
+const pvPhaseHints: Record<string, string> = {
+  Available: 'not claimed yet',
+  Released: 'its claim was deleted; a Retain volume does not rebind by itself: delete the PV or clear spec.claimRef.uid',
+  Failed: 'automatic reclamation failed',
+};
+
+export function pvReadiness(pv: IPersistentVolume): Readiness {
+  const phase = pv.status?.phase ?? 'Pending';
+  const claim = pv.spec?.claimRef ? ` to ${pv.spec.claimRef.namespace}/${pv.spec.claimRef.name}` : '';
+  const hint = pvPhaseHints[phase] ? ` (${pvPhaseHints[phase]})` : '';
+  return { ready: phase === 'Bound', detail: `pv/${nameOf(pv)} ${phase}${phase === 'Bound' ? claim : hint}` };
+}
+
+/** Ready as `kubectl rollout status` means it: the latest spec observed, rolled out and available. */
+export function deploymentReadiness(deployment: IDeployment): Readiness {
+  const desired = deployment.spec?.replicas ?? 1;
+  const status = deployment.status ?? {};
+  const available = status.availableReplicas ?? 0;
+  const updated = status.updatedReplicas ?? 0;
+  const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 1);
+  const ready = observed && updated === desired && (status.replicas ?? 0) === desired && available === desired;
+  const stalled = status.conditions?.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
+  let why = '';
+  if (!observed) why = ' (new spec not yet observed)';
+  else if (stalled) why = ` (${stalled.reason}: ${stalled.message ?? ''})`;
+  else if (updated < desired) why = ` (${updated}/${desired} updated)`;
+  return { ready, detail: `deploy/${nameOf(deployment)} ${available}/${desired} available${why}` };
+}
+
+type ContainerStatus = NonNullable<NonNullable<IPod['status']>['containerStatuses']>[number];
+
+/** The first problem a container status shows, worded like kubectl's STATUS column. */
+function containerProblem(status: ContainerStatus): string | undefined {
+  const restarts = status.restartCount > 0 ? `, ${status.restartCount} restarts` : '';
+  const waiting = status.state?.waiting;
+  if (waiting?.reason && waiting.reason !== 'PodInitializing') {
+    const message = waiting.message ? `: ${waiting.message}` : '';
+    return `${waiting.reason} (container ${status.name}${restarts})${message}`;
+  }
+  const terminated = status.state?.terminated;
+  if (terminated && terminated.exitCode !== 0) {
+    return `${terminated.reason ?? 'Error'} (container ${status.name}, exit code ${terminated.exitCode}${restarts})`;
+  }
+  return undefined;
+}
+
+export const isHookPod = (pod: IPod): boolean => Boolean(pod.metadata?.annotations?.['helm.sh/hook']);
+
+/** Pods the release must have Ready: not hooks, not on their way out, not finished. */
+export const isServingPod = (pod: IPod): boolean =>
+  !isHookPod(pod) && !pod.metadata?.deletionTimestamp && !['Succeeded', 'Failed'].includes(pod.status?.phase ?? '');
+
+export function podReadiness(pod: IPod): Readiness {
+  const status = pod.status ?? {};
+  const phase = status.phase ?? 'Pending';
+  const readyCondition = status.conditions?.find((c) => c.type === 'Ready');
+  const ready = phase === 'Running' && readyCondition?.status === 'True' && !pod.metadata?.deletionTimestamp;
+  const label = `pod/${nameOf(pod)}`;
+  if (ready) return { ready, detail: `${label} Running, Ready` };
+  if (pod.metadata?.deletionTimestamp) return { ready, detail: `${label} Terminating` };
+
+  const unscheduled = status.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+  if (unscheduled) return { ready, detail: `${label} Pending, ${unscheduled.reason ?? 'unscheduled'}: ${unscheduled.message ?? ''}` };
+
+  const inits = status.initContainerStatuses ?? [];
+  const initProblem = inits.map(containerProblem).find((p) => p !== undefined);
+  if (initProblem) return { ready, detail: `${label} Init:${initProblem}` };
+  const initsDone = inits.filter((c) => c.state?.terminated?.exitCode === 0).length;
+  if (initsDone < inits.length) {
+    const running = inits.find((c) => c.state?.running)?.name;
+    return { ready, detail: `${label} Init:${initsDone}/${inits.length}${running ? ` (${running} running)` : ''}` };
+  }
+
+  const problem = (status.containerStatuses ?? []).map(containerProblem).find((p) => p !== undefined);
+  if (problem) return { ready, detail: `${label} ${problem}` };
+  if (phase === 'Running') {
+    const starting = (status.containerStatuses ?? []).filter((c) => c.started === false).map((c) => c.name);
+    const why = starting.length > 0 ? `startup probe not passed yet (${starting.join(', ')})` : 'readiness probe failing';
+    return { ready, detail: `${label} Running, not Ready: ${why}` };
+  }
+  return { ready, detail: `${label} ${phase}${status.reason ? ` (${status.reason})` : ''}` };
+}
+
+/** The live objects the harness polls, as `kubectl get -o json` returned them. */
+export interface Snapshot {
+  pvcs: IPersistentVolumeClaim[];
+  pvs: IPersistentVolume[];
+  deployments: IDeployment[];
+  pods: IPod[];
+}
+
+/** Names of the objects the release must have, from its manifest (see expectations.ts). */
+export interface Awaited {
+  pvcs: string[];
+  pvs: string[];
+  deployments: string[];
+}
+
+/** What is not ready yet, one line per object; empty when everything is. */
+export function pendingItems(awaited: Awaited, snapshot: Snapshot): string[] {
+  const pending: string[] = [];
+  const check = <T extends { metadata?: { name?: string } }>(
+    kind: string, names: string[], live: T[], readiness: (o: T) => Readiness,
+  ) => {
+    for (const name of names) {
+      const object = live.find((o) => o.metadata?.name === name);
+      if (!object) pending.push(`${kind}/${name} not found`);
+      else if (!readiness(object).ready) pending.push(readiness(object).detail);
+    }
+  };
+  check('pvc', awaited.pvcs, snapshot.pvcs, pvcReadiness);
+  check('pv', awaited.pvs, snapshot.pvs, pvReadiness);
+  check('deploy', awaited.deployments, snapshot.deployments, deploymentReadiness);
+  for (const pod of snapshot.pods.filter(isServingPod)) {
+    const readiness = podReadiness(pod);
+    if (!readiness.ready) pending.push(readiness.detail);
+  }
+  return pending;
+}
