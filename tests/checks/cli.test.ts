@@ -8,7 +8,7 @@ describe('npm run validate', () => {
   it('prints "Kind/name: ok" per object and exits 0 on a valid stream', () => {
     const { exitCode, output } = run(['--kube-version', '1.29', '--cross-object', '--pss', 'restricted']);
     expect(exitCode).toBe(0);
-    expect(output.split('\n')).toEqual(expect.arrayContaining(['Secret/app-credentials: ok', 'Deployment/app: ok', 'valid: 7 object(s), Kubernetes 1.29, cross-object, Pod Security restricted']));
+    expect(output.split('\n')).toEqual(expect.arrayContaining(['Secret/app-credentials: ok', 'Deployment/app: ok', 'valid: 10 object(s), Kubernetes 1.29, cross-object, Pod Security restricted']));
   });
 
   it('prints each violation with its JSON path and rule, and exits 1', () => {
@@ -17,7 +17,7 @@ describe('npm run validate', () => {
     expect(exitCode).toBe(1);
     expect(output).toContain('Deployment/app: .spec.template.spec.containers[0].imagePullPolicyy: unknown field "imagePullPolicyy"');
     expect(output).toContain('[unknown-field]');
-    expect(output).toContain('invalid: 1 violation(s) in 7 object(s), Kubernetes 1.35');
+    expect(output).toContain('invalid: 1 violation(s) in 10 object(s), Kubernetes 1.35');
   });
 
   it('rejects apps/v1beta2 for the target version it is given', () => {

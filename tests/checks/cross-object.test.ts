@@ -62,10 +62,12 @@ describe('Services and their pods', () => {
   });
   it("rejects a Deployment whose selector does not match its template's labels", () => {
     const violations = check((o) => set(deployment(o), 'spec.template.metadata.labels', { 'app.kubernetes.io/name': 'app' }));
-    // The Service that selected those pods loses them too.
+    // The Service and the NetworkPolicy that selected those pods lose them too.
     expect(violations.map((v) => [v.object, v.rule, v.path])).toEqual([
       ['Deployment/app', 'workload-selector', '.spec.selector.matchLabels'],
       ['Service/app', 'service-selector', '.spec.selector'],
+      ['NetworkPolicy/app', 'policy-selector', '.spec.podSelector'],
+      ['NetworkPolicy/app', 'policy-selector', '.spec.egress[0].to[0].podSelector'],
     ]);
   });
   it('rejects a probe on a port name the container does not declare', () => {
@@ -203,5 +205,28 @@ describe('fixed cluster IPs', () => {
       twin(o);
       for (const s of o.filter((x) => x.kind === 'Service' && x.metadata?.name !== 'app-db')) { set(s, 'spec.clusterIP', undefined); set(s, 'spec.type', 'NodePort'); set(s, 'spec.ports.0.nodePort', 30080); }
     }))).toEqual(['node-port']);
+  });
+});
+
+describe('Ingresses, NetworkPolicies and ServiceAccounts', () => {
+  it('rejects an Ingress backend Service that is not rendered, or a port it lacks', () => {
+    const path = 'spec.rules.0.http.paths.0.backend.service';
+    expect(only(check((o) => set(find(o, 'Ingress'), `${path}.name`, 'web')))).toMatchObject({ rule: 'ingress-backend', path: '.spec.rules[0].http.paths[0].backend.service.name' });
+    expect(only(check((o) => set(find(o, 'Ingress'), `${path}.port`, { number: 8080 }))).message).toBe('backend port 8080 is not a port of Service "app": use its port name or number');
+    expect(check((o) => set(find(o, 'Ingress'), `${path}.port`, { number: 80 }))).toEqual([]);
+  });
+  it('rejects a NetworkPolicy that selects no pod, and a peer that selects no pod', () => {
+    expect(only(check((o) => set(find(o, 'NetworkPolicy'), 'spec.podSelector.matchLabels', { 'app.kubernetes.io/component': 'db' })))).toMatchObject({ rule: 'policy-selector', path: '.spec.podSelector' });
+    const peer = 'spec.egress.0.to.0.podSelector.matchExpressions.0';
+    expect(only(check((o) => set(find(o, 'NetworkPolicy'), `${peer}.operator`, 'NotIn')))).toMatchObject({ rule: 'policy-selector', path: '.spec.egress[0].to[0].podSelector' });
+    expect(check((o) => set(find(o, 'NetworkPolicy'), `${peer}.operator`, 'Exists'))).toEqual([]);
+  });
+  it('rejects a named policy port the destination pods do not declare', () => {
+    expect(only(check((o) => set(find(o, 'NetworkPolicy'), 'spec.ingress.0.ports.0.port', 'https')))).toMatchObject({ rule: 'policy-port', path: '.spec.ingress[0].ports[0].port' });
+  });
+  it('rejects a ServiceAccount that is neither rendered nor documented as existing', () => {
+    const edit = (o: Manifest[]) => o.splice(o.indexOf(find(o, 'ServiceAccount')), 1);
+    expect(only(check(edit))).toMatchObject({ rule: 'service-account-ref', path: '.spec.template.spec.serviceAccountName' });
+    expect(check(edit, { existingServiceAccounts: ['app'] })).toEqual([]);
   });
 });

@@ -1,8 +1,11 @@
 // Consistency across the objects of one rendering: what kubectl apply accepts object by object but
-// breaks once they meet in a cluster. Services must find their pods and ports, references must
-// land on rendered (or documented existing) Secrets, ConfigMaps and claims, claims and static volumes
-// must bind, names must not collide, and environment variables must not clash.
+// breaks once they meet in a cluster. Services, Ingresses and NetworkPolicies must find their pods
+// and ports, references must land on rendered (or documented existing) Secrets, ConfigMaps, claims
+// and ServiceAccounts, claims and static volumes must bind, names must not collide, and environment
+// variables must not clash.
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
 import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import type { IService } from 'kubernetes-models/v1/Service';
@@ -20,6 +23,8 @@ export interface CrossObjectOptions {
   existingSecrets?: Readonly<Record<string, readonly string[]>>;
   /** PersistentVolumeClaims that exist outside the rendering (e.g. persistence.existingClaim). */
   existingClaims?: readonly string[];
+  /** ServiceAccounts that exist outside the rendering (`default` always does). */
+  existingServiceAccounts?: readonly string[];
   /** The StorageClass a claim without storageClassName gets from the cluster (minikube: standard). */
   defaultStorageClass?: string;
 }
@@ -44,6 +49,23 @@ interface Context {
 const nameOf = (o: Manifest): string => String(o.metadata?.name);
 const selects = (selector: Record<string, string>, labels: Record<string, string> = {}): boolean =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
+/** A full label selector (matchLabels and matchExpressions), as NetworkPolicies use them. */
+function matchesSelector(selector: LabelSelector, labels: Record<string, string> = {}): boolean {
+  return selects(selector.matchLabels ?? {}, labels) && (selector.matchExpressions ?? []).every((e) => {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const value = labels[e.key];
+    if (e.operator === 'In') return has && (e.values ?? []).includes(value as string);
+    if (e.operator === 'NotIn') return !has || !(e.values ?? []).includes(value as string);
+    if (e.operator === 'Exists') return has;
+    return !has; // DoesNotExist
+  });
+}
 
 function duplicateNames({ objects, namespaceOf, add }: Context): void {
   const seen = new Map<string, Manifest>();
@@ -325,6 +347,76 @@ function clusterIPs(ctx: Context): void {
   }
 }
 
+/** Ingress backends must name a rendered Service and one of its ports. */
+function ingresses(ctx: Context): void {
+  const { objects, namespaceOf, add } = ctx;
+  for (const ingress of objects.filter((o) => o.kind === 'Ingress') as Array<Manifest & IIngress>) {
+    const backends: Array<[Segment[], NonNullable<IIngress['spec']>['defaultBackend']]> = [];
+    if (ingress.spec?.defaultBackend) backends.push([['spec', 'defaultBackend'], ingress.spec.defaultBackend]);
+    (ingress.spec?.rules ?? []).forEach((rule, i) => (rule.http?.paths ?? []).forEach((p, j) => backends.push([['spec', 'rules', i, 'http', 'paths', j, 'backend'], p.backend])));
+    for (const [path, backend] of backends) {
+      const ref = backend?.service;
+      if (!ref) continue;
+      const service = objects.find((o) => o.kind === 'Service' && nameOf(o) === ref.name && namespaceOf(o) === namespaceOf(ingress)) as (Manifest & IService) | undefined;
+      if (!service) {
+        add(describeObject(ingress), [...path, 'service', 'name'], 'ingress-backend', `backend Service "${ref.name}" is not rendered: the Ingress would answer 503`);
+        continue;
+      }
+      const ports = service.spec?.ports ?? [];
+      const port = ref.port;
+      const found = port?.name !== undefined ? ports.some((p) => p.name === port.name) : ports.some((p) => p.port === port?.number);
+      if (!found) add(describeObject(ingress), [...path, 'service', 'port'], 'ingress-backend', `backend port ${JSON.stringify(port?.name ?? port?.number)} is not a port of Service "${ref.name}": use its port name or number`);
+    }
+  }
+}
+
+/** A NetworkPolicy that selects no pod protects nothing; a peer that selects no pod opens nothing. */
+function networkPolicies(ctx: Context): void {
+  const { objects, namespaceOf, add } = ctx;
+  const pods = podTemplates(objects);
+  for (const policy of objects.filter((o) => o.kind === 'NetworkPolicy') as Array<Manifest & INetworkPolicy>) {
+    const object = describeObject(policy);
+    const here = pods.filter((p) => namespaceOf(p.owner) === namespaceOf(policy));
+    const matching = (selector: LabelSelector) => here.filter((p) => matchesSelector(selector, p.metadata.labels));
+    const selector = policy.spec?.podSelector ?? {};
+    const selected = matching(selector);
+    if (selected.length === 0) add(object, ['spec', 'podSelector'], 'policy-selector', 'spec.podSelector matches no pod template in the rendering: the policy protects nothing; align it with the pods\' labels');
+    for (const direction of ['ingress', 'egress'] as const) {
+      (policy.spec?.[direction] ?? []).forEach((rule, i) => {
+        const peers = ('from' in rule ? rule.from : 'to' in rule ? rule.to : undefined) ?? [];
+        const peerField = direction === 'ingress' ? 'from' : 'to';
+        peers.forEach((peer, j) => {
+          // Only same-namespace pod peers can be resolved here; namespaceSelector peers are the cluster's.
+          if (peer.podSelector && !peer.namespaceSelector && matching(peer.podSelector).length === 0) {
+            add(object, ['spec', direction, i, peerField, j, 'podSelector'], 'policy-selector', `this ${direction} peer selects no pod template in the rendering: the rule allows nothing`);
+          }
+        });
+        // A named port refers to the destination pods: the selected ones for ingress, the peers for egress.
+        const destinations = direction === 'ingress' ? selected : peers.flatMap((peer) => (peer.podSelector && !peer.namespaceSelector ? matching(peer.podSelector) : []));
+        (rule.ports ?? []).forEach((port, k) => {
+          if (typeof port.port !== 'string' || destinations.length === 0) return;
+          for (const pod of destinations) {
+            if (!containerPorts(pod).some((p) => p.name === port.port)) {
+              add(object, ['spec', direction, i, 'ports', k, 'port'], 'policy-port', `port "${String(port.port)}" is not a container port name of ${pod.object}: the rule would not open it`);
+            }
+          }
+        });
+      });
+    }
+  }
+}
+
+/** The ServiceAccount a pod runs as must exist, or the controller cannot create the pod. */
+function serviceAccounts(ctx: Context): void {
+  for (const pod of podTemplates(ctx.objects)) {
+    const name = pod.spec.serviceAccountName;
+    if (name === undefined || name === 'default' || ctx.options.existingServiceAccounts?.includes(name)) continue;
+    if (!ctx.objects.some((o) => o.kind === 'ServiceAccount' && nameOf(o) === name && ctx.namespaceOf(o) === ctx.namespaceOf(pod.owner))) {
+      ctx.add(pod.object, [...pod.path, 'spec', 'serviceAccountName'], 'service-account-ref', `ServiceAccount "${name}" is neither rendered nor a documented existing one: the pods would never be created`);
+    }
+  }
+}
+
 export function crossObjectViolations(objects: readonly Manifest[], options: CrossObjectOptions = {}): Violation[] {
   const violations: Violation[] = [];
   const ctx: Context = {
@@ -333,7 +425,7 @@ export function crossObjectViolations(objects: readonly Manifest[], options: Cro
     namespaceOf: (o) => (typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : options.namespace ?? 'default'),
     add: (object, path, rule, message) => violations.push({ object, path: jsonPath(path), rule, message }),
   };
-  for (const check of [duplicateNames, workloadSelectors, services, probePorts, references, binding, duplicatesWithin, serviceLinks, clusterIPs]) {
+  for (const check of [duplicateNames, workloadSelectors, services, probePorts, references, binding, duplicatesWithin, serviceLinks, clusterIPs, ingresses, networkPolicies, serviceAccounts]) {
     check(ctx);
   }
   return violations;

@@ -53,6 +53,35 @@ spec:
   type: ExternalName
   externalName: db.other-ns.svc.cluster.local
 ---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: app }
+automountServiceAccountToken: false
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: app }
+spec:
+  ingressClassName: nginx
+  tls: [{ secretName: app-tls, hosts: [app.example.com] }]
+  rules:
+    - host: app.example.com
+      http:
+        paths:
+          - { path: /, pathType: Prefix, backend: { service: { name: app, port: { name: http } } } }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: app }
+spec:
+  podSelector: { matchLabels: { app.kubernetes.io/component: web } }
+  policyTypes: [Ingress, Egress]
+  ingress:
+    - ports: [{ port: http, protocol: TCP }]
+  egress:
+    - to: [{ podSelector: { matchExpressions: [{ key: app.kubernetes.io/component, operator: In, values: [web, db] }] } }]
+      ports: [{ port: 8080, protocol: TCP }]
+---
 apiVersion: apps/v1
 kind: Deployment
 metadata: { name: app, labels: { app.kubernetes.io/name: app } }
@@ -66,6 +95,7 @@ spec:
       annotations: { checksum/secret: abc123 }
     spec:
       automountServiceAccountToken: false
+      serviceAccountName: app
       nodeSelector: { kubernetes.io/os: linux }
       securityContext:
         runAsNonRoot: true

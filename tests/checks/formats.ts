@@ -270,6 +270,22 @@ function checkDataKeys(c: Collector, object: Manifest): void {
   }
 }
 
+function checkIngress(c: Collector, object: Manifest): void {
+  if (object.kind !== 'Ingress') return;
+  const spec = (object.spec ?? {}) as { ingressClassName?: unknown; rules?: Array<{ host?: unknown }>; tls?: Array<{ hosts?: unknown[] }> };
+  // A host is a DNS name, optionally with one leading "*." wildcard label; never an IP address.
+  const checkHost = (host: unknown, path: Segment[]) => {
+    if (typeof host !== 'string') return;
+    const name = host.startsWith('*.') ? host.slice(2) : host;
+    if (!isDnsSubdomain(name) || isIPv4(name)) c.add(path, 'ingress-host', `host "${host}" must be a lowercase DNS name (optionally starting with "*."), not an IP address`);
+  };
+  (spec.rules ?? []).forEach((rule, i) => checkHost(rule?.host, ['spec', 'rules', i, 'host']));
+  (spec.tls ?? []).forEach((tls, i) => (tls?.hosts ?? []).forEach((host, j) => checkHost(host, ['spec', 'tls', i, 'hosts', j])));
+  if (typeof spec.ingressClassName === 'string' && !isDnsSubdomain(spec.ingressClassName)) {
+    c.add(['spec', 'ingressClassName'], 'name', `ingressClassName "${spec.ingressClassName}" is not a DNS subdomain`);
+  }
+}
+
 export function formatViolations(object: Manifest, options: FormatOptions, objectName = describeObject(object)): Violation[] {
   const c = new Collector(objectName);
   checkName(c, object);
@@ -278,5 +294,6 @@ export function formatViolations(object: Manifest, options: FormatOptions, objec
   checkStorage(c, object);
   checkService(c, object, options);
   checkDataKeys(c, object);
+  checkIngress(c, object);
   return c.violations;
 }

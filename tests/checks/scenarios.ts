@@ -39,7 +39,11 @@ export function scenarios(): Scenario[] {
   ];
 }
 
-type Values = { auth?: { existingSecret?: string; secretKeys?: { username?: string; password?: string } }; postgresql?: { persistence?: { existingClaim?: string } } };
+type Values = {
+  auth?: { existingSecret?: string; secretKeys?: { username?: string; password?: string } };
+  postgresql?: { persistence?: { existingClaim?: string } };
+  serviceAccount?: { create?: boolean; name?: string };
+};
 
 /** The values a rendering was made from, in order (values files, then inline values). */
 function layers(options: RenderOptions): Values[] {
@@ -47,13 +51,15 @@ function layers(options: RenderOptions): Values[] {
   return [...files, options.values as Values | undefined].filter((v): v is Values => !!v);
 }
 
-/** The Secrets and claims the values say exist outside the rendering. */
+/** The Secrets, claims and ServiceAccounts the values say exist outside the rendering. */
 export function documentedExisting(options: RenderOptions): CrossObjectOptions {
   let secret: string | undefined;
   let username = 'username';
   let password = 'password';
   let claim: string | undefined;
+  let account: { create?: boolean; name?: string } = {};
   for (const v of layers(options)) {
+    account = { ...account, ...v.serviceAccount };
     secret = v.auth?.existingSecret ?? secret;
     username = v.auth?.secretKeys?.username ?? username;
     password = v.auth?.secretKeys?.password ?? password;
@@ -63,6 +69,8 @@ export function documentedExisting(options: RenderOptions): CrossObjectOptions {
     namespace: options.namespace ?? 'default',
     existingSecrets: secret ? { [secret]: [username, password] } : {},
     existingClaims: claim ? [claim] : [],
+    // serviceAccount.name without create: the values say that account exists.
+    existingServiceAccounts: account.name && !account.create ? [account.name] : [],
   };
 }
 

@@ -29,7 +29,7 @@ describe('the good fixture', () => {
     const reports = validateYaml(goodYaml, { target });
     expect(reports.map((r) => r.object)).toEqual([
       'Secret/app-credentials', 'ConfigMap/app-config', 'PersistentVolume/default-app-data', 'PersistentVolumeClaim/app-data',
-      'Service/app', 'Service/app-db', 'Deployment/app',
+      'Service/app', 'Service/app-db', 'ServiceAccount/app', 'Ingress/app', 'NetworkPolicy/app', 'Deployment/app',
     ]);
     expect(allViolations(reports)).toEqual([]);
   });
@@ -179,6 +179,8 @@ describe('formats the API server enforces', () => {
     ['an image with an empty tag', 'Deployment', (o) => set(o, 'spec.template.spec.containers.0.image', 'squashtest/squash:'), 'image-reference', '.spec.template.spec.containers[0].image', /non-empty tag/],
     ['an uppercase image repository', 'Deployment', (o) => set(o, 'spec.template.spec.initContainers.0.image', 'BusyBox:1.36'), 'image-reference', '.spec.template.spec.initContainers[0].image', /not a valid reference/],
     ['an invalid Secret key', 'Secret', (o) => set(o, 'data', { 'user name': 'eA==' }), 'data-key', '.data["user name"]', /letters, digits/],
+    ['an Ingress host that is an IP address', 'Ingress', (o) => set(o, 'spec.rules.0.host', '192.168.1.10'), 'ingress-host', '.spec.rules[0].host', /not an IP address/],
+    ['an uppercase TLS host', 'Ingress', (o) => set(o, 'spec.tls.0.hosts.0', 'App.Example.com'), 'ingress-host', '.spec.tls[0].hosts[0]', /lowercase DNS name/],
     ['an invalid volume name', 'Deployment', (o) => { set(o, 'spec.template.spec.volumes.1.name', 'Tmp'); set(o, 'spec.template.spec.containers.0.volumeMounts.1.name', 'Tmp'); }, 'name', '.spec.template.spec.volumes[1].name', /RFC 1123 label/],
   ];
 
