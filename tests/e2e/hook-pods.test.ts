@@ -8,6 +8,9 @@ import { K8sObject, renderOk } from '../render/helm';
 import { envValue, mainContainer, ofKind, one } from '../render/objects';
 import { LocalPostgres, postgresBinaries, startPostgres } from './local-postgres';
 import { restrictedViolations } from './pod-security';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+
+type LabelSelector = NonNullable<NonNullable<NonNullable<INetworkPolicy['spec']>['podSelector']>>;
 import type { IPod } from './types';
 
 const testPods = (objects: K8sObject[]) => objects.filter((o) => o.kind === 'Pod') as unknown as IPod[];
@@ -78,6 +81,27 @@ describe('the helm test pods', () => {
     }
   });
 
+  it('run under the Deployments\' service account and pull secrets', async () => {
+    const objects = await renderOk({ values: { imagePullSecrets: ['regcred'], serviceAccount: { create: true } } });
+    const postgres = one(objects, 'Deployment', 'postgresql').spec!.template.spec!;
+    for (const pod of testPods(objects)) {
+      expect(pod.spec?.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+      expect(pod.spec?.imagePullSecrets).toEqual(postgres.imagePullSecrets);
+      expect(pod.spec?.serviceAccountName).toBe(postgres.serviceAccountName);
+    }
+  });
+
+  it('are admitted by the NetworkPolicy in front of PostgreSQL', () => {
+    const policy = withAlias.find((o) => o.kind === 'NetworkPolicy' && o.metadata.labels?.['app.kubernetes.io/component'] === 'postgresql') as
+      unknown as INetworkPolicy | undefined;
+    expect(policy).toBeDefined();
+    const peers = (policy?.spec?.ingress ?? []).flatMap((rule) => rule.from ?? []);
+    for (const pod of testPods(withAlias)) {
+      const admitted = peers.some((peer) => !peer.namespaceSelector && peer.podSelector && selects(peer.podSelector, pod.metadata?.labels ?? {}));
+      expect({ pod: pod.metadata?.name, admitted }).toEqual({ pod: pod.metadata?.name, admitted: true });
+    }
+  });
+
   it('pull only the PostgreSQL image the chart already runs', () => {
     const image = mainContainer(one(withAlias, 'Deployment', 'postgresql')).image;
     for (const pod of testPods(withAlias)) expect(container(pod).image).toBe(image);
@@ -122,6 +146,21 @@ describe('the helm test pods', () => {
     expect(helm3).toEqual(helm4);
   });
 });
+
+/** Whether a label selector (matchLabels and matchExpressions) selects these labels. */
+function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const byExpressions = (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    switch (operator) {
+      case 'In': return key in labels && values.includes(labels[key] as string);
+      case 'NotIn': return !(key in labels) || !values.includes(labels[key] as string);
+      case 'Exists': return key in labels;
+      case 'DoesNotExist': return !(key in labels);
+      default: throw new Error(`unknown selector operator ${operator}`);
+    }
+  });
+  return byLabels && byExpressions;
+}
 
 // ---- The scripts, run here with bash against local stand-ins for the cluster's services. ----
 

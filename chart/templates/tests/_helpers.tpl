@@ -6,15 +6,14 @@ passes Pod Security "restricted".
 */}}
 
 {{/*
-Labels of a test pod. The component is "database" (the alias Service's component, which no selector
-and no ReplicaSet matches) because the labels helper only knows the components in
-generator/components.ts. Never "postgresql" or "squash": their ReplicaSets would adopt the pod.
+Labels of a test pod: component "test", which no Deployment selects (a ReplicaSet would adopt a pod
+labelled "postgresql" or "squash") and which the PostgreSQL NetworkPolicy admits.
 Call with (dict "context" $ "suffix" "test-db" "weight" 1).
 */}}
 {{- define "squash-tm.test.metadata" -}}
 name: {{ printf "%s-%s" (include "squash-tm.fullname" .context) .suffix }}
 labels:
-  {{- include "squash-tm.labels" (dict "context" .context "component" "database") | nindent 2 }}
+  {{- include "squash-tm.labels" (dict "context" .context "component" "test") | nindent 2 }}
 annotations:
   helm.sh/hook: test
   helm.sh/hook-weight: {{ .weight | quote }}
@@ -24,14 +23,24 @@ annotations:
 
 {{/*
 Pod-level settings. activeDeadlineSeconds bounds the whole pod (image pull included), so a test that
-cannot reach its target fails instead of hanging until `helm test --timeout`.
-Call with (dict "deadline" 120).
+cannot reach its target fails instead of hanging until `helm test --timeout`. The service account and
+pull secrets are the Deployments' own, so the image pulls from the same (possibly private) registry.
+Call with (dict "context" $ "deadline" 120).
 */}}
 {{- define "squash-tm.test.podSettings" -}}
 restartPolicy: Never
 activeDeadlineSeconds: {{ .deadline }}
 automountServiceAccountToken: false
 enableServiceLinks: false
+{{- with include "squash-tm.serviceAccountName" .context }}
+serviceAccountName: {{ . }}
+{{- end }}
+{{- with .context.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- range . }}
+  - name: {{ . }}
+  {{- end }}
+{{- end }}
 securityContext:
   runAsNonRoot: true
   runAsUser: 999
