@@ -56,7 +56,7 @@ describe.each(catalogue)('$file', (entry) => {
 
   if (entry.caughtBy) {
     it(`is caught in the rendering by the ${entry.caughtBy} rule`, async () => {
-      const rendering = await render({ valuesFiles: [path.join(badValuesDir, entry.file)] });
+      const rendering = await render({ valuesFiles: [path.join(badValuesDir, entry.file)], helm: 'helm4' });
       if (!rendering.ok) throw new Error(rendering.error);
       const violations = [
         ...allViolations(validateYaml(rendering.yaml)),
