@@ -22,7 +22,6 @@ function modelValidator(apiVersion: string, kind: string): Validate | undefined 
   if (!/^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
   let module: Record<string, unknown>;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     module = require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, unknown>;
   } catch {
     return undefined;
@@ -41,8 +40,6 @@ interface Seen {
   read: Set<string>;
   enumerated: boolean;
 }
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Wrap a value so that every property the validator reads, and every map it enumerates, is recorded by path. */
 function watched(value: unknown, path: Segment[], seen: Map<string, Seen>): unknown {
