@@ -33,8 +33,8 @@ deploy: ## helm upgrade --install on the current kube context
 undeploy: ## helm uninstall (the PostgreSQL claim is kept: see README)
 	$(HELM) uninstall $(RELEASE) --namespace $(NAMESPACE)
 
-e2e: ## Install on a reachable cluster and check it end to end (skips without a cluster)
-	npm run test:e2e
+e2e: ## Install on a reachable cluster and check it end to end (exit 3 = skipped: no cluster)
+	npm run test:e2e -- --values $(VALUES) $(E2E_ARGS)
 
 bench: ## Print generation, rendering and test-suite timings
 	npm run bench
