@@ -7,6 +7,7 @@ import { renderValuesTable, spliceValuesTable } from './emit/readme-table';
 import { renderValuesSchema } from './emit/values-schema';
 import { renderValuesYaml } from './emit/values-yaml';
 import { renderTemplates } from './render-templates';
+import { valueRules } from './value-rules';
 import { valuesDefinition } from './values';
 
 export const repoRoot = path.resolve(__dirname, '..');
@@ -25,7 +26,7 @@ export function generateFiles(readme = readFileSync(path.join(repoRoot, 'README.
     ['chart/Chart.yaml', renderChartYaml()],
     ['chart/.helmignore', helmignore],
     ['chart/values.yaml', renderValuesYaml(valuesDefinition)],
-    ['chart/values.schema.json', renderValuesSchema(valuesDefinition)],
+    ['chart/values.schema.json', renderValuesSchema(valuesDefinition, valueRules)],
     ['README.md', spliceValuesTable(readme, renderValuesTable(valuesDefinition))],
   ]);
   for (const [relative, content] of renderTemplates()) files.set(path.posix.join('chart', relative), content);

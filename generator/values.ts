@@ -3,6 +3,7 @@
 import {
   Infer, boolean, integer, nullableInteger, object, objectList, oneOf, passthrough, string, stringList, stringMap,
 } from './model/fields';
+import * as k8s from './model/k8s-schemas';
 import * as p from './model/patterns';
 
 const image = (what: string, repository: string, tag: string) =>
@@ -15,17 +16,17 @@ const image = (what: string, repository: string, tag: string) =>
   });
 
 const scheduling = (what: string) => ({
-  nodeSelector: stringMap(`Node labels the ${what} pod must run on.`),
-  tolerations: passthrough(`Tolerations of the ${what} pod.`, [] as object[], 'array'),
+  nodeSelector: stringMap(`Node labels the ${what} pod must run on.`, {}, { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue }),
+  tolerations: passthrough(`Tolerations of the ${what} pod.`, [] as object[], { type: 'array', items: { type: 'object' } }),
   affinity: passthrough(`Affinity rules of the ${what} pod.`, {}),
 });
 
 const port = (description: string, def: number) => integer(description, def, { minimum: 1, maximum: 65535 });
 
 export const valuesDefinition = object('Squash TM with PostgreSQL.', {
-  nameOverride: string('Replaces the chart name in object names.', '', { pattern: p.orEmpty(p.dnsLabel), maxLength: 40 }),
+  nameOverride: string('Replaces the chart name in object names.', '', { pattern: p.orEmpty(p.serviceName), maxLength: 40 }),
   fullnameOverride: string('Replaces the release-and-chart prefix of every object name.', '', {
-    pattern: p.orEmpty(p.dnsLabel),
+    pattern: p.orEmpty(p.serviceName),
     maxLength: 40,
   }),
 
@@ -44,7 +45,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       pattern: p.orEmpty(p.dnsSubdomain),
       maxLength: 253,
     }),
-    annotations: stringMap('Annotations of the created ServiceAccount (e.g. a cloud IAM role).'),
+    annotations: stringMap('Annotations of the created ServiceAccount (e.g. a cloud IAM role).', {}, { keyPattern: k8s.qualifiedKey }),
   }),
 
   networkPolicy: object('NetworkPolicies (enforced only where the cluster\'s network plugin supports them).', {
@@ -83,11 +84,11 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     resources: passthrough('Container resources.', {
       requests: { cpu: '100m', memory: '256Mi' },
       limits: { memory: '1Gi' },
-    }),
+    }, k8s.resources),
     podSecurityContext: passthrough('Pod security context.', {
       fsGroup: 999,
       seccompProfile: { type: 'RuntimeDefault' },
-    }),
+    }, k8s.podSecurityContext),
     containerSecurityContext: passthrough('Container security context (the image\'s `postgres` user is UID 999).', {
       runAsUser: 999,
       runAsGroup: 999,
@@ -95,7 +96,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
-    }),
+    }, k8s.containerSecurityContext),
     service: object('The ClusterIP Service in front of PostgreSQL.', {
       port: port('Service port.', 5432),
       clusterIP: string(
@@ -118,6 +119,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         'Storage class. Dynamic mode: empty means the cluster default. Static (hostPath) mode: written on both the PV ' +
           'and the PVC, empty meaning class-less.',
         '',
+        { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 },
       ),
       keep: boolean('Annotate the PVC with `helm.sh/resource-policy: keep` so `helm uninstall` leaves the data.', true),
       hostPath: object('The brief\'s static PersistentVolume on a node directory (minikube, single-node labs).', {
@@ -151,7 +153,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       'in-chart PostgreSQL Service or at `externalDatabase.host`.',
     {
       enabled: boolean('Create the alias and make Squash TM connect through it.', false),
-      name: string('Service name of the alias. Empty: `<fullname>-db`.', '', { pattern: p.orEmpty(p.dnsLabel), maxLength: 63 }),
+      name: string('Service name of the alias. Empty: `<fullname>-db`.', '', { pattern: p.orEmpty(p.serviceName), maxLength: 63 }),
       externalName: string(
         'DNS name the alias resolves to. Empty: the in-chart PostgreSQL Service\'s FQDN, or `externalDatabase.host`.',
         '',
@@ -165,7 +167,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     resources: passthrough('Container resources. The JVM heap is a share of the memory limit (see `jvm`).', {
       requests: { cpu: '250m', memory: '1Gi' },
       limits: { memory: '3Gi' },
-    }),
+    }, k8s.resources),
     jvm: object('JVM settings, passed in `JAVA_TOOL_OPTIONS`.', {
       maxRamPercentage: integer('Heap ceiling as a percentage of the container memory limit.', 70, {
         minimum: 25,
@@ -201,11 +203,15 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       600,
       { minimum: 60, maximum: 3600, multipleOf: 10 },
     ),
-    extraEnv: passthrough('Extra environment variables (Kubernetes `env` entries), e.g. TZ or Spring properties.', [] as object[], 'array'),
-    podSecurityContext: passthrough('Pod security context.', { seccompProfile: { type: 'RuntimeDefault' } }),
+    extraEnv: passthrough('Extra environment variables (Kubernetes `env` entries), e.g. Spring properties such as SPRING_MAIL_HOST.', [] as object[], {
+      type: 'array',
+      items: k8s.envVar,
+    }),
+    podSecurityContext: passthrough('Pod security context.', { seccompProfile: { type: 'RuntimeDefault' } }, k8s.podSecurityContext),
     containerSecurityContext: passthrough(
       'Container security context. The image\'s user is not documented, so no UID is forced by default.',
       { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      k8s.containerSecurityContext,
     ),
     service: object('The Service in front of Squash TM.', {
       type: oneOf('Service type.', ['NodePort', 'ClusterIP', 'LoadBalancer'] as const, 'NodePort'),
@@ -217,12 +223,12 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       loadBalancerSourceRanges: stringList('Client CIDRs a LoadBalancer accepts. Empty: any.', [], {
         items: { type: 'string', pattern: p.ipv4Cidr },
       }),
-      annotations: stringMap('Annotations of the Service (e.g. a cloud load balancer\'s settings).'),
+      annotations: stringMap('Annotations of the Service (e.g. a cloud load balancer\'s settings).', {}, { keyPattern: k8s.qualifiedKey }),
     }),
     ingress: object('An Ingress in front of the Squash TM Service.', {
       enabled: boolean('Create the Ingress.', false),
       className: string('IngressClass. Empty: the cluster default.', '', { pattern: p.orEmpty(p.dnsSubdomain) }),
-      annotations: stringMap('Annotations of the Ingress (controller settings, cert-manager issuer...).'),
+      annotations: stringMap('Annotations of the Ingress (controller settings, cert-manager issuer...).', {}, { keyPattern: k8s.qualifiedKey }),
       hosts: stringList('Host names served.', ['squash.local'], {
         minItems: 1,
         items: { type: 'string', pattern: p.dnsSubdomain, maxLength: 253 },

@@ -1,4 +1,5 @@
 // chart/values.schema.json: types, enums, ranges and patterns; closed objects where the shape is ours.
+import { rulesSchema, ValueRule } from '../model/conditions';
 import { Field, JsonSchema } from '../model/fields';
 import { GENERATED_NOTICE } from './header';
 
@@ -16,12 +17,13 @@ export function fieldSchema(field: Field<unknown>): JsonSchema {
   return schema;
 }
 
-export function renderValuesSchema(definition: Field<unknown>): string {
+export function renderValuesSchema(definition: Field<unknown>, rules: ValueRule[]): string {
   const schema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $comment: GENERATED_NOTICE,
     title: 'Values of the squash-tm chart',
     ...fieldSchema(definition),
+    allOf: rulesSchema(rules),
   };
   return JSON.stringify(schema, null, 2) + '\n';
 }

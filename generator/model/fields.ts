@@ -39,8 +39,15 @@ export function oneOf<const V extends string>(description: string, values: reado
   return leaf(values.map((v) => `\`${v}\``).join(', '), 'string', description, def, { enum: [...values] });
 }
 
-export const stringMap = (description: string, def: Record<string, string> = {}): Field<Record<string, string>> =>
-  leaf('map of strings', 'object', description, def, { additionalProperties: { type: 'string' } });
+export const stringMap = (
+  description: string,
+  def: Record<string, string> = {},
+  c: { keyPattern?: string; valuePattern?: string } = {},
+): Field<Record<string, string>> =>
+  leaf('map of strings', 'object', description, def, {
+    ...(c.keyPattern ? { propertyNames: { pattern: c.keyPattern } } : {}),
+    additionalProperties: { type: 'string', ...(c.valuePattern ? { pattern: c.valuePattern } : {}) },
+  });
 
 export const stringList = (description: string, def: string[], c?: Constraints): Field<string[]> =>
   leaf('list of strings', 'array', description, def, c);
@@ -50,8 +57,10 @@ export const objectList = <T extends object>(description: string, def: T[], item
   leaf('list of objects', 'array', description, def, { items: { type: 'object', additionalProperties: false, ...items } });
 
 /** A Kubernetes-shaped block passed through as is (resources, affinity, securityContext...). */
-export const passthrough = <T extends object>(description: string, def: T, type: 'object' | 'array' = 'object'): Field<T> =>
-  leaf(type === 'object' ? 'object' : 'list', type, description, def);
+export const passthrough = <T extends object>(description: string, def: T, schema: JsonSchema = { type: 'object' }): Field<T> => {
+  const { type, ...constraints } = schema;
+  return leaf(type === 'array' ? 'list' : 'object', type as string, description, def, constraints);
+};
 
 export function object<P extends Record<string, Field<unknown>>>(
   description: string,

@@ -3,6 +3,8 @@
 
 /** RFC 1123 label: a Service, PVC or Secret key-less object name. */
 export const dnsLabel = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** RFC 1035 label: what a Service name must be (a letter first). */
+export const serviceName = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
 /** RFC 1123 subdomain: Secret names, ExternalName targets. */
 export const dnsSubdomain = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 export const orEmpty = (pattern: string): string => `^$|${pattern}`;

@@ -126,6 +126,13 @@ describe.each(Object.entries(scenarios))('with %s', (_name, options) => {
 });
 
 describe('object names', () => {
+  it('refuse a release name that would make Service names start with a digit, and say what to do', async () => {
+    const { render } = await import('../render/helm');
+    const rendering = await render({ release: '9squash' });
+    expect(rendering.ok).toBe(false);
+    if (!rendering.ok) expect(rendering.error).toContain('choose a release name that starts with a letter, or set fullnameOverride');
+  });
+
   it('stay within 63 characters and distinct with the longest release name and namespace', async () => {
     const objects = await renderOk({
       release: 'r'.repeat(53),

@@ -1,0 +1,101 @@
+// Schemas for the Kubernetes-shaped blocks the chart passes through (resources, security contexts,
+// env entries, label maps), so that a typo or a wrong type fails at `helm template` time instead of
+// at the API server. Field lists follow the Kubernetes API (core/v1).
+import { JsonSchema } from './fields';
+
+/** A Kubernetes resource quantity: a positive number with an optional suffix ("500m", "2Gi", 1). */
+const quantity: JsonSchema = {
+  anyOf: [
+    { type: 'string', pattern: '^(0\\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$' },
+    { type: 'number', exclusiveMinimum: 0 },
+  ],
+};
+
+const resourceList: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { cpu: quantity, memory: quantity, 'ephemeral-storage': quantity },
+};
+
+export const resources: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { requests: resourceList, limits: resourceList },
+};
+
+const id: JsonSchema = { type: 'integer', minimum: 0, maximum: 2147483647 };
+const seccompProfile: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: { type: { enum: ['RuntimeDefault', 'Localhost', 'Unconfined'] }, localhostProfile: { type: 'string' } },
+};
+const seLinuxOptions: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { level: { type: 'string' }, role: { type: 'string' }, type: { type: 'string' }, user: { type: 'string' } },
+};
+const appArmorProfile: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: { type: { enum: ['RuntimeDefault', 'Localhost', 'Unconfined'] }, localhostProfile: { type: 'string' } },
+};
+const capabilityList: JsonSchema = { type: 'array', items: { type: 'string', pattern: '^[A-Z_]+$' } };
+
+export const podSecurityContext: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    runAsUser: id,
+    runAsGroup: id,
+    runAsNonRoot: { type: 'boolean' },
+    fsGroup: id,
+    fsGroupChangePolicy: { enum: ['OnRootMismatch', 'Always'] },
+    supplementalGroups: { type: 'array', items: id },
+    supplementalGroupsPolicy: { enum: ['Merge', 'Strict'] },
+    seccompProfile,
+    seLinuxOptions,
+    appArmorProfile,
+    sysctls: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['name', 'value'], properties: { name: { type: 'string' }, value: { type: 'string' } } },
+    },
+  },
+};
+
+export const containerSecurityContext: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    runAsUser: id,
+    runAsGroup: id,
+    runAsNonRoot: { type: 'boolean' },
+    privileged: { type: 'boolean' },
+    allowPrivilegeEscalation: { type: 'boolean' },
+    readOnlyRootFilesystem: { type: 'boolean' },
+    procMount: { enum: ['Default', 'Unmasked'] },
+    capabilities: { type: 'object', additionalProperties: false, properties: { add: capabilityList, drop: capabilityList } },
+    seccompProfile,
+    seLinuxOptions,
+    appArmorProfile,
+  },
+};
+
+/** A container `env` entry: a name, and a value or a valueFrom. */
+export const envVar: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: { type: 'string', pattern: '^[-._a-zA-Z][-._a-zA-Z0-9]*$' },
+    value: { type: 'string' },
+    valueFrom: { type: 'object' },
+  },
+  not: { required: ['value', 'valueFrom'] },
+};
+
+/** A label or annotation key: an optional DNS-subdomain prefix and a name of 63 characters at most. */
+export const qualifiedKey = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
+/** A label value: empty, or 63 characters at most, alphanumeric at both ends. */
+export const labelValue = '^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$';

@@ -1,0 +1,95 @@
+// Rules that span several values. They are compiled into values.schema.json, so every helm command
+// that reads values refuses the combination, naming the keys, the rule and the fix.
+import { all, any, empty, filled, is, matches, not, ValueRule } from './model/conditions';
+import { walk } from './model/fields';
+import { valuesDefinition } from './values';
+
+/** Variables the Squash TM container already sets; a duplicate breaks Helm 4's server-side apply. */
+export const squashReservedEnv = [
+  'SPRING_PROFILES_ACTIVE', 'SPRING_DATASOURCE_URL', 'SPRING_DATASOURCE_USERNAME', 'SPRING_DATASOURCE_PASSWORD',
+  'JAVA_TOOL_OPTIONS', 'TZ',
+];
+
+/**
+ * Maps whose keys must be label or annotation keys. values.schema.json checks the keys already, but
+ * Helm 4 reports a bad key without saying which map holds it: these rules name the map.
+ */
+function mapKeyRules(): ValueRule[] {
+  const rules: ValueRule[] = [];
+  walk(valuesDefinition, (path, field) => {
+    const propertyNames = field.schema.propertyNames;
+    if (!propertyNames) return;
+    rules.push({
+      violation: matches(path.join('.'), { type: 'object', not: { propertyNames } }),
+      message:
+        `${path.join('.')} has a key that is not a valid label or annotation key: an optional DNS-name prefix and "/", ` +
+        'then at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.',
+    });
+  });
+  return rules;
+}
+
+export const valueRules: ValueRule[] = [
+  ...mapKeyRules(),
+  {
+    violation: all(is('postgresql.enabled', false), empty('externalDatabase.host')),
+    message:
+      'externalDatabase.host is empty while postgresql.enabled is false: Squash TM needs a database. ' +
+      'Set externalDatabase.host to your PostgreSQL server\'s DNS name, or set postgresql.enabled=true.',
+  },
+  {
+    violation: all(is('postgresql.enabled', false), empty('auth.existingSecret'), empty('auth.password')),
+    message:
+      'auth.existingSecret is empty while postgresql.enabled is false: the chart cannot invent the password of an ' +
+      'external database. Set auth.existingSecret to a Secret holding its username and password.',
+  },
+  {
+    violation: all(filled('auth.existingSecret'), filled('auth.password')),
+    message: 'auth.password and auth.existingSecret are both set: the password would be ignored. Keep only auth.existingSecret.',
+  },
+  {
+    violation: all(empty('auth.existingSecret'), any(is('auth.secretKeys.username', 'database'), is('auth.secretKeys.password', 'database'))),
+    message: 'auth.secretKeys: "database" is the key the chart\'s Secret keeps the database name under; choose another key name.',
+  },
+  {
+    violation: all(is('postgresql.persistence.hostPath.enabled', true), filled('postgresql.persistence.existingClaim')),
+    message:
+      'postgresql.persistence.hostPath.enabled and postgresql.persistence.existingClaim are both set: the static volume ' +
+      'is bound to the chart\'s own claim. Use one or the other.',
+  },
+  {
+    violation: all(is('postgresql.persistence.hostPath.enabled', true), is('postgresql.persistence.enabled', false)),
+    message:
+      'postgresql.persistence.hostPath.enabled is true while postgresql.persistence.enabled is false: enable ' +
+      'persistence or drop the hostPath volume.',
+  },
+  {
+    violation: all(
+      is('postgresql.persistence.hostPath.enabled', true),
+      matches('postgresql.persistence.accessModes', { contains: { not: { const: 'ReadWriteOnce' } } }),
+    ),
+    message:
+      'postgresql.persistence.accessModes must be [ReadWriteOnce] with postgresql.persistence.hostPath.enabled: ' +
+      'a hostPath volume lives on one node.',
+  },
+  {
+    violation: all(filled('postgresql.service.clusterIP'), is('postgresql.enabled', false)),
+    message: 'postgresql.service.clusterIP is set while postgresql.enabled is false: there is no PostgreSQL Service to give it to.',
+  },
+  {
+    violation: all(is('squash.service.type', 'ClusterIP'), filled('squash.service.nodePort')),
+    message: 'squash.service.nodePort is set while squash.service.type is ClusterIP: a node port needs type NodePort or LoadBalancer.',
+  },
+  {
+    violation: all(filled('squash.service.loadBalancerSourceRanges'), not(is('squash.service.type', 'LoadBalancer'))),
+    message:
+      'squash.service.loadBalancerSourceRanges is set while squash.service.type is not LoadBalancer: only a load ' +
+      'balancer filters client addresses. Set squash.service.type=LoadBalancer or drop the ranges.',
+  },
+  {
+    violation: matches('squash.extraEnv', { contains: { required: ['name'], properties: { name: { enum: squashReservedEnv } } } }),
+    message:
+      `squash.extraEnv sets a variable the chart already sets (${squashReservedEnv.join(', ')}): server-side apply ` +
+      'rejects duplicates. Use the chart\'s own values (auth, squash.jvm, squash.timezone) instead.',
+  },
+];
