@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { helmPath } from '../tests/toolchain/tools';
+import { helmPath } from './toolchain/tools';
 import { generateFiles, generatedDir, repoRoot, staleFiles } from './generate';
 import { packageChart, resolveEpoch } from './packaging/package';
 

@@ -43,20 +43,25 @@ const appArmorProfile: JsonSchema = {
 };
 const capabilityList: JsonSchema = { type: 'array', items: { type: 'string', pattern: '^[A-Z_]+$' } };
 
+/** Fields a pod and a container security context share. */
+const sharedSecurityFields: JsonSchema = {
+  runAsUser: id,
+  runAsGroup: id,
+  runAsNonRoot: { type: 'boolean' },
+  seccompProfile,
+  seLinuxOptions,
+  appArmorProfile,
+};
+
 export const podSecurityContext: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    runAsUser: id,
-    runAsGroup: id,
-    runAsNonRoot: { type: 'boolean' },
+    ...sharedSecurityFields,
     fsGroup: id,
     fsGroupChangePolicy: { enum: ['OnRootMismatch', 'Always'] },
     supplementalGroups: { type: 'array', items: id },
     supplementalGroupsPolicy: { enum: ['Merge', 'Strict'] },
-    seccompProfile,
-    seLinuxOptions,
-    appArmorProfile,
     sysctls: {
       type: 'array',
       items: { type: 'object', additionalProperties: false, required: ['name', 'value'], properties: { name: { type: 'string' }, value: { type: 'string' } } },
@@ -68,17 +73,12 @@ export const containerSecurityContext: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    runAsUser: id,
-    runAsGroup: id,
-    runAsNonRoot: { type: 'boolean' },
+    ...sharedSecurityFields,
     privileged: { type: 'boolean' },
     allowPrivilegeEscalation: { type: 'boolean' },
     readOnlyRootFilesystem: { type: 'boolean' },
     procMount: { enum: ['Default', 'Unmasked'] },
     capabilities: { type: 'object', additionalProperties: false, properties: { add: capabilityList, drop: capabilityList } },
-    seccompProfile,
-    seLinuxOptions,
-    appArmorProfile,
   },
 };
 

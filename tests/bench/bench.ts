@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseObjects } from '../render/helm';
-import { helmPath, repoRoot } from '../toolchain/tools';
+import { helmPath, repoRoot } from '../../generator/toolchain/tools';
 import { Command, timeInterleaved, timeOnce, writeCountingWrapper } from './measure';
 import { formatMs, formatSummary, formatTarget, parseHelmLog, ratio, renderings, summarize, Target } from './stats';
 

@@ -2,7 +2,7 @@
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../toolchain/tools';
+import { repoRoot } from '../../generator/toolchain/tools';
 
 export interface Command {
   label: string;
@@ -53,7 +53,7 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /**
  * A POSIX sh script standing in for one helm binary: it appends "<label>\t<arg>\t<arg>..." to log
  * (one printf, so concurrent jest workers do not interleave within a line) and execs the real helm.
- * tests/toolchain/tools.ts resolves helm through HELM_BIN / HELM3_BIN, so pointing those at the
+ * generator/toolchain/tools.ts resolves helm through HELM_BIN / HELM3_BIN, so pointing those at the
  * wrappers counts every call without touching the test helper.
  */
 export function writeCountingWrapper(dir: string, label: 'helm4' | 'helm3', realHelm: string, log: string): string {

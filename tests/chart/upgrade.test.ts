@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { HelmMajor } from '../toolchain/tools';
+import { HelmMajor } from '../../generator/toolchain/tools';
 import { FakeApiServer, startFakeApiServer } from '../render/fake-api-server';
 import { K8sObject, renderOk } from '../render/helm';
 import { decode, one } from '../render/objects';

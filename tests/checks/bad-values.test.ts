@@ -4,7 +4,7 @@
 // turns them red until the catalogue is updated; whatever helm renders must be caught by a checker.
 import path from 'node:path';
 import { lint, render } from '../render/helm';
-import type { HelmMajor } from '../toolchain/tools';
+import type { HelmMajor } from '../../generator/toolchain/tools';
 import { BadValues, badValuesDir, HelmCommand, parseHeader, readCatalogue } from './catalogue';
 import { crossObjectViolations } from './cross-object';
 import { namesKey } from './helm-errors';

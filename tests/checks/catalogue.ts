@@ -7,7 +7,7 @@
 //   # caught-by: <rule>                            the checker rule that flags the rendering
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../toolchain/tools';
+import { repoRoot } from '../../generator/toolchain/tools';
 
 export type HelmCommand = 'template' | 'lint';
 

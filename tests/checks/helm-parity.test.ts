@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chartDir, lint, render, RenderOptions, runHelm, valuesDir } from '../render/helm';
-import type { HelmMajor } from '../toolchain/tools';
+import type { HelmMajor } from '../../generator/toolchain/tools';
 import { limiter } from './pool';
 import { FAKE_PASSWORD, scenarios, targetVersions, withFakePassword } from './scenarios';
 

@@ -1,7 +1,7 @@
 // What the release promised (its manifest, from `helm get manifest`) against what the cluster shows:
 // the brief's `kubectl get pv/pvc/deployments/svc` checks, as pure functions.
 import type { K8sObject } from '../render/helm';
-import { parseQuantity } from './quantity';
+import { parseQuantity } from '../checks/quantity';
 import type { Awaited, Snapshot } from './readiness';
 import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, ISecret, IService } from './types';
 
@@ -68,6 +68,9 @@ export function expectationsFrom(manifest: K8sObject[]): Expectations {
 
 const missingModes = (wanted: string[], actual: string[] = []) => wanted.filter((m) => !actual.includes(m));
 
+/** A quantity in base units; NaN (which compares false with anything) when it is not one. */
+const size = (quantity: string | number | undefined): number => parseQuantity(quantity) ?? Number.NaN;
+
 /** The brief's checks: volumes Bound with the size and access modes asked for, Deployments 1/1. */
 export function briefFailures(expected: Expectations, snapshot: Snapshot): string[] {
   const failures: string[] = [];
@@ -76,7 +79,7 @@ export function briefFailures(expected: Expectations, snapshot: Snapshot): strin
     if (!live) { failures.push(`pvc/${claim.name} not found`); continue; }
     if (live.status?.phase !== 'Bound') failures.push(`pvc/${claim.name} is ${live.status?.phase ?? 'Pending'}, expected Bound`);
     const capacity = live.status?.capacity?.storage;
-    if (!capacity || parseQuantity(capacity) < parseQuantity(claim.size)) {
+    if (!(size(capacity) >= size(claim.size))) {
       failures.push(`pvc/${claim.name} has capacity ${capacity ?? 'none'}, expected at least ${claim.size}`);
     }
     const missing = missingModes(claim.accessModes, live.status?.accessModes);
@@ -87,7 +90,7 @@ export function briefFailures(expected: Expectations, snapshot: Snapshot): strin
     if (!live) { failures.push(`pv/${volume.name} not found`); continue; }
     if (live.status?.phase !== 'Bound') failures.push(`pv/${volume.name} is ${live.status?.phase ?? 'Pending'}, expected Bound`);
     const capacity = live.spec?.capacity?.storage ?? '0';
-    if (parseQuantity(capacity) !== parseQuantity(volume.size)) failures.push(`pv/${volume.name} has capacity ${capacity}, expected ${volume.size}`);
+    if (!(size(capacity) === size(volume.size))) failures.push(`pv/${volume.name} has capacity ${capacity}, expected ${volume.size}`);
     const missing = missingModes(volume.accessModes, live.spec?.accessModes);
     if (missing.length > 0) failures.push(`pv/${volume.name} lacks access modes ${missing.join(', ')}`);
     if (live.spec?.persistentVolumeReclaimPolicy !== volume.reclaimPolicy) {

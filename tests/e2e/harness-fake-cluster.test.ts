@@ -8,7 +8,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { render } from '../render/helm';
-import { repoRoot } from '../toolchain/tools';
+import { repoRoot } from '../../generator/toolchain/tools';
 import { EXIT } from './cluster';
 import { fixture, fixtureItems } from './fixtures';
 import type { IDeployment, INode, IPod, IService } from './types';

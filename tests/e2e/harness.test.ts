@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../toolchain/tools';
+import { repoRoot } from '../../generator/toolchain/tools';
 import { EXIT } from './cluster';
 
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');

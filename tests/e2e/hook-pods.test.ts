@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { K8sObject, renderOk } from '../render/helm';
 import { envValue, mainContainer, ofKind, one } from '../render/objects';
 import { LocalPostgres, postgresBinaries, startPostgres } from './local-postgres';
-import { restrictedViolations } from './pod-security';
+import { podSecurityViolations } from '../checks/pod-security';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 
 type LabelSelector = NonNullable<NonNullable<NonNullable<INetworkPolicy['spec']>['podSelector']>>;
@@ -49,9 +49,9 @@ describe('the helm test pods', () => {
   });
 
   it('pass Pod Security "restricted", never restart, time out, and get no token or service links', () => {
+    expect(podSecurityViolations(testPods(withAlias) as unknown as K8sObject[], 'restricted')).toEqual([]);
     for (const pod of testPods(withAlias)) {
       const spec = pod.spec!;
-      expect({ pod: pod.metadata?.name, violations: restrictedViolations(spec) }).toEqual({ pod: pod.metadata?.name, violations: [] });
       expect(spec).toMatchObject({ restartPolicy: 'Never', automountServiceAccountToken: false, enableServiceLinks: false });
       expect(spec.activeDeadlineSeconds).toBeGreaterThanOrEqual(60);
       expect(spec.activeDeadlineSeconds).toBeLessThanOrEqual(300);
@@ -62,10 +62,10 @@ describe('the helm test pods', () => {
   it('would be caught by the restricted check if they ran as root like the hostPath init container', async () => {
     const objects = await renderOk({ valuesFiles: ['minikube.yaml'] });
     const postgres = one(objects, 'Deployment', 'postgresql');
-    expect(restrictedViolations(postgres.spec!.template.spec!)).toEqual([
-      'container volume-permissions runAsNonRoot not true',
-      'container volume-permissions runAsUser 0',
-      'container volume-permissions adds capabilities CHOWN',
+    expect(podSecurityViolations([postgres as unknown as K8sObject], 'restricted').map((v) => [v.rule, v.path])).toEqual([
+      ['pss-restricted/runAsNonRoot', '.spec.template.spec.initContainers[0].securityContext.runAsNonRoot'],
+      ['pss-restricted/runAsUser', '.spec.template.spec.initContainers[0].securityContext.runAsUser'],
+      ['pss-restricted/capabilitiesRestricted', '.spec.template.spec.initContainers[0].securityContext.capabilities.add'],
     ]);
   });
 

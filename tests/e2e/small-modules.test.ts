@@ -2,7 +2,6 @@
 import { freshNamespace, parseArgs } from './args';
 import { fixture } from './fixtures';
 import { formatDuration, parseDuration, stepLine } from './progress';
-import { parseQuantity } from './quantity';
 import { comparePods, podIdentities, replacementPending } from './rollout';
 import type { IPod } from './types';
 
@@ -51,18 +50,6 @@ describe('durations', () => {
   });
 });
 
-describe('quantities', () => {
-  it('compare binary and decimal suffixes', () => {
-    expect(parseQuantity('2Gi')).toBe(2 * 1024 ** 3);
-    expect(parseQuantity('2G')).toBe(2e9);
-    expect(parseQuantity('1.5Gi')).toBeGreaterThan(parseQuantity('1536M'));
-    expect(parseQuantity(1024)).toBe(1024);
-  });
-
-  it('reject what Kubernetes would reject', () => {
-    expect(() => parseQuantity('2GB')).toThrow('"2GB" is not a Kubernetes quantity');
-  });
-});
 
 describe('pods before and after an upgrade', () => {
   const postgres = fixture<IPod>('pod-postgresql-ready');

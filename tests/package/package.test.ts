@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { DEFAULT_EPOCH, packageChart, PackageResult } from '../../generator/packaging/package';
 import { chartDir, helmArgs, parseObjects, renderOk, RenderOptions, runHelm } from '../render/helm';
-import { HelmMajor, helmPath } from '../toolchain/tools';
+import { HelmMajor, helmPath } from '../../generator/toolchain/tools';
 
 const listFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));

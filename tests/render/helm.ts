@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
-import { HelmMajor, helmPath, repoRoot } from '../toolchain/tools';
+import { HelmMajor, helmPath, repoRoot } from '../../generator/toolchain/tools';
 
 const run = promisify(execFile);
 
