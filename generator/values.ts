@@ -19,6 +19,10 @@ const scheduling = (what: string) => ({
   nodeSelector: stringMap(`Node labels the ${what} pod must run on.`, {}, { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue }),
   tolerations: passthrough(`Tolerations of the ${what} pod.`, [] as object[], { type: 'array', items: { type: 'object' } }),
   affinity: passthrough(`Affinity rules of the ${what} pod.`, {}),
+  priorityClassName: string(`PriorityClass of the ${what} pod. Empty: the cluster default.`, '', {
+    pattern: p.orEmpty(p.dnsSubdomain),
+    maxLength: 253,
+  }),
 });
 
 const port = (description: string, def: number) => integer(description, def, { minimum: 1, maximum: 65535 });

@@ -111,6 +111,20 @@ describe('pod identity and images', () => {
     }
   });
 
+  it('schedules each pod with its own node selector, tolerations, affinity and priority class', async () => {
+    const scheduling = (n: number) => ({
+      nodeSelector: { 'disk': `ssd-${n}` },
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: `team-${n}`, effect: 'NoSchedule' }],
+      affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: n, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: [`z${n}`] }] } }] } },
+      priorityClassName: `priority-${n}`,
+    });
+    const objects = await renderOk({ values: { postgresql: scheduling(1), squash: scheduling(2) } });
+    for (const [component, n] of [['postgresql', 1], ['squash', 2]] as const) {
+      const pod = one(objects, 'Deployment', component).spec?.template.spec;
+      expect({ nodeSelector: pod?.nodeSelector, tolerations: pod?.tolerations, affinity: pod?.affinity, priorityClassName: pod?.priorityClassName }).toEqual(scheduling(n));
+    }
+  });
+
   it('uses the namespace default ServiceAccount unless told otherwise', async () => {
     const objects = await renderOk();
     expect(objects.filter((o) => o.kind === 'ServiceAccount')).toEqual([]);
