@@ -1,16 +1,18 @@
 // Everything the generator writes, as a pure map from repository-relative path to content.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderChartYaml } from './chart-metadata';
 import { hashHeader } from './emit/header';
 import { renderValuesTable, spliceValuesTable } from './emit/readme-table';
 import { renderValuesSchema } from './emit/values-schema';
 import { renderValuesYaml } from './emit/values-yaml';
+import { listFiles } from './files';
 import { renderTemplates } from './render-templates';
+import { repoRoot } from './toolchain/tools';
 import { valueRules } from './value-rules';
 import { valuesDefinition } from './values';
 
-export const repoRoot = path.resolve(__dirname, '..');
+export { repoRoot };
 /** Every file under this folder is generated: files the generator no longer writes are stale. */
 export const generatedDir = 'chart';
 
@@ -31,14 +33,6 @@ export function generateFiles(readme = readFileSync(path.join(repoRoot, 'README.
   ]);
   for (const [relative, content] of renderTemplates()) files.set(path.posix.join('chart', relative), content);
   return files;
-}
-
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? listFiles(full) : [full];
-  });
 }
 
 /** Paths whose content on disk differs from what the generator writes, or that it no longer writes. */

@@ -1,26 +1,18 @@
 // Compile generator/templates/chart/**.hbs into the chart's files. Handlebars runs strict, so a
 // misspelt partial parameter fails generation; Helm syntax passes through raw blocks or \{{ escapes.
 import Handlebars from 'handlebars';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { components } from './components';
 import { GENERATED_NOTICE } from './emit/header';
+import { listFiles } from './files';
 
 const templatesDir = path.join(__dirname, 'templates');
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) => {
-      const full = path.join(dir, entry.name);
-      return entry.isDirectory() ? filesUnder(full) : [full];
-    })
-    .sort();
-}
 
 function createEngine(): typeof Handlebars {
   const engine = Handlebars.create();
   engine.registerHelper('raw', (options: Handlebars.HelperOptions) => options.fn(undefined));
-  for (const file of filesUnder(path.join(templatesDir, 'partials'))) {
+  for (const file of listFiles(path.join(templatesDir, 'partials'))) {
     engine.registerPartial(path.basename(file, '.hbs'), readFileSync(file, 'utf8'));
   }
   return engine;
@@ -32,7 +24,7 @@ export function renderTemplates(): Map<string, string> {
   const context = { notice: GENERATED_NOTICE, components };
   const chartDir = path.join(templatesDir, 'chart');
   const out = new Map<string, string>();
-  for (const file of filesUnder(chartDir)) {
+  for (const file of listFiles(chartDir)) {
     const relative = path.relative(chartDir, file).replace(/\.hbs$/, '');
     const template = engine.compile(readFileSync(file, 'utf8'), { strict: true, noEscape: true });
     try {

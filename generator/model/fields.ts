@@ -7,7 +7,7 @@ export type JsonSchema = { [key: string]: unknown };
 export interface Field<T> {
   readonly description: string;
   readonly default: T;
-  /** The schema of this field alone (no description: schema() adds it). */
+  /** The schema of this field alone; emit/values-schema.ts adds the description and children. */
   readonly schema: JsonSchema;
   /** Set on objects whose shape is ours: the children, in the order they are emitted. */
   readonly properties?: Readonly<Record<string, Field<unknown>>>;

@@ -191,7 +191,7 @@ describe('Squash TM', () => {
     expect(one(fixed, 'Service', 'squash').spec?.ports?.[0]?.nodePort).toBe(30080);
   });
 
-  it.each(['ClusterIP', 'LoadBalancer'])('can be exposed as %s', async (type) => {
+  it.each(['ClusterIP', 'LoadBalancer'] as const)('can be exposed as %s', async (type) => {
     const service = one(await renderOk({ values: { squash: { service: { type } } } }), 'Service', 'squash');
     expect(service.spec?.type).toBe(type);
   });

@@ -39,8 +39,7 @@ describe.each(Object.entries(scenarios))('with %s', (_name, options) => {
   });
 
   it('reads every secretKeyRef from a key of a rendered Secret or of auth.existingSecret', () => {
-    const existing = (options.values as { auth?: { existingSecret?: string } } | undefined)?.auth?.existingSecret
-      ?? (options.valuesFiles?.includes('prod.yaml') ? 'squash-db-credentials' : undefined);
+    const existing = options.values?.auth?.existingSecret ?? (options.valuesFiles?.includes('prod.yaml') ? 'squash-db-credentials' : undefined);
     const secrets = new Map(ofKind(objects, 'Secret').map((s) => [s.metadata?.name, Object.keys(s.data ?? {})]));
     const refs = ofKind(objects, 'Deployment').flatMap((d) => allContainers(d).flatMap((c) => c.env ?? []))
       .map((e) => e.valueFrom?.secretKeyRef)
@@ -87,7 +86,7 @@ describe.each(Object.entries(scenarios))('with %s', (_name, options) => {
     expect(database).toBe('squashtm');
     const alias = maybeOne(objects, 'Service', 'database');
     const postgres = maybeOne(objects, 'Service', 'postgresql');
-    const external = (options.values as { externalDatabase?: { host: string; port?: number } } | undefined)?.externalDatabase;
+    const external = options.values?.externalDatabase;
     // Follow the URL's host the way cluster DNS would: alias -> its externalName -> the final server.
     if (alias) {
       expect(host).toBe(alias.metadata?.name);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
 import { HelmMajor, helmPath, repoRoot } from '../../generator/toolchain/tools';
+import type { ChartValues } from '../../generator/values';
 
 const run = promisify(execFile);
 
@@ -21,11 +22,15 @@ export interface K8sObject {
   [field: string]: unknown;
 }
 
+/** Any subset of the chart's values (lists are replaced whole, as Helm does). */
+export type PartialValues = DeepPartial<ChartValues>;
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
 export interface RenderOptions {
   /** Files under values/ (e.g. "minikube.yaml") or absolute paths, applied in order. */
   valuesFiles?: string[];
-  /** Values applied last, as a values file would be. */
-  values?: object;
+  /** Values applied last, as a values file would be; typed, so a misspelt key fails to compile. */
+  values?: PartialValues;
   helm?: HelmMajor;
   release?: string;
   namespace?: string;
