@@ -104,7 +104,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     service: object('The ClusterIP Service in front of PostgreSQL.', {
       port: port('Service port.', 5432),
       clusterIP: string(
-        'Fixed cluster IP (the brief\'s variant). Must lie in the cluster\'s service CIDR (minikube: 10.96.0.0/12) ' +
+        'Fixed cluster IP, for clients that connect by address. Must lie in the cluster\'s service CIDR (minikube: 10.96.0.0/12) ' +
           'and cannot change once created. Empty: Kubernetes picks one.',
         '',
         { pattern: p.orEmpty(p.ipv4) },
@@ -126,7 +126,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 },
       ),
       keep: boolean('Annotate the PVC with `helm.sh/resource-policy: keep` so `helm uninstall` leaves the data.', true),
-      hostPath: object('The brief\'s static PersistentVolume on a node directory (minikube, single-node labs).', {
+      hostPath: object('A static hostPath PersistentVolume on a node directory (minikube, single-node labs).', {
         enabled: boolean('Create a hostPath PersistentVolume and bind the claim to it by `volumeName`.', false),
         path: string('Directory on the node. Empty: `/data/<pv name>` (minikube keeps /data across restarts).', '', {
           pattern: p.orEmpty(p.absolutePath),
@@ -153,7 +153,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
   }),
 
   databaseAlias: object(
-    'The brief\'s ExternalName Service: a stable alias Squash TM uses as its database host, pointing at the ' +
+    'An ExternalName Service: a stable alias Squash TM uses as its database host, pointing at the ' +
       'in-chart PostgreSQL Service or at `externalDatabase.host`.',
     {
       enabled: boolean('Create the alias and make Squash TM connect through it.', false),

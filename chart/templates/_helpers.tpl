@@ -38,7 +38,8 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
 {{/*
-All labels: the selector labels, the recommended app.kubernetes.io set, and the brief's "tier".
+All labels: the selector labels, the recommended app.kubernetes.io set, and a "tier" label
+(frontend, backend, test) for selecting a whole layer.
 */}}
 {{- define "squash-tm.labels" -}}
 {{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "test" "test" -}}
