@@ -21,7 +21,12 @@ function createEngine(): typeof Handlebars {
 /** Chart-relative path -> content, for every file generated from a template. */
 export function renderTemplates(): Map<string, string> {
   const engine = createEngine();
-  const context = { notice: GENERATED_NOTICE, components };
+  // The only generation-time data the templates use: the notice, and the tier of each component
+  // as `dict` arguments ("postgresql" "backend" ...).
+  const tierArguments = Object.entries(components)
+    .map(([component, { tier }]) => `"${component}" "${tier}"`)
+    .join(' ');
+  const context = { notice: GENERATED_NOTICE, tierArguments };
   const chartDir = path.join(templatesDir, 'chart');
   const out = new Map<string, string>();
   for (const file of listFiles(chartDir)) {
