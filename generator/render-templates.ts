@@ -7,7 +7,7 @@ import { components } from './components';
 import { GENERATED_NOTICE } from './emit/header';
 import { listFiles } from './files';
 
-const templatesDir = path.join(__dirname, 'templates');
+export const templatesDir = path.join(__dirname, 'templates');
 
 function createEngine(): typeof Handlebars {
   const engine = Handlebars.create();
