@@ -3,6 +3,7 @@
 import {
   Infer, boolean, integer, nullableInteger, object, objectList, oneOf, passthrough, string, stringList, stringMap,
 } from './model/fields';
+import type { IAffinity, IEnvVar, IPodSecurityContext, IResourceRequirements, ISecurityContext, IToleration } from 'kubernetes-models/v1';
 import * as k8s from './model/k8s-schemas';
 import * as p from './model/patterns';
 
@@ -17,8 +18,8 @@ const image = (what: string, repository: string, tag: string) =>
 
 const scheduling = (what: string) => ({
   nodeSelector: stringMap(`Node labels the ${what} pod must run on.`, {}, { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue }),
-  tolerations: passthrough(`Tolerations of the ${what} pod.`, [] as object[], { type: 'array', items: { type: 'object' } }),
-  affinity: passthrough(`Affinity rules of the ${what} pod.`, {}),
+  tolerations: passthrough<IToleration[]>(`Tolerations of the ${what} pod.`, [], { type: 'array', items: { type: 'object' } }),
+  affinity: passthrough<IAffinity>(`Affinity rules of the ${what} pod.`, {}),
   priorityClassName: string(`PriorityClass of the ${what} pod. Empty: the cluster default.`, '', {
     pattern: p.orEmpty(p.dnsSubdomain),
     maxLength: 253,
@@ -85,15 +86,15 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
   postgresql: object('The in-chart PostgreSQL server.', {
     enabled: boolean('Deploy PostgreSQL in the release. When false, set `externalDatabase.host`.', true),
     image: image('PostgreSQL', 'postgres', '17.6'),
-    resources: passthrough('Container resources.', {
+    resources: passthrough<IResourceRequirements>('Container resources.', {
       requests: { cpu: '100m', memory: '256Mi' },
       limits: { memory: '1Gi' },
     }, k8s.resources),
-    podSecurityContext: passthrough('Pod security context.', {
+    podSecurityContext: passthrough<IPodSecurityContext>('Pod security context.', {
       fsGroup: 999,
       seccompProfile: { type: 'RuntimeDefault' },
     }, k8s.podSecurityContext),
-    containerSecurityContext: passthrough('Container security context (the image\'s `postgres` user is UID 999).', {
+    containerSecurityContext: passthrough<ISecurityContext>('Container security context (the image\'s `postgres` user is UID 999).', {
       runAsUser: 999,
       runAsGroup: 999,
       runAsNonRoot: true,
@@ -168,7 +169,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
 
   squash: object('The Squash TM application.', {
     image: image('Squash TM', 'squashtest/squash', '13.0.1'),
-    resources: passthrough('Container resources. The JVM heap is a share of the memory limit (see `jvm`).', {
+    resources: passthrough<IResourceRequirements>('Container resources. The JVM heap is a share of the memory limit (see `jvm`).', {
       requests: { cpu: '250m', memory: '1Gi' },
       limits: { memory: '3Gi' },
     }, k8s.resources),
@@ -207,12 +208,12 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       600,
       { minimum: 60, maximum: 3600, multipleOf: 10 },
     ),
-    extraEnv: passthrough('Extra environment variables (Kubernetes `env` entries), e.g. Spring properties such as SPRING_MAIL_HOST.', [] as object[], {
+    extraEnv: passthrough<IEnvVar[]>('Extra environment variables (Kubernetes `env` entries), e.g. Spring properties such as SPRING_MAIL_HOST.', [], {
       type: 'array',
       items: k8s.envVar,
     }),
-    podSecurityContext: passthrough('Pod security context.', { seccompProfile: { type: 'RuntimeDefault' } }, k8s.podSecurityContext),
-    containerSecurityContext: passthrough(
+    podSecurityContext: passthrough<IPodSecurityContext>('Pod security context.', { seccompProfile: { type: 'RuntimeDefault' } }, k8s.podSecurityContext),
+    containerSecurityContext: passthrough<ISecurityContext>(
       'Container security context. The image\'s user is not documented, so no UID is forced by default.',
       { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
       k8s.containerSecurityContext,
