@@ -41,7 +41,9 @@ export function generateFiles(readme = readFileSync(path.join(repoRoot, 'README.
 /** The chart's Helm templates, named by the source file a user edits. */
 export function templateSources(templates: Map<string, string>): TemplateFile[] {
   return [...templates].map(([relative, text]) => {
-    const source = path.join(templatesDir, 'chart', `${relative}.hbs`);
+    const plain = path.join(templatesDir, 'chart', relative);
+    if (existsSync(plain)) return { file: path.relative(repoRoot, plain), text, lineOffset: -1 }; // behind a one-line notice
+    const source = `${plain}.hbs`;
     // `{{> helm-header}}` then `{{{{raw}}}}` on its own line: the raw line renders as nothing.
     const lines = existsSync(source) ? readFileSync(source, 'utf8').split('\n') : [];
     return { file: path.relative(repoRoot, source), text, lineOffset: lines[1]?.trim() === '{{{{raw}}}}' ? 1 : 0 };
@@ -96,6 +98,7 @@ export function sourceOf(file: StaleFile): string {
     return `To ship it in the chart, move it to generator/templates/chart/${relative}.hbs; to drop it, run with --force.`;
   }
   if (file.why === 'no longer generated') return 'Its source is gone; `npm run generate-chart` removes it.';
-  const source = sources[file.path] ?? `generator/templates/${file.path}.hbs`;
+  const template = path.join(templatesDir, file.path);
+  const source = sources[file.path] ?? path.relative(repoRoot, existsSync(template) ? template : `${template}.hbs`);
   return `its source is ${source}.`;
 }

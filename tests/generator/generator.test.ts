@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { run } from '../../generator/cli';
-import { hashHeader } from '../../generator/emit/header';
+import { hashHeader, helmCommentHeader } from '../../generator/emit/header';
 import { generateFiles, repoRoot, staleFiles } from '../../generator/generate';
 import { walk } from '../../generator/model/fields';
 import { TABLE_END, TABLE_START } from '../../generator/emit/readme-table';
@@ -140,7 +140,20 @@ describe('the values definition', () => {
   });
 });
 
-describe('the Handlebars templates', () => {
+describe('the templates', () => {
+  it('copy a template without .hbs verbatim, behind the generated notice', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'templates-'));
+    try {
+      mkdirSync(path.join(root, 'chart/templates'), { recursive: true });
+      const helm = '{{- if .Values.postgresql.enabled }}\nkind: ConfigMap\n{{- end }}\n';
+      writeFileSync(path.join(root, 'chart/templates/plain.yaml'), helm);
+      expect(renderTemplates(root)).toEqual(new Map([['templates/plain.yaml', `${helmCommentHeader}${helm}`]]));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+
   it('render every chart template', () => {
     const rendered = renderTemplates();
     expect([...rendered.keys()]).toEqual(expect.arrayContaining(['templates/_helpers.tpl', 'templates/NOTES.txt']));
