@@ -32,8 +32,7 @@ export function renderTemplates(root = templatesDir): Map<string, string> {
   const out = new Map<string, string>();
   for (const file of listFiles(chartDir)) {
     const relative = path.relative(chartDir, file).replace(/\.hbs$/, '');
-    // Transitional, for the commit that renames the .yaml.hbs files before their content changes.
-    if (!file.endsWith('.hbs') && !readFileSync(file, 'utf8').startsWith('{{> helm-header}}')) {
+    if (!file.endsWith('.hbs')) {
       out.set(relative, helmCommentHeader + readFileSync(file, 'utf8'));
       continue;
     }

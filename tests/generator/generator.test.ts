@@ -58,7 +58,7 @@ describe('the generator', () => {
       expect(outcome.code).toBe(1);
       expect(outcome.err).toEqual(
         expect.arrayContaining([
-          '  chart/templates/postgresql-service.yaml (differs): its source is generator/templates/chart/templates/postgresql-service.yaml.hbs.',
+          '  chart/templates/postgresql-service.yaml (differs): its source is generator/templates/chart/templates/postgresql-service.yaml.',
           '  chart/values.yaml (differs): its source is generator/values.ts.',
         ]),
       );

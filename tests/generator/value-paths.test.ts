@@ -21,7 +21,7 @@ describe("the chart's templates and the values definition", () => {
   });
 
   it('report the values only a removed template read (the unread check can fail)', () => {
-    const withoutIngress = chartTemplates.filter((t) => !t.file.endsWith('squash-ingress.yaml.hbs'));
+    const withoutIngress = chartTemplates.filter((t) => !t.file.endsWith('squash-ingress.yaml'));
     expect(unreadValues(valuesDefinition, scan(withoutIngress))).toEqual([
       'squash.ingress.className',
       'squash.ingress.annotations',
@@ -31,11 +31,11 @@ describe("the chart's templates and the values definition", () => {
   });
 
   it('name the source file and its line', () => {
-    const deployment = chartTemplates.find((t) => t.file.endsWith('templates/squash-deployment.yaml.hbs'));
+    const deployment = chartTemplates.find((t) => t.file.endsWith('templates/squash-deployment.yaml'));
     const typo = { ...deployment!, text: deployment!.text.replace('$squash.jvm.options', '$squash.jvm.optons') };
     expect(unknownPaths(scan([typo]), schema)).toEqual([
       {
-        file: 'generator/templates/chart/templates/squash-deployment.yaml.hbs',
+        file: 'generator/templates/chart/templates/squash-deployment.yaml',
         line: expect.any(Number),
         path: 'squash.jvm.optons',
         nearest: 'squash.jvm.options',

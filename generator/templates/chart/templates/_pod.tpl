@@ -1,5 +1,3 @@
-{{> helm-header}}
-{{{{raw}}}}
 {{/*
 What the PostgreSQL and Squash TM pods share. `values` is the component's own block of values
 (.Values.postgresql or .Values.squash); `context` is the chart's root context.
@@ -75,4 +73,3 @@ Call with (dict "context" $ "user" "PGUSER" "password" "PGPASSWORD").
       name: {{ include "squash-tm.secretName" .context }}
       key: {{ .context.Values.auth.secretKeys.password }}
 {{- end }}
-{{{{/raw}}}}
