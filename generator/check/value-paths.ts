@@ -3,7 +3,7 @@
 // variables ($pg := .Values.postgresql), `$.Values`, `.context.Values`, `with`, `range` items and the
 // dict arguments of named templates (include "x" (dict "values" $pg)), and resolves each path against
 // values.schema.json. Pure: files in, reads and problems out.
-import type { Field, JsonSchema } from '../model/fields';
+import type { Field, JsonSchema, JsonType } from '../model/fields';
 
 export interface TemplateFile {
   /** Where a user edits it (reported in messages). */
@@ -230,23 +230,25 @@ function fieldAt(definition: Field<unknown>, path: string[]): Field<unknown> | u
   return field;
 }
 
-const SCALAR_TYPES = new Set(['string', 'integer', 'number', 'boolean']);
+const SCALAR_TYPES = new Set<JsonType>(['string', 'integer', 'number', 'boolean']);
 
 /** Where `path` leaves the schema: the index of the first unknown segment and the keys known there. */
 function missingAt(schema: JsonSchema, path: string[]): { index: number; known: string[] } | undefined {
   let node: JsonSchema | undefined = schema;
   for (const [index, segment] of path.entries()) {
     if (!node) return undefined;
-    const properties = node.properties as Record<string, JsonSchema> | undefined;
-    const types = ([] as unknown[]).concat(node.type ?? []);
+    const properties = node.properties;
+    const types = ([] as JsonType[]).concat(node.type ?? []);
     if (segment === '[]') {
-      node = node.items as JsonSchema | undefined;
-      if (!node && types.length > 0 && !types.includes('array')) return { index, known: [] };
+      // An item of a list, or a value of a map (range over either).
+      const item: JsonSchema | undefined = node.items ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+      if (!item && types.length > 0 && types.every((t) => SCALAR_TYPES.has(t))) return { index, known: [] };
+      node = item;
     } else if (properties && segment in properties) {
       node = properties[segment];
     } else if (typeof node.additionalProperties === 'object') {
-      node = node.additionalProperties as JsonSchema;
-    } else if (node.additionalProperties === false || (types.length > 0 && types.every((t) => SCALAR_TYPES.has(t as string)))) {
+      node = node.additionalProperties;
+    } else if (node.additionalProperties === false || (types.length > 0 && types.every((t) => SCALAR_TYPES.has(t)))) {
       return { index, known: Object.keys(properties ?? {}) };
     } else {
       return undefined; // an open object: any key may be there

@@ -69,11 +69,13 @@ describe('the value path check', () => {
 
   it('follows `with`, and checks inside closed Kubernetes blocks, not inside open maps', () => {
     const text = '{{ with .Values.postgresql.service }}{{ .prot }}{{ end }}\n{{ .Values.squash.resources.limit }}\n' +
-      '{{ .Values.squash.service.annotations.anything }}\n{{ .Values.clusterDomain.x }}';
+      '{{ .Values.squash.service.annotations.anything }}\n{{ .Values.clusterDomain.x }}\n' +
+      '{{ range $key, $value := .Values.squash.ingress.annotations }}{{ $value }}{{ end }}{{ range .Values.auth.username }}{{ . }}{{ end }}';
     expect(unknownIn(text)).toEqual([
       '1 postgresql.service.prot -> postgresql.service.port',
       '2 squash.resources.limit -> squash.resources.limits',
       '4 clusterDomain.x -> clusterDomain (which has no keys)',
+      '5 auth.username[] -> auth.username (which has no keys)',
     ]);
   });
 
