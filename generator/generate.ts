@@ -95,7 +95,7 @@ const sources: Record<string, string> = {
 export function sourceOf(file: StaleFile): string {
   if (file.why === 'not generated') {
     const relative = file.path.replace(/^chart\//, '');
-    return `To ship it in the chart, move it to generator/templates/chart/${relative}.hbs; to drop it, run with --force.`;
+    return `To ship it in the chart, move it to generator/templates/chart/${relative}; to drop it, run with --force.`;
   }
   if (file.why === 'no longer generated') return 'Its source is gone; `npm run generate-chart` removes it.';
   const template = path.join(templatesDir, file.path);

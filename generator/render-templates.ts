@@ -1,11 +1,11 @@
 // Turn generator/templates/chart/** into the chart's files. A `.hbs` file goes through Handlebars
 // (strict, so a misspelt parameter fails generation; Helm syntax sits in one raw block); any other
-// file is a plain Helm template, copied behind the generated notice.
+// file (a plain Helm template, a CRD) is copied behind the generated notice.
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { components } from './components';
-import { GENERATED_NOTICE, helmCommentHeader } from './emit/header';
+import { GENERATED_NOTICE, hashHeader, helmCommentHeader } from './emit/header';
 import { listFiles } from './files';
 
 export const templatesDir = path.join(__dirname, 'templates');
@@ -33,7 +33,9 @@ export function renderTemplates(root = templatesDir): Map<string, string> {
   for (const file of listFiles(chartDir)) {
     const relative = path.relative(chartDir, file).replace(/\.hbs$/, '');
     if (!file.endsWith('.hbs')) {
-      out.set(relative, helmCommentHeader + readFileSync(file, 'utf8'));
+      // Helm templates get a Helm comment; other files (crds/ are not templated) a `#` line.
+      const header = relative.startsWith('templates/') ? helmCommentHeader : hashHeader;
+      out.set(relative, header + readFileSync(file, 'utf8'));
       continue;
     }
     const template = engine.compile(readFileSync(file, 'utf8'), { strict: true, noEscape: true });

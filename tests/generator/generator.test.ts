@@ -141,13 +141,20 @@ describe('the values definition', () => {
 });
 
 describe('the templates', () => {
-  it('copy a template without .hbs verbatim, behind the generated notice', () => {
+  it('copy a file without .hbs verbatim, behind the generated notice in its comment syntax', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'templates-'));
     try {
       mkdirSync(path.join(root, 'chart/templates'), { recursive: true });
       const helm = '{{- if .Values.postgresql.enabled }}\nkind: ConfigMap\n{{- end }}\n';
       writeFileSync(path.join(root, 'chart/templates/plain.yaml'), helm);
-      expect(renderTemplates(root)).toEqual(new Map([['templates/plain.yaml', `${helmCommentHeader}${helm}`]]));
+      mkdirSync(path.join(root, 'chart/crds'));
+      writeFileSync(path.join(root, 'chart/crds/thing.yaml'), 'kind: CustomResourceDefinition\n');
+      expect(renderTemplates(root)).toEqual(
+        new Map([
+          ['crds/thing.yaml', `${hashHeader}kind: CustomResourceDefinition\n`],
+          ['templates/plain.yaml', `${helmCommentHeader}${helm}`],
+        ]),
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
