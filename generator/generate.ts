@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderChartYaml } from './chart-metadata';
-import { formatUnknownPaths, scanTemplates, TemplateFile, unknownPaths } from './check/value-paths';
+import { scanTemplates, TemplateFile } from './check/template-reads';
+import { formatUnknownPaths, unknownPaths } from './check/value-paths';
 import { GENERATED_NOTICE, hashHeader } from './emit/header';
 import { renderValuesTable, spliceValuesTable } from './emit/readme-table';
 import { fieldSchema, renderValuesSchema } from './emit/values-schema';

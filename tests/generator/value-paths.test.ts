@@ -1,5 +1,6 @@
 import { assertKnownValuePaths, templateSources } from '../../generator/generate';
-import { scanTemplates, TemplateFile, unknownPaths, unreadValues } from '../../generator/check/value-paths';
+import { scanTemplates, TemplateFile } from '../../generator/check/template-reads';
+import { unknownPaths, unreadValues } from '../../generator/check/value-paths';
 import { fieldSchema } from '../../generator/emit/values-schema';
 import { renderTemplates } from '../../generator/render-templates';
 import { valuesDefinition } from '../../generator/values';
