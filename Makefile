@@ -24,8 +24,8 @@ lint: ## helm lint --strict with every values file
 test: ## The offline test suite (the same command CI runs)
 	npm test
 
-# `@`: make echoes no command line, so `make -s render | npm run validate -- -` reads YAML only.
-render: ## Print the manifests for VALUES (default values/minikube.yaml); pipe with `make -s render`
+# `@`: make echoes no command line, so `make render | npm run validate -- -` reads YAML only.
+render: ## Print the manifests for VALUES (default values/minikube.yaml), YAML only
 	@$(HELM) template $(RELEASE) chart --namespace $(NAMESPACE) -f $(VALUES)
 
 # The defaults suit a minikube lab (hostPath volume): say what is used before touching a cluster.
