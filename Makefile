@@ -24,17 +24,27 @@ lint: ## helm lint --strict with every values file
 test: ## The offline test suite (the same command CI runs)
 	npm test
 
-render: ## Print the manifests for VALUES (default values/minikube.yaml)
-	$(HELM) template $(RELEASE) chart --namespace $(NAMESPACE) -f $(VALUES)
+# `@`: make echoes no command line, so `make render | npm run validate -- -` reads YAML only.
+render: ## Print the manifests for VALUES (default values/minikube.yaml), YAML only
+	@$(HELM) template $(RELEASE) chart --namespace $(NAMESPACE) -f $(VALUES)
 
-deploy: ## helm upgrade --install on the current kube context
+# The defaults suit a minikube lab (hostPath volume): say what is used before touching a cluster.
+deploy: ## helm upgrade --install on the current kube context (prints VALUES and NAMESPACE first)
+	@echo "deploy: release $(RELEASE), namespace $(NAMESPACE), values $(VALUES), context $$($${KUBECTL_BIN:-kubectl} config current-context 2>/dev/null || echo '?')" >&2
+	@echo "        (override with: make deploy VALUES=values/dev.yaml NAMESPACE=my-namespace)" >&2
 	$(HELM) upgrade --install $(RELEASE) chart --namespace $(NAMESPACE) --create-namespace -f $(VALUES)
 
 undeploy: ## helm uninstall (the PostgreSQL claim is kept: see README)
 	$(HELM) uninstall $(RELEASE) --namespace $(NAMESPACE)
 
-e2e: ## Install on a reachable cluster and check it end to end (exit 3 = skipped: no cluster)
-	npm run test:e2e -- --values $(VALUES) $(E2E_ARGS)
+# make reports any failing recipe as its own status 2, so the harness's 3 (skipped: no cluster) is
+# printed here instead; ALLOW_SKIP=1 makes a skip succeed (0). For the raw code: npm run test:e2e.
+e2e: ## Install on a reachable cluster and check it end to end (skipped = failure unless ALLOW_SKIP=1)
+	@npm run test:e2e -- --values $(VALUES) $(E2E_ARGS); code=$$?; \
+	if [ $$code -eq 3 ]; then \
+	  echo "make e2e: SKIPPED (harness exit 3: no cluster)$(if $(ALLOW_SKIP),; ALLOW_SKIP set: exiting 0,; make exits 2)" >&2; \
+	  [ -n "$(ALLOW_SKIP)" ] && exit 0; exit 3; \
+	fi; exit $$code
 
 bench: ## Print generation, rendering and test-suite timings
 	npm run bench

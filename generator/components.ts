@@ -1,4 +1,4 @@
-// The chart's components and the brief's "tier" label each one carries.
+// The chart's components and the "tier" label (frontend, backend, test) each one carries.
 export const components = {
   postgresql: { tier: 'backend' },
   database: { tier: 'backend' },

@@ -3,6 +3,7 @@
 import {
   Infer, boolean, integer, nullableInteger, object, objectList, oneOf, passthrough, string, stringList, stringMap,
 } from './model/fields';
+import type { IAffinity, IEnvVar, IPodSecurityContext, IResourceRequirements, ISecurityContext, IToleration } from 'kubernetes-models/v1';
 import * as k8s from './model/k8s-schemas';
 import * as p from './model/patterns';
 
@@ -17,8 +18,8 @@ const image = (what: string, repository: string, tag: string) =>
 
 const scheduling = (what: string) => ({
   nodeSelector: stringMap(`Node labels the ${what} pod must run on.`, {}, { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue }),
-  tolerations: passthrough(`Tolerations of the ${what} pod.`, [] as object[], { type: 'array', items: { type: 'object' } }),
-  affinity: passthrough(`Affinity rules of the ${what} pod.`, {}),
+  tolerations: passthrough<IToleration[]>(`Tolerations of the ${what} pod.`, [], { type: 'array', items: { type: 'object' } }),
+  affinity: passthrough<IAffinity>(`Affinity rules of the ${what} pod.`, {}),
   priorityClassName: string(`PriorityClass of the ${what} pod. Empty: the cluster default.`, '', {
     pattern: p.orEmpty(p.dnsSubdomain),
     maxLength: 253,
@@ -85,15 +86,15 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
   postgresql: object('The in-chart PostgreSQL server.', {
     enabled: boolean('Deploy PostgreSQL in the release. When false, set `externalDatabase.host`.', true),
     image: image('PostgreSQL', 'postgres', '17.6'),
-    resources: passthrough('Container resources.', {
+    resources: passthrough<IResourceRequirements>('Container resources.', {
       requests: { cpu: '100m', memory: '256Mi' },
       limits: { memory: '1Gi' },
     }, k8s.resources),
-    podSecurityContext: passthrough('Pod security context.', {
+    podSecurityContext: passthrough<IPodSecurityContext>('Pod security context.', {
       fsGroup: 999,
       seccompProfile: { type: 'RuntimeDefault' },
     }, k8s.podSecurityContext),
-    containerSecurityContext: passthrough('Container security context (the image\'s `postgres` user is UID 999).', {
+    containerSecurityContext: passthrough<ISecurityContext>('Container security context (the image\'s `postgres` user is UID 999).', {
       runAsUser: 999,
       runAsGroup: 999,
       runAsNonRoot: true,
@@ -104,7 +105,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     service: object('The ClusterIP Service in front of PostgreSQL.', {
       port: port('Service port.', 5432),
       clusterIP: string(
-        'Fixed cluster IP (the brief\'s variant). Must lie in the cluster\'s service CIDR (minikube: 10.96.0.0/12) ' +
+        'Fixed cluster IP, for clients that connect by address. Must lie in the cluster\'s service CIDR (minikube: 10.96.0.0/12) ' +
           'and cannot change once created. Empty: Kubernetes picks one.',
         '',
         { pattern: p.orEmpty(p.ipv4) },
@@ -126,7 +127,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 },
       ),
       keep: boolean('Annotate the PVC with `helm.sh/resource-policy: keep` so `helm uninstall` leaves the data.', true),
-      hostPath: object('The brief\'s static PersistentVolume on a node directory (minikube, single-node labs).', {
+      hostPath: object('A static hostPath PersistentVolume on a node directory (minikube, single-node labs).', {
         enabled: boolean('Create a hostPath PersistentVolume and bind the claim to it by `volumeName`.', false),
         path: string('Directory on the node. Empty: `/data/<pv name>` (minikube keeps /data across restarts).', '', {
           pattern: p.orEmpty(p.absolutePath),
@@ -153,7 +154,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
   }),
 
   databaseAlias: object(
-    'The brief\'s ExternalName Service: a stable alias Squash TM uses as its database host, pointing at the ' +
+    'An ExternalName Service: a stable alias Squash TM uses as its database host, pointing at the ' +
       'in-chart PostgreSQL Service or at `externalDatabase.host`.',
     {
       enabled: boolean('Create the alias and make Squash TM connect through it.', false),
@@ -168,7 +169,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
 
   squash: object('The Squash TM application.', {
     image: image('Squash TM', 'squashtest/squash', '13.0.1'),
-    resources: passthrough('Container resources. The JVM heap is a share of the memory limit (see `jvm`).', {
+    resources: passthrough<IResourceRequirements>('Container resources. The JVM heap is a share of the memory limit (see `jvm`).', {
       requests: { cpu: '250m', memory: '1Gi' },
       limits: { memory: '3Gi' },
     }, k8s.resources),
@@ -207,12 +208,12 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       600,
       { minimum: 60, maximum: 3600, multipleOf: 10 },
     ),
-    extraEnv: passthrough('Extra environment variables (Kubernetes `env` entries), e.g. Spring properties such as SPRING_MAIL_HOST.', [] as object[], {
+    extraEnv: passthrough<IEnvVar[]>('Extra environment variables (Kubernetes `env` entries), e.g. Spring properties such as SPRING_MAIL_HOST.', [], {
       type: 'array',
       items: k8s.envVar,
     }),
-    podSecurityContext: passthrough('Pod security context.', { seccompProfile: { type: 'RuntimeDefault' } }, k8s.podSecurityContext),
-    containerSecurityContext: passthrough(
+    podSecurityContext: passthrough<IPodSecurityContext>('Pod security context.', { seccompProfile: { type: 'RuntimeDefault' } }, k8s.podSecurityContext),
+    containerSecurityContext: passthrough<ISecurityContext>(
       'Container security context. The image\'s user is not documented, so no UID is forced by default.',
       { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
       k8s.containerSecurityContext,

@@ -38,16 +38,25 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
 {{/*
-All labels: the selector labels, the recommended app.kubernetes.io set, and the brief's "tier".
+The tier of each component: the one value generated from the generator's data (generator/components.ts,
+which the tests read too). Call with (dict "context" $ "component" "squash").
+*/}}
+{{- define "squash-tm.tier" -}}
+{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "test" "test" }}
+{{- get $tiers .component | required (printf "no tier for component %q" .component) }}
+{{- end }}
+
+{{/*
+All labels: the selector labels, the recommended app.kubernetes.io set, and a "tier" label
+(frontend, backend, test) for selecting a whole layer.
 */}}
 {{- define "squash-tm.labels" -}}
-{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "test" "test" -}}
 {{ include "squash-tm.selectorLabels" . }}
 app.kubernetes.io/version: {{ .context.Chart.AppVersion | quote }}
 app.kubernetes.io/part-of: squash-tm
 app.kubernetes.io/managed-by: {{ .context.Release.Service }}
 helm.sh/chart: {{ include "squash-tm.chart" .context }}
-tier: {{ get $tiers .component | required (printf "no tier for component %q" .component) }}
+tier: {{ include "squash-tm.tier" . }}
 {{- end }}
 
 {{/*
@@ -55,10 +64,9 @@ Pod template labels: only what never changes with the chart version, so that upg
 alone restarts no pod.
 */}}
 {{- define "squash-tm.podLabels" -}}
-{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "test" "test" -}}
 {{ include "squash-tm.selectorLabels" . }}
 app.kubernetes.io/part-of: squash-tm
-tier: {{ get $tiers .component }}
+tier: {{ include "squash-tm.tier" . }}
 {{- end }}
 
 {{- define "squash-tm.serviceAccountName" -}}

@@ -2,7 +2,54 @@
 // constraints, so values.yaml, values.schema.json, the README table and the TypeScript types all come
 // from one definition (values.ts). `Infer<F>` turns a field tree into the TypeScript type of its values.
 
-export type JsonSchema = { [key: string]: unknown };
+export type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'null';
+
+/**
+ * The JSON Schema (draft-07) keywords the chart's schema uses. A closed interface, so that a
+ * misspelt constraint (`maxLenght`) does not compile.
+ */
+export interface JsonSchema {
+  $schema?: string;
+  $comment?: string;
+  title?: string;
+  description?: string;
+  type?: JsonType | JsonType[];
+  enum?: readonly unknown[];
+  const?: unknown;
+  default?: unknown;
+  // strings
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  format?: string;
+  // numbers
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  multipleOf?: number;
+  // arrays
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+  contains?: JsonSchema;
+  // objects
+  properties?: Record<string, JsonSchema>;
+  required?: readonly string[];
+  additionalProperties?: boolean | JsonSchema;
+  propertyNames?: JsonSchema;
+  minProperties?: number;
+  maxProperties?: number;
+  // combinations
+  allOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  not?: JsonSchema;
+  if?: JsonSchema;
+  then?: JsonSchema;
+  else?: JsonSchema;
+}
 
 export interface Field<T> {
   readonly description: string;
@@ -19,7 +66,7 @@ export type Infer<F> = F extends Field<infer T> ? T : never;
 
 type Constraints = Omit<JsonSchema, 'type' | 'default' | 'description'>;
 
-function leaf<T>(typeName: string, type: string | string[], description: string, def: T, c: Constraints = {}): Field<T> {
+function leaf<T>(typeName: string, type: JsonType | JsonType[], description: string, def: T, c: Constraints = {}): Field<T> {
   return { description, default: def, typeName, schema: { type, ...c } };
 }
 
@@ -56,10 +103,14 @@ export const stringList = (description: string, def: string[], c?: Constraints):
 export const objectList = <T extends object>(description: string, def: T[], items: JsonSchema): Field<T[]> =>
   leaf('list of objects', 'array', description, def, { items: { type: 'object', additionalProperties: false, ...items } });
 
-/** A Kubernetes-shaped block passed through as is (resources, affinity, securityContext...). */
-export const passthrough = <T extends object>(description: string, def: T, schema: JsonSchema = { type: 'object' }): Field<T> => {
-  const { type, ...constraints } = schema;
-  return leaf(type === 'array' ? 'list' : 'object', type as string, description, def, constraints);
+/**
+ * A Kubernetes-shaped block passed through as is (resources, affinity, securityContext...). Give T
+ * explicitly, a kubernetes-models interface (`passthrough<IResourceRequirements>(...)`), so that the
+ * default is checked against the Kubernetes API's shape rather than typing the field from it.
+ */
+export const passthrough = <T extends object>(description: string, def: NoInfer<T>, schema: JsonSchema = { type: 'object' }): Field<T> => {
+  const { type = 'object', ...constraints } = schema;
+  return leaf(type === 'array' ? 'list' : 'object', type, description, def, constraints);
 };
 
 export function object<P extends Record<string, Field<unknown>>>(

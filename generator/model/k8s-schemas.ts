@@ -44,7 +44,7 @@ const appArmorProfile: JsonSchema = {
 const capabilityList: JsonSchema = { type: 'array', items: { type: 'string', pattern: '^[A-Z_]+$' } };
 
 /** Fields a pod and a container security context share. */
-const sharedSecurityFields: JsonSchema = {
+const sharedSecurityFields: Record<string, JsonSchema> = {
   runAsUser: id,
   runAsGroup: id,
   runAsNonRoot: { type: 'boolean' },

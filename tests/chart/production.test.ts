@@ -1,7 +1,7 @@
 // The options users need beyond minikube: exposure, isolation, identity, plugins, JVM and time zone.
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { K8sObject, render, renderOk } from '../render/helm';
+import { K8sObject, PartialValues, render, renderOk } from '../render/helm';
 import { componentOf, envValue, mainContainer, one } from '../render/objects';
 
 const networkPolicies = (objects: K8sObject[]) => objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as INetworkPolicy[];
@@ -112,7 +112,7 @@ describe('pod identity and images', () => {
   });
 
   it('schedules each pod with its own node selector, tolerations, affinity and priority class', async () => {
-    const scheduling = (n: number) => ({
+    const scheduling = (n: number): PartialValues['squash'] => ({
       nodeSelector: { 'disk': `ssd-${n}` },
       tolerations: [{ key: 'dedicated', operator: 'Equal', value: `team-${n}`, effect: 'NoSchedule' }],
       affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: n, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: [`z${n}`] }] } }] } },

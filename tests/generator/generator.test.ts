@@ -1,7 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { run } from '../../generator/cli';
+import { hashHeader, helmCommentHeader } from '../../generator/emit/header';
 import { generateFiles, repoRoot, staleFiles } from '../../generator/generate';
 import { walk } from '../../generator/model/fields';
 import { TABLE_END, TABLE_START } from '../../generator/emit/readme-table';
@@ -21,14 +23,16 @@ describe('the generator', () => {
     expect(staleFiles(files)).toEqual([]);
   });
 
+  // A copy of the repository's generated files for each test, removed after it.
+  let copy: string;
+  beforeEach(() => {
+    copy = mkdtempSync(path.join(tmpdir(), 'chart-check-'));
+    cpSync(path.join(repoRoot, 'chart'), path.join(copy, 'chart'), { recursive: true });
+    cpSync(path.join(repoRoot, 'README.md'), path.join(copy, 'README.md'));
+  });
+  afterEach(() => rmSync(copy, { recursive: true, force: true }));
+
   describe('--check', () => {
-    let copy: string;
-    beforeEach(() => {
-      copy = mkdtempSync(path.join(tmpdir(), 'chart-check-'));
-      cpSync(path.join(repoRoot, 'chart'), path.join(copy, 'chart'), { recursive: true });
-      cpSync(path.join(repoRoot, 'README.md'), path.join(copy, 'README.md'));
-    });
-    afterEach(() => rmSync(copy, { recursive: true, force: true }));
 
     it('names a generated file edited by hand', () => {
       const edited = path.join(copy, 'chart/templates/postgresql-service.yaml');
@@ -36,13 +40,58 @@ describe('the generator', () => {
       expect(staleFiles(files, copy)).toEqual([{ path: 'chart/templates/postgresql-service.yaml', why: 'differs' }]);
     });
 
-    it('names a file the generator no longer writes, and one that is missing', () => {
-      writeFileSync(path.join(copy, 'chart/templates/leftover.yaml'), 'kind: ConfigMap\n');
+    it('names a file the generator no longer writes, one it never wrote, and one that is missing', () => {
+      writeFileSync(path.join(copy, 'chart/templates/leftover.yaml'), `${hashHeader}kind: ConfigMap\n`);
+      writeFileSync(path.join(copy, 'chart/README.md'), '# my notes\n');
       rmSync(path.join(copy, 'chart/values.schema.json'));
       expect(staleFiles(files, copy)).toEqual([
+        { path: 'chart/README.md', why: 'not generated' },
         { path: 'chart/templates/leftover.yaml', why: 'no longer generated' },
         { path: 'chart/values.schema.json', why: 'missing' },
       ]);
+    });
+
+    it('tells where the source of a hand-edited file lives', () => {
+      const edited = ['chart/templates/postgresql-service.yaml', 'chart/values.yaml'];
+      for (const file of edited) writeFileSync(path.join(copy, file), `${hashHeader}edited: by hand\n`);
+      const outcome = run(['--check'], copy, files);
+      expect(outcome.code).toBe(1);
+      expect(outcome.err).toEqual(
+        expect.arrayContaining([
+          '  chart/templates/postgresql-service.yaml (differs): its source is generator/templates/chart/templates/postgresql-service.yaml.',
+          '  chart/values.yaml (differs): its source is generator/values.ts.',
+        ]),
+      );
+      expect(readFileSync(path.join(copy, edited[0]!), 'utf8')).toContain('edited: by hand');
+    });
+  });
+
+  describe('writing', () => {
+
+    it('prints each file it writes or removes', () => {
+      writeFileSync(path.join(copy, 'chart/values.yaml'), `${hashHeader}edited: by hand\n`);
+      writeFileSync(path.join(copy, 'chart/templates/leftover.yaml'), `${hashHeader}kind: ConfigMap\n`);
+      const outcome = run([], copy, files);
+      expect(outcome).toEqual({
+        code: 0,
+        out: ['removed chart/templates/leftover.yaml', 'wrote   chart/values.yaml', `generate-chart: 2 of ${files.size} files written or removed.`],
+        err: [],
+      });
+      expect(staleFiles(files, copy)).toEqual([]);
+    });
+
+    it('keeps a file under chart/ it did not generate, and fails, unless given --force', () => {
+      const mine = path.join(copy, 'chart/crds/mine.yaml');
+      mkdirSync(path.dirname(mine));
+      writeFileSync(mine, 'kind: CustomResourceDefinition\n');
+      const kept = run([], copy, files);
+      expect(kept.code).toBe(1);
+      expect(kept.err).toEqual([expect.stringMatching(/^kept {4}chart\/crds\/mine\.yaml: it has no generated header.*--force/)]);
+      expect(existsSync(mine)).toBe(true);
+      const forced = run(['--force'], copy, files);
+      expect(forced.code).toBe(0);
+      expect(forced.out[0]).toBe('removed chart/crds/mine.yaml');
+      expect(existsSync(mine)).toBe(false);
     });
   });
 
@@ -91,7 +140,27 @@ describe('the values definition', () => {
   });
 });
 
-describe('the Handlebars templates', () => {
+describe('the templates', () => {
+  it('copy a file without .hbs verbatim, behind the generated notice in its comment syntax', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'templates-'));
+    try {
+      mkdirSync(path.join(root, 'chart/templates'), { recursive: true });
+      const helm = '{{- if .Values.postgresql.enabled }}\nkind: ConfigMap\n{{- end }}\n';
+      writeFileSync(path.join(root, 'chart/templates/plain.yaml'), helm);
+      mkdirSync(path.join(root, 'chart/crds'));
+      writeFileSync(path.join(root, 'chart/crds/thing.yaml'), 'kind: CustomResourceDefinition\n');
+      expect(renderTemplates(root)).toEqual(
+        new Map([
+          ['crds/thing.yaml', `${hashHeader}kind: CustomResourceDefinition\n`],
+          ['templates/plain.yaml', `${helmCommentHeader}${helm}`],
+        ]),
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+
   it('render every chart template', () => {
     const rendered = renderTemplates();
     expect([...rendered.keys()]).toEqual(expect.arrayContaining(['templates/_helpers.tpl', 'templates/NOTES.txt']));

@@ -1,5 +1,3 @@
-{{> helm-header}}
-{{{{raw}}}}
 {{/*
 What the `helm test` pods share. Each pod is a client of the release: it runs the PostgreSQL image the
 chart already pulls (bash, pg_isready, psql, getent), as that image's unprivileged user 999, and
@@ -76,4 +74,3 @@ volumeMounts:
   - name: tmp
     mountPath: /tmp
 {{- end }}
-{{{{/raw}}}}
