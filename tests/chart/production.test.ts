@@ -1,8 +1,8 @@
 // The options users need beyond minikube: exposure, isolation, identity, plugins, JVM and time zone.
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { K8sObject, render, renderOk } from '../render/helm';
-import { componentOf, envValue, mainContainer, one } from '../render/objects';
+import { K8sObject, render, renderOk } from '../support/helm';
+import { componentOf, envValue, mainContainer, one } from '../support/objects';
 
 const networkPolicies = (objects: K8sObject[]) => objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as INetworkPolicy[];
 const policyOf = (objects: K8sObject[], component: string) => {

@@ -1,7 +1,7 @@
 // What the release promised (its manifest, from `helm get manifest`) against what the cluster shows:
 // the brief's `kubectl get pv/pvc/deployments/svc` checks, as pure functions.
-import type { K8sObject } from '../render/helm';
-import { parseQuantity } from '../checks/quantity';
+import type { K8sObject } from '../support/helm';
+import { parseQuantity } from '../validator/quantity';
 import type { Awaited, Snapshot } from './readiness';
 import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, ISecret, IService } from './types';
 

@@ -4,10 +4,10 @@ import { execFile, spawnSync } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { K8sObject, renderOk } from '../render/helm';
-import { envValue, mainContainer, ofKind, one } from '../render/objects';
+import { K8sObject, renderOk } from '../support/helm';
+import { envValue, mainContainer, ofKind, one } from '../support/objects';
 import { LocalPostgres, postgresBinaries, startPostgres } from './local-postgres';
-import { podSecurityViolations } from '../checks/pod-security';
+import { podSecurityViolations } from '../validator/pod-security';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 
 type LabelSelector = NonNullable<NonNullable<NonNullable<INetworkPolicy['spec']>['podSelector']>>;

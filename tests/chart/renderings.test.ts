@@ -1,14 +1,14 @@
 // Every rendering the chart is meant for, on the oldest and newest supported Kubernetes minors,
 // rendered with Helm 4: strict schema, cross-object consistency and Pod Security baseline must all
 // be clean; values/prod.yaml must also meet Pod Security restricted.
-import { render } from '../render/helm';
-import { crossObjectViolations } from './cross-object';
-import { parseKubeVersion } from './kube-version';
-import { podSecurityViolations } from './pod-security';
-import { limiter } from './pool';
+import { render } from '../support/helm';
+import { crossObjectViolations } from '../validator/cross-object';
+import { parseKubeVersion } from '../validator/kube-version';
+import { podSecurityViolations } from '../validator/pod-security';
+import { limiter } from '../support/pool';
 import { documentedExisting, scenarios, targetVersions, valuesFiles } from './scenarios';
-import { allViolations, validateYaml } from './schema';
-import { formatViolation } from './violations';
+import { allViolations, validateYaml } from '../validator/schema';
+import { formatViolation } from '../validator/violations';
 
 const limit = limiter(4);
 const cases = scenarios().flatMap((s) => targetVersions.map((version) => ({ ...s, version, options: { ...s.options, kubeVersion: version } })));

@@ -3,15 +3,15 @@
 // Known gaps are documented in the file itself (accepted-by) and asserted, so that fixing the chart
 // turns them red until the catalogue is updated; whatever helm renders must be caught by a checker.
 import path from 'node:path';
-import { lint, render } from '../render/helm';
+import { lint, render } from '../support/helm';
 import type { HelmMajor } from '../../generator/toolchain/tools';
 import { BadValues, badValuesDir, HelmCommand, parseHeader, readCatalogue } from './catalogue';
-import { crossObjectViolations } from './cross-object';
+import { crossObjectViolations } from '../validator/cross-object';
 import { namesKey } from './helm-errors';
-import { podSecurityViolations } from './pod-security';
-import { limiter } from './pool';
+import { podSecurityViolations } from '../validator/pod-security';
+import { limiter } from '../support/pool';
 import { documentedExisting } from './scenarios';
-import { allViolations, validateYaml } from './schema';
+import { allViolations, validateYaml } from '../validator/schema';
 
 const catalogue = readCatalogue();
 const limit = limiter(4);

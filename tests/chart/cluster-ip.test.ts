@@ -1,9 +1,9 @@
 // A fixed clusterIP outside the cluster's service CIDR is a valid IPv4 address, so neither
 // values.schema.json nor the schema validator can reject it (the CIDR is cluster-specific);
 // the cross-object checker, told the CIDR, does.
-import { render } from '../render/helm';
-import { crossObjectViolations } from './cross-object';
-import { allViolations, validateYaml } from './schema';
+import { render } from '../support/helm';
+import { crossObjectViolations } from '../validator/cross-object';
+import { allViolations, validateYaml } from '../validator/schema';
 
 const withClusterIP = (clusterIP: string) => render({ values: { postgresql: { service: { clusterIP } } } });
 

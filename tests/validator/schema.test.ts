@@ -1,6 +1,6 @@
 // Strict schema validation: every rule class is shown to pass the good fixture and to reject one
 // known-bad manifest with its specific message.
-import { renderOk } from '../render/helm';
+import { renderOk } from '../support/helm';
 import { unservedReason } from './api-versions';
 import { find, good, goodYaml, manifest, rules, set } from './fixtures';
 import { parseKubeVersion } from './kube-version';

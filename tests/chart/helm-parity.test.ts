@@ -3,9 +3,9 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chartDir, lint, render, RenderOptions, runHelm, valuesDir } from '../render/helm';
+import { chartDir, lint, render, RenderOptions, runHelm, valuesDir } from '../support/helm';
 import type { HelmMajor } from '../../generator/toolchain/tools';
-import { limiter } from './pool';
+import { limiter } from '../support/pool';
 import { FAKE_PASSWORD, scenarios, targetVersions, withFakePassword } from './scenarios';
 
 const limit = limiter(4);

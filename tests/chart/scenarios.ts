@@ -6,8 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { supportedKubernetes } from '../../generator/chart-metadata';
-import { RenderOptions, valuesDir } from '../render/helm';
-import type { CrossObjectOptions } from './cross-object';
+import { RenderOptions, valuesDir } from '../support/helm';
+import type { CrossObjectOptions } from '../validator/cross-object';
 
 export const FAKE_PASSWORD = 'fake-test-password-not-secret';
 
