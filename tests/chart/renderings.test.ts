@@ -1,9 +1,11 @@
 // Every rendering the chart is meant for, on the oldest and newest supported Kubernetes minors,
 // rendered with Helm 4: strict schema, cross-object consistency and Pod Security baseline must all
-// be clean; values/prod.yaml must also meet Pod Security restricted.
+// be clean; values/prod.yaml must also meet Pod Security restricted. The newest rendering is also
+// validated at the newest minor the validator knows (its schemas are the newest npm carries), so
+// the next Kubernetes release is checked before the chart's range admits it.
 import { render } from '../support/helm';
 import { crossObjectViolations } from '../validator/cross-object';
-import { parseKubeVersion } from '../validator/kube-version';
+import { formatVersion, KubeVersion, newestKnown, parseKubeVersion } from '../validator/kube-version';
 import { podSecurityViolations } from '../validator/pod-security';
 import { limiter } from '../support/pool';
 import { documentedExisting, scenarios, targetVersions, valuesFiles } from './scenarios';
@@ -33,11 +35,22 @@ it('covers every values file and both supported minors', () => {
   expect(cases.length).toBe((1 + valuesFiles().length + 3) * 2);
 });
 
+/** The versions a rendering is validated at: its own, and the newest known after the newest supported. */
+function validationTargets(version: string): KubeVersion[] {
+  const own = parseKubeVersion(version);
+  return version === targetVersions[targetVersions.length - 1] ? [own, newestKnown] : [own];
+}
+
+it('validates the newest renderings at the newest minor the validator knows', () => {
+  expect(formatVersion(newestKnown)).toBe('1.37');
+  expect(validationTargets(targetVersions[1]).map(formatVersion)).toEqual(['1.35', '1.37']);
+});
+
 describe.each(cases)('$name on Kubernetes $version', (c) => {
   const target = parseKubeVersion(c.version);
 
-  it('passes strict schema validation for the target version', async () => {
-    const reports = validateYaml((await rendered(c)).yaml, { target });
+  it.each(validationTargets(c.version).map(formatVersion))('passes strict schema validation for Kubernetes %s', async (version) => {
+    const reports = validateYaml((await rendered(c)).yaml, { target: parseKubeVersion(version) });
     expect(reports.map((r) => r.object)).toEqual(expect.arrayContaining([expect.stringMatching(/^Deployment\//)]));
     expect(allViolations(reports).map(formatViolation)).toEqual([]);
   });

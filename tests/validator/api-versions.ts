@@ -6,6 +6,9 @@
 //     removed or, since 1.24, disabled by default in the versions we support;
 //  3. otherwise a GA apiVersion (v1, v2) is served.
 // Sources: the Kubernetes "Deprecated API Migration Guide" and the release notes of each minor.
+// Through 1.37 (kube-version.ts newestKnown): the guide's last removal is flowcontrol v1beta3 in
+// 1.32; 1.33 to 1.37 stopped serving no GA API and no beta API a chart renders (1.36 deprecates the
+// Service field spec.externalIPs, a field, not an API). What they added is listed with introducedIn.
 import { atLeast, KubeVersion } from './kube-version';
 
 interface Served {
@@ -47,6 +50,9 @@ export const servedApis: readonly Served[] = [
   { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kinds: ['FlowSchema', 'PriorityLevelConfiguration'], introducedIn: '1.29' },
   { apiVersion: 'admissionregistration.k8s.io/v1', kinds: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'], introducedIn: '1.30' },
   { apiVersion: 'networking.k8s.io/v1', kinds: ['IPAddress', 'ServiceCIDR'], introducedIn: '1.33' },
+  { apiVersion: 'storage.k8s.io/v1', kinds: ['VolumeAttributesClass'], introducedIn: '1.34' },
+  { apiVersion: 'resource.k8s.io/v1', kinds: ['DeviceClass', 'ResourceClaim', 'ResourceClaimTemplate', 'ResourceSlice'], introducedIn: '1.34' },
+  { apiVersion: 'admissionregistration.k8s.io/v1', kinds: ['MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding'], introducedIn: '1.36' },
   { apiVersion: 'storage.k8s.io/v1beta1', kinds: ['VolumeAttributesClass'], offByDefault: true, use: 'storage.k8s.io/v1 from 1.34' },
 ];
 

@@ -17,7 +17,7 @@ describe('npm run validate', () => {
     expect(exitCode).toBe(1);
     expect(output).toContain('Deployment/app: .spec.template.spec.containers[0].imagePullPolicyy: unknown field "imagePullPolicyy"');
     expect(output).toContain('[unknown-field]');
-    expect(output).toContain('invalid: 1 violation(s) in 10 object(s), Kubernetes 1.35');
+    expect(output).toContain('invalid: 1 violation(s) in 10 object(s), Kubernetes 1.37');
   });
 
   it('rejects apps/v1beta2 for the target version it is given', () => {

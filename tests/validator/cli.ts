@@ -5,13 +5,16 @@
 //   helm template squash chart -f values/prod.yaml | npm run validate -- --kube-version 1.29 --cross-object --pss restricted -
 import { readFileSync } from 'node:fs';
 import { crossObjectViolations, CrossObjectOptions } from './cross-object';
-import { formatVersion, newestSupported, parseKubeVersion } from './kube-version';
+import { formatVersion, newestKnown, parseKubeVersion } from './kube-version';
 import { podSecurityViolations, PssLevel } from './pod-security';
+import { parseDocuments } from './documents';
+import { preloadModels } from './models';
+import type { Manifest } from './pods';
 import { validateYaml } from './schema';
 import { formatViolation, Violation } from './violations';
 
 export const usage = `usage: npm run validate -- [options] <file|->
-  --kube-version <1.N>          target Kubernetes version (default ${formatVersion(newestSupported)})
+  --kube-version <1.N>          target Kubernetes version (default ${formatVersion(newestKnown)})
   --cross-object                also check references, selectors, ports and bindings across objects
   --pss <baseline|restricted>   also check a Pod Security Standards level
   --namespace <ns>              namespace of objects that name none (default: default)
@@ -26,9 +29,12 @@ export interface CliResult {
 
 class UsageError extends Error {}
 
+/** Options followed by a value (the input is the argument that is neither). */
+const valueOptions = new Set(['--kube-version', '--pss', '--namespace', '--service-cidr', '--existing-secret', '--existing-claim']);
+
 function parseArgs(args: readonly string[]) {
   let input: string | undefined;
-  let target = newestSupported;
+  let target = newestKnown;
   let pss: PssLevel | undefined;
   let crossObject = false;
   const cross: CrossObjectOptions & { existingSecrets: Record<string, string[]>; existingClaims: string[] } = { existingSecrets: {}, existingClaims: [] };
@@ -92,8 +98,20 @@ export function runCli(args: readonly string[], read: (input: string) => string)
   return { exitCode: count === 0 ? 0 : 1, output: `${lines.join('\n')}\n` };
 }
 
-if (require.main === module) {
-  const { exitCode, output } = runCli(process.argv.slice(2), (input) => readFileSync(input === '-' ? 0 : input, 'utf8'));
+async function main(args: readonly string[]): Promise<number> {
+  const inputs = new Map<string, string>();
+  const read = (input: string): string => {
+    if (!inputs.has(input)) inputs.set(input, readFileSync(input === '-' ? 0 : input, 'utf8'));
+    return inputs.get(input) as string;
+  };
+  // The schemas are ESM modules, which tsx can import() but not require(): load them first.
+  const input = args.find((a, i) => !a.startsWith('--') && (i === 0 || !valueOptions.has(args[i - 1] as string)));
+  if (input !== undefined) await preloadModels(parseDocuments(read(input)).map((d) => d.value as Manifest).filter((v) => typeof v === 'object' && v !== null));
+  const { exitCode, output } = runCli(args, read);
   process[exitCode === 0 ? 'stdout' : 'stderr'].write(output);
-  process.exitCode = exitCode;
+  return exitCode;
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

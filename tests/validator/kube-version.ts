@@ -1,5 +1,7 @@
 // Target Kubernetes versions: "1.29", "1.29.0" and "v1.29.3" all mean minor 29.
-import { supportedKubernetes } from '../../generator/chart-metadata';
+// The validator knows Kubernetes up to `newestKnown`: its removed-API table (api-versions.ts) covers
+// every minor through it, and it is the default target. The OpenAPI schemas come from
+// kubernetes-models (schemaKubernetes), the newest that npm carries; it is independent of any chart.
 
 export interface KubeVersion {
   major: number;
@@ -20,6 +22,7 @@ export const atLeast = (target: KubeVersion, version: string): boolean =>
 
 export const formatVersion = (v: KubeVersion): string => `${v.major}.${v.minor}`;
 
-/** The chart's supported range (generator/chart-metadata.ts): the default target is the newest. */
-export const oldestSupported = parseKubeVersion(supportedKubernetes.oldest);
-export const newestSupported = parseKubeVersion(supportedKubernetes.newest);
+/** The newest minor the removed-API table covers (checked against the release notes through it). */
+export const newestKnown = parseKubeVersion('1.37');
+/** The Kubernetes minor of the OpenAPI schemas kubernetes-models 5.1 carries. */
+export const schemaKubernetes = parseKubeVersion('1.36');

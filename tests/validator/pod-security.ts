@@ -5,7 +5,7 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
-import { atLeast, KubeVersion, newestSupported } from './kube-version';
+import { atLeast, KubeVersion, newestKnown } from './kube-version';
 import { ContainerAt, containersOf, Manifest, PodTemplate, podTemplates } from './pods';
 import { jsonPath, Segment, Violation } from './violations';
 
@@ -231,7 +231,7 @@ export const checks: readonly Check[] = [
 ];
 
 /** Evaluate the pods of a rendering against a level (restricted includes every baseline control). */
-export function podSecurityViolations(objects: readonly Manifest[], level: PssLevel, target: KubeVersion = newestSupported): Violation[] {
+export function podSecurityViolations(objects: readonly Manifest[], level: PssLevel, target: KubeVersion = newestKnown): Violation[] {
   const violations: Violation[] = [];
   const applicable = checks.filter((c) => c.level === 'baseline' || level === 'restricted');
   for (const pod of podTemplates(objects)) {

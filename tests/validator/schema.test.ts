@@ -161,6 +161,19 @@ describe('apiVersion and kind per target version', () => {
     expect(unservedReason('apps/v1', 'Deployment', v129)).toBeUndefined();
   });
 
+  it('knows the APIs 1.34 to 1.37 added, and that GA kinds stay served through the newest known minor', () => {
+    const v137 = parseKubeVersion('1.37');
+    expect(unservedReason('storage.k8s.io/v1', 'VolumeAttributesClass', parseKubeVersion('1.33'))).toMatch(/from Kubernetes 1\.34 only/);
+    expect(unservedReason('resource.k8s.io/v1', 'ResourceClaim', parseKubeVersion('1.33'))).toMatch(/from Kubernetes 1\.34 only/);
+    expect(unservedReason('admissionregistration.k8s.io/v1', 'MutatingAdmissionPolicy', v135)).toMatch(/from Kubernetes 1\.36 only/);
+    expect(unservedReason('admissionregistration.k8s.io/v1', 'MutatingAdmissionPolicy', v137)).toBeUndefined();
+    expect(unservedReason('flowcontrol.apiserver.k8s.io/v1beta3', 'FlowSchema', v137)).toMatch(/removed in Kubernetes 1\.32/);
+    for (const [apiVersion, kind] of [['apps/v1', 'Deployment'], ['v1', 'Service'], ['networking.k8s.io/v1', 'NetworkPolicy'], ['policy/v1', 'PodDisruptionBudget']]) {
+      expect(unservedReason(apiVersion as string, kind as string, v137)).toBeUndefined();
+    }
+    expect(validateYaml(goodYaml, { target: v137 }).flatMap((r) => r.violations)).toEqual([]);
+  });
+
   it('rejects a beta API it has no entry for, rather than skipping it', () => {
     const quota = manifest('apiVersion: networking.k8s.io/v1beta1\nkind: IPAddress\nmetadata: { name: 10.96.0.20 }\nspec: { parentRef: { resource: services, name: x, namespace: default } }');
     expect(only(validateObject(quota, { target: v135 }))).toMatchObject({ rule: 'removed-api' });

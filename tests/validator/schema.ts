@@ -4,7 +4,7 @@
 import { unservedReason } from './api-versions';
 import { parseDocuments } from './documents';
 import { formatViolations } from './formats';
-import { formatVersion, KubeVersion, newestSupported } from './kube-version';
+import { formatVersion, KubeVersion, newestKnown, schemaKubernetes } from './kube-version';
 import type { Manifest } from './pods';
 import { hasSchema, strictSchemaViolations } from './strict-fields';
 import { describeObject, Violation } from './violations';
@@ -27,7 +27,7 @@ const isObject = (v: unknown): v is Manifest => typeof v === 'object' && v !== n
 
 /** Validate one parsed object. */
 export function validateObject(value: unknown, options: SchemaOptions = {}, objectName = describeObject(value as Manifest)): Violation[] {
-  const target = options.target ?? newestSupported;
+  const target = options.target ?? newestKnown;
   const fail = (path: string, rule: string, message: string): Violation[] => [{ object: objectName, path, rule, message }];
   if (!isObject(value)) return fail('', 'not-an-object', `the document is a ${Array.isArray(value) ? 'list' : typeof value}, not a Kubernetes object`);
   const { apiVersion, kind } = value;
@@ -38,7 +38,7 @@ export function validateObject(value: unknown, options: SchemaOptions = {}, obje
   }
   if (!hasSchema(apiVersion, kind)) {
     const why = unservedReason(apiVersion, kind, target);
-    return fail('.apiVersion', why ? 'removed-api' : 'unknown-kind', why ?? `no schema for ${apiVersion} ${kind} in Kubernetes ${formatVersion(target)} (kubernetes-models 1.33 schemas): check the spelling of apiVersion and kind`);
+    return fail('.apiVersion', why ? 'removed-api' : 'unknown-kind', why ?? `no schema for ${apiVersion} ${kind} in Kubernetes ${formatVersion(target)} (schemas of Kubernetes ${formatVersion(schemaKubernetes)}): check the spelling of apiVersion and kind`);
   }
   const unserved = unservedReason(apiVersion, kind, target);
   const served = unserved ? fail('.apiVersion', 'removed-api', unserved) : [];

@@ -5,6 +5,7 @@
 // (`data.foo === undefined || validate(data.foo)`) and enumerates the keys of maps
 // (labels, resources.limits). A key that was neither read nor enumerated is unknown to the schema:
 // the API server drops it silently, kubeconform -strict and server-side apply reject it.
+import { modelValidator } from './models';
 import { describeObject, jsonPath, pointerSegments, Segment, Violation } from './violations';
 
 interface AjvError {
@@ -12,24 +13,6 @@ interface AjvError {
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
-}
-
-type Validate = (this: unknown) => void;
-
-/** The kubernetes-models class for an apiVersion and kind, or undefined when it has none. */
-function modelValidator(apiVersion: string, kind: string): Validate | undefined {
-  // Both go into a require() path: accept only the shapes Kubernetes uses.
-  if (!/^([a-z0-9.-]+\/)?v\d+((alpha|beta)\d+)?$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
-  let module: Record<string, unknown>;
-  try {
-    module = require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  const model = module[kind] as { apiVersion?: string; kind?: string; prototype: { validate: Validate } } | undefined;
-  // Sub-types (DeploymentSpec...) have a module too, but no apiVersion/kind of their own.
-  if (!model || model.apiVersion !== apiVersion || model.kind !== kind) return undefined;
-  return model.prototype.validate;
 }
 
 export const hasSchema = (apiVersion: string, kind: string): boolean => modelValidator(apiVersion, kind) !== undefined;
