@@ -1,5 +1,5 @@
 // IPv4 CIDR arithmetic for the service range (the API server's --service-cluster-ip-range).
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv4Cidr } from '../../generator/model/k8s-formats';
 
 export interface Cidr {
   text: string;
@@ -11,9 +11,9 @@ const toInt = (ip: string): number => ip.split('.').reduce((n, octet) => n * 256
 export const toIp = (n: number): string => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 
 export function parseCidr(text: string): Cidr {
-  const [ip, bits] = text.split('/');
+  const [ip = '', bits] = text.split('/');
   const prefix = Number(bits);
-  if (!ip || !isIPv4(ip) || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) {
+  if (!isIPv4Cidr(text)) {
     throw new Error(`"${text}" is not an IPv4 CIDR such as 10.96.0.0/12`);
   }
   const size = 2 ** (32 - prefix);

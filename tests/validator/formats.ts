@@ -1,7 +1,10 @@
 // Formats the OpenAPI schema leaves as plain strings and integers but the API server (or the
 // kubelet) enforces: names, label keys and values, quantities, ports, IPs, DNS names, images.
 // Each check names the field, the rule and what a valid value looks like.
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
+import {
+  isConfigMapKey, isDns1035Label, isDnsLabel, isDnsSubdomain, isEnvVarName, isImageReference, isIPv4, isLabelValue, isPortName, isQualifiedName,
+} from '../../generator/model/k8s-formats';
 import { atLeast, KubeVersion } from './kube-version';
 import { containersOf, Manifest, podTemplate } from './pods';
 import { parseQuantity, quantityHelp } from './quantity';
@@ -12,35 +15,6 @@ export interface FormatOptions {
   /** The API server's --service-node-port-range. */
   nodePortRange?: readonly [number, number];
 }
-
-const label1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const label1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-export const isDnsLabel = (s: string): boolean => s.length <= 63 && label1123.test(s);
-export const isDns1035Label = (s: string): boolean => s.length <= 63 && label1035.test(s);
-export const isDnsSubdomain = (s: string): boolean => s.length <= 253 && s.split('.').every((part) => label1123.test(part));
-export const isLabelValue = (s: string): boolean => s.length <= 63 && labelValue.test(s);
-
-/** A label or annotation key: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
-export function isQualifiedName(key: string): boolean {
-  const slash = key.lastIndexOf('/');
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && (prefix === '' || !isDnsSubdomain(prefix))) return false;
-  return name.length > 0 && isLabelValue(name);
-}
-
-/** IANA service name: what a named container port (and a targetPort referring to it) must be. */
-export const isPortName = (s: string): boolean =>
-  s.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes('--');
-
-const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const host = '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?';
-const imageReference = new RegExp(
-  `^(?:${host}(?:\\.${host})*(?::[0-9]+)?/)?${component}(?:/${component})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$`,
-);
-export const isImageReference = (s: string): boolean => imageReference.test(s);
 
 type NameRule = { test: (s: string) => boolean; rule: string };
 const nameRules: Record<string, NameRule> = {
@@ -58,8 +32,7 @@ const isResourceName = (name: string, allowStorage: boolean): boolean =>
   standardResources.has(name) || (allowStorage && name === 'storage') || /^hugepages-/.test(name) || (name.includes('/') && isQualifiedName(name));
 
 /** Version-dependent: RelaxedEnvironmentVariableValidation is on by default from 1.32. */
-const isEnvName = (name: string, target: KubeVersion): boolean =>
-  atLeast(target, '1.32') ? /^[\x20-\x7e]+$/.test(name) && !name.includes('=') : /^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name);
+const isEnvName = (name: string, target: KubeVersion): boolean => isEnvVarName(name, atLeast(target, '1.32'));
 
 class Collector {
   readonly violations: Violation[] = [];
@@ -265,7 +238,7 @@ function checkDataKeys(c: Collector, object: Manifest): void {
     const map = object[field];
     if (!isMap(map)) continue;
     for (const key of Object.keys(map)) {
-      if (!(key.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(key))) c.add([field, key], 'data-key', `key "${key}" is invalid: use letters, digits, "-", "_" and "." only`);
+      if (!isConfigMapKey(key)) c.add([field, key], 'data-key', `key "${key}" is invalid: use letters, digits, "-", "_" and "." only`);
     }
   }
 }

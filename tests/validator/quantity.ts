@@ -2,7 +2,9 @@
 // sizes can be compared (PV capacity >= claim request, request <= limit). The schema's own
 // "quantity" format is looser than the API server (it accepts "1da", "3h", "2 Gi"-like prefixes).
 
-const pattern = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+import { quantity } from '../../generator/model/k8s-formats';
+
+const pattern = new RegExp(quantity);
 
 const multipliers: Record<string, number> = {
   Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
