@@ -1,6 +1,7 @@
 // What the cross-object checks share: the options, the rendering with its namespaces, and small
 // helpers to match selectors and name objects. Each check is a function of a Context.
 import type { Manifest, PodTemplate } from './pods';
+import type { RuleId } from './rules';
 import type { Segment } from './violations';
 
 export interface CrossObjectOptions {
@@ -20,7 +21,7 @@ export interface CrossObjectOptions {
 
 export const defaultServiceCIDR = '10.96.0.0/12';
 
-export type Add = (object: string, path: Segment[], rule: string, message: string) => void;
+export type Add = (object: string, path: Segment[], rule: RuleId, message: string) => void;
 
 export interface Context {
   objects: Manifest[];

@@ -5,10 +5,13 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IService } from 'kubernetes-models/v1/Service';
+import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { Cidr, offsetIn, parseCidr } from './cidr';
 import { containerPorts, Context, defaultServiceCIDR, LabelSelector, matchesSelector, nameOf, selects } from './cross-context';
 import { containersOf, Manifest, podTemplates } from './pods';
 import { describeObject, Segment } from './violations';
+
+type BackendRef = { group?: string; kind?: string; name: string; namespace?: string; port?: number };
 
 export function services(ctx: Context): void {
   const { objects, namespaceOf, add } = ctx;
@@ -107,6 +110,37 @@ export function clusterIPs(ctx: Context): void {
       if (nodePorts.has(port.nodePort)) ctx.add(object, ['spec', 'ports', i, 'nodePort'], 'node-port', `nodePort ${port.nodePort} is also used by Service "${nodePorts.get(port.nodePort)}"`);
       nodePorts.set(port.nodePort, nameOf(service));
     });
+  }
+}
+
+/**
+ * Gateway API HTTPRoute backendRefs (rules and request-mirror filters) must name a rendered Service
+ * and one of its port numbers: Gateway API requires the port for a Service. A ref to another kind,
+ * or to another namespace (which needs a ReferenceGrant there), is outside the rendering: not checked.
+ */
+export function httpRoutes(ctx: Context): void {
+  const { objects, namespaceOf, add } = ctx;
+  for (const route of objects.filter((o) => o.kind === 'HTTPRoute') as Array<Manifest & IHTTPRoute>) {
+    const refs: Array<[Segment[], BackendRef]> = [];
+    (route.spec?.rules ?? []).forEach((rule, i) => {
+      (rule.backendRefs ?? []).forEach((ref, j) => refs.push([['spec', 'rules', i, 'backendRefs', j], ref]));
+      (rule.filters ?? []).forEach((f, j) => f.requestMirror && refs.push([['spec', 'rules', i, 'filters', j, 'requestMirror', 'backendRef'], f.requestMirror.backendRef]));
+    });
+    for (const [path, ref] of refs) {
+      if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') continue;
+      if ((ref.namespace ?? namespaceOf(route)) !== namespaceOf(route)) continue;
+      const service = objects.find((o) => o.kind === 'Service' && nameOf(o) === ref.name && namespaceOf(o) === namespaceOf(route)) as (Manifest & IService) | undefined;
+      if (!service) {
+        add(describeObject(route), [...path, 'name'], 'route-backend', `backendRef Service "${ref.name}" is not rendered: the route would answer 500; name the Service the chart renders`);
+        continue;
+      }
+      const ports = (service.spec?.ports ?? []).map((p) => p.port);
+      if (ref.port === undefined) {
+        add(describeObject(route), [...path, 'port'], 'route-backend', `backendRef to Service "${ref.name}" has no port: Gateway API requires one for a Service; use ${ports.join(' or ')}`);
+      } else if (!ports.includes(ref.port)) {
+        add(describeObject(route), [...path, 'port'], 'route-backend', `backendRef port ${ref.port} is not a port of Service "${ref.name}" (it has ${ports.join(', ') || 'none'}): use the Service port, not the container port`);
+      }
+    }
   }
 }
 

@@ -5,10 +5,11 @@
 // variables must not clash.
 import { binding } from './cross-binding';
 import { Context, CrossObjectOptions, nameOf, selects } from './cross-context';
-import { clusterIPs, ingresses, networkPolicies, serviceLinks, services } from './cross-network';
+import { clusterIPs, httpRoutes, ingresses, networkPolicies, serviceLinks, services } from './cross-network';
 import { references, serviceAccounts } from './cross-references';
 import { containersOf, Manifest, podTemplates } from './pods';
-import { describeObject, jsonPath, Segment, Violation } from './violations';
+import { RuleId, violation } from './rules';
+import { describeObject, Segment, Violation } from './violations';
 
 export { defaultServiceCIDR } from './cross-context';
 export type { CrossObjectOptions } from './cross-context';
@@ -60,7 +61,7 @@ function probePorts(ctx: Context): void {
 
 function duplicatesWithin(ctx: Context): void {
   for (const pod of podTemplates(ctx.objects)) {
-    const dup = (items: Array<string | undefined>, path: (i: number) => Segment[], rule: string, what: (name: string) => string) => {
+    const dup = (items: Array<string | undefined>, path: (i: number) => Segment[], rule: RuleId, what: (name: string) => string) => {
       const seen = new Set<string>();
       items.forEach((name, i) => {
         if (name === undefined) return;
@@ -91,9 +92,9 @@ export function crossObjectViolations(objects: readonly Manifest[], options: Cro
     objects: [...objects],
     options,
     namespaceOf: (o) => (typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : options.namespace ?? 'default'),
-    add: (object, path, rule, message) => violations.push({ object, path: jsonPath(path), rule, message }),
+    add: (object, path, rule, message) => violations.push(violation(rule, object, path, message)),
   };
-  for (const check of [duplicateNames, workloadSelectors, services, probePorts, references, binding, duplicatesWithin, serviceLinks, clusterIPs, ingresses, networkPolicies, serviceAccounts]) {
+  for (const check of [duplicateNames, workloadSelectors, services, probePorts, references, binding, duplicatesWithin, serviceLinks, clusterIPs, ingresses, httpRoutes, networkPolicies, serviceAccounts]) {
     check(ctx);
   }
   return violations;

@@ -167,3 +167,23 @@ export const manifest = (yaml: string): Manifest => parse(yaml) as Manifest;
 
 /** Rules of a list of violations, for compact assertions. */
 export const rules = (violations: ReadonlyArray<{ rule: string }>): string[] => violations.map((v) => v.rule);
+
+/** A Gateway API HTTPRoute to the good fixture's Service "app" (port 80), with a redirect from "/". */
+export const routeYaml = `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: app, labels: { app.kubernetes.io/name: app } }
+spec:
+  parentRefs: [{ name: gateway, namespace: gateway-system, sectionName: https }]
+  hostnames: [app.example.com]
+  rules:
+    - matches: [{ path: { type: PathPrefix, value: /app } }]
+      backendRefs: [{ name: app, port: 80 }]
+    - matches: [{ path: { type: Exact, value: / } }]
+      filters:
+        - type: RequestRedirect
+          requestRedirect: { path: { type: ReplaceFullPath, replaceFullPath: /app/ }, statusCode: 302 }
+`;
+
+/** The good fixture plus the HTTPRoute. */
+export const goodWithRoute = (): Manifest[] => [...good(), parse(routeYaml) as Manifest];

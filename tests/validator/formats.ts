@@ -8,7 +8,8 @@ import {
 import { atLeast, KubeVersion } from './kube-version';
 import { containersOf, Manifest, podTemplate } from './pods';
 import { parseQuantity, quantityHelp } from './quantity';
-import { describeObject, jsonPath, Segment, Violation } from './violations';
+import { RuleId, violation } from './rules';
+import { describeObject, Segment, Violation } from './violations';
 
 export interface FormatOptions {
   target: KubeVersion;
@@ -37,8 +38,8 @@ const isEnvName = (name: string, target: KubeVersion): boolean => isEnvVarName(n
 class Collector {
   readonly violations: Violation[] = [];
   constructor(private readonly object: string) {}
-  add(path: Segment[], rule: string, message: string): void {
-    this.violations.push({ object: this.object, path: jsonPath(path), rule, message });
+  add(path: Segment[], rule: RuleId, message: string): void {
+    this.violations.push(violation(rule, this.object, path, message));
   }
 }
 

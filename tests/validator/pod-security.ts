@@ -7,13 +7,14 @@ import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContex
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import { atLeast, KubeVersion, newestKnown } from './kube-version';
 import { ContainerAt, containersOf, Manifest, PodTemplate, podTemplates } from './pods';
-import { jsonPath, Segment, Violation } from './violations';
+import { PssControl, pssControls, pssRuleId, violation } from './rules';
+import type { Segment, Violation } from './violations';
 
 export type PssLevel = 'baseline' | 'restricted';
 
 interface Check {
-  id: string;
-  level: PssLevel;
+  /** The control; its level and description are registered in rules.ts (pssControls). */
+  id: PssControl;
   run: (pod: PodTemplate, report: Report, target: KubeVersion) => void;
 }
 
@@ -38,7 +39,7 @@ function safeSysctls(target: KubeVersion): Set<string> {
 
 export const checks: readonly Check[] = [
   {
-    id: 'hostProcess', level: 'baseline',
+    id: 'hostProcess',
     run(pod, report) {
       if (podContext(pod).windowsOptions?.hostProcess === true) report(podScPath(pod, 'windowsOptions', 'hostProcess'), 'the pod sets windowsOptions.hostProcess: true: remove it');
       for (const at of containersOf(pod)) {
@@ -47,7 +48,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'hostNamespaces', level: 'baseline',
+    id: 'hostNamespaces',
     run(pod, report) {
       for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
         if (pod.spec[field] === true) report([...pod.path, 'spec', field], `the pod sets ${field}: true, sharing a host namespace: remove it`);
@@ -55,7 +56,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'privileged', level: 'baseline',
+    id: 'privileged',
     run(pod, report) {
       for (const at of containersOf(pod)) {
         if (context(at.container).privileged === true) report(scPath(at, 'privileged'), `${at.label} is privileged: remove securityContext.privileged`);
@@ -63,7 +64,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'capabilities', level: 'baseline',
+    id: 'capabilities',
     run(pod, report) {
       for (const at of containersOf(pod)) {
         const extra = (context(at.container).capabilities?.add ?? []).filter((c) => !baselineCapabilities.has(c));
@@ -72,7 +73,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'hostPathVolumes', level: 'baseline',
+    id: 'hostPathVolumes',
     run(pod, report) {
       (pod.spec.volumes ?? []).forEach((v, i) => {
         if (v.hostPath) report([...pod.path, 'spec', 'volumes', i, 'hostPath'], `volume "${v.name}" is a hostPath volume: use a PersistentVolumeClaim (a hostPath PersistentVolume behind a claim is allowed)`);
@@ -80,7 +81,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'hostPorts', level: 'baseline',
+    id: 'hostPorts',
     run(pod, report) {
       for (const at of containersOf(pod)) {
         (at.container.ports ?? []).forEach((p, i) => {
@@ -90,7 +91,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'hostProbesAndLifecycle', level: 'baseline',
+    id: 'hostProbesAndLifecycle',
     run(pod, report, target) {
       if (!atLeast(target, '1.34')) return;
       for (const at of containersOf(pod)) {
@@ -108,7 +109,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'appArmor', level: 'baseline',
+    id: 'appArmor',
     run(pod, report) {
       const allowed = (type?: string) => type === undefined || type === 'RuntimeDefault' || type === 'Localhost';
       if (!allowed(podContext(pod).appArmorProfile?.type)) report(podScPath(pod, 'appArmorProfile', 'type'), `the pod sets AppArmor profile ${podContext(pod).appArmorProfile?.type}: use RuntimeDefault or Localhost`);
@@ -124,7 +125,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'seLinux', level: 'baseline',
+    id: 'seLinux',
     run(pod, report, target) {
       const types = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', ...(atLeast(target, '1.31') ? ['container_engine_t'] : [])]);
       const check = (opts: ISecurityContext['seLinuxOptions'], path: Segment[], who: string) => {
@@ -138,7 +139,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'procMount', level: 'baseline',
+    id: 'procMount',
     run(pod, report) {
       for (const at of containersOf(pod)) {
         const mount = context(at.container).procMount;
@@ -147,7 +148,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'seccomp', level: 'baseline',
+    id: 'seccomp',
     run(pod, report) {
       if (podContext(pod).seccompProfile?.type === 'Unconfined') report(podScPath(pod, 'seccompProfile', 'type'), 'the pod runs seccomp Unconfined: use RuntimeDefault');
       for (const at of containersOf(pod)) {
@@ -156,7 +157,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'sysctls', level: 'baseline',
+    id: 'sysctls',
     run(pod, report, target) {
       const safe = safeSysctls(target);
       (podContext(pod).sysctls ?? []).forEach((s, i) => {
@@ -165,7 +166,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'volumeTypes', level: 'restricted',
+    id: 'volumeTypes',
     run(pod, report) {
       (pod.spec.volumes ?? []).forEach((v, i) => {
         const type = Object.keys(v).find((k) => k !== 'name');
@@ -174,7 +175,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'allowPrivilegeEscalation', level: 'restricted',
+    id: 'allowPrivilegeEscalation',
     run(pod, report) {
       if (isWindows(pod)) return;
       for (const at of containersOf(pod)) {
@@ -183,7 +184,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'runAsNonRoot', level: 'restricted',
+    id: 'runAsNonRoot',
     run(pod, report) {
       const podValue = podContext(pod).runAsNonRoot;
       if (podValue === false) report(podScPath(pod, 'runAsNonRoot'), 'the pod sets runAsNonRoot: false: set it to true');
@@ -195,7 +196,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'runAsUser', level: 'restricted',
+    id: 'runAsUser',
     run(pod, report) {
       if (podContext(pod).runAsUser === 0) report(podScPath(pod, 'runAsUser'), 'the pod sets runAsUser: 0 (root): use a non-zero UID');
       for (const at of containersOf(pod)) {
@@ -204,7 +205,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'seccompProfile', level: 'restricted',
+    id: 'seccompProfile',
     run(pod, report) {
       if (isWindows(pod)) return;
       const ok = (type?: string) => type === 'RuntimeDefault' || type === 'Localhost';
@@ -217,7 +218,7 @@ export const checks: readonly Check[] = [
     },
   },
   {
-    id: 'capabilitiesRestricted', level: 'restricted',
+    id: 'capabilitiesRestricted',
     run(pod, report) {
       if (isWindows(pod)) return;
       for (const at of containersOf(pod)) {
@@ -233,10 +234,10 @@ export const checks: readonly Check[] = [
 /** Evaluate the pods of a rendering against a level (restricted includes every baseline control). */
 export function podSecurityViolations(objects: readonly Manifest[], level: PssLevel, target: KubeVersion = newestKnown): Violation[] {
   const violations: Violation[] = [];
-  const applicable = checks.filter((c) => c.level === 'baseline' || level === 'restricted');
+  const applicable = checks.filter((c) => pssControls[c.id].level === 'baseline' || level === 'restricted');
   for (const pod of podTemplates(objects)) {
     for (const check of applicable) {
-      check.run(pod, (path, message) => violations.push({ object: pod.object, path: jsonPath(path), rule: `pss-${check.level}/${check.id}`, message: `Pod Security "${level}": ${message}` }), target);
+      check.run(pod, (path, message) => violations.push(violation(pssRuleId(check.id), pod.object, path, `Pod Security "${level}": ${message}`)), target);
     }
   }
   return violations;

@@ -7,6 +7,7 @@ import { formatViolations } from './formats';
 import { formatVersion, KubeVersion, newestKnown, schemaKubernetes } from './kube-version';
 import type { Manifest } from './pods';
 import { hasSchema, strictSchemaViolations } from './strict-fields';
+import { RuleId, violation } from './rules';
 import { describeObject, Violation } from './violations';
 
 export interface SchemaOptions {
@@ -28,7 +29,7 @@ const isObject = (v: unknown): v is Manifest => typeof v === 'object' && v !== n
 /** Validate one parsed object. */
 export function validateObject(value: unknown, options: SchemaOptions = {}, objectName = describeObject(value as Manifest)): Violation[] {
   const target = options.target ?? newestKnown;
-  const fail = (path: string, rule: string, message: string): Violation[] => [{ object: objectName, path, rule, message }];
+  const fail = (path: string, rule: RuleId, message: string): Violation[] => [violation(rule, objectName, path, message)];
   if (!isObject(value)) return fail('', 'not-an-object', `the document is a ${Array.isArray(value) ? 'list' : typeof value}, not a Kubernetes object`);
   const { apiVersion, kind } = value;
   if (typeof apiVersion !== 'string' || apiVersion === '') return fail('.apiVersion', 'unknown-kind', 'apiVersion is missing: every object needs apiVersion and kind');

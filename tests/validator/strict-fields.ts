@@ -6,6 +6,7 @@
 // (labels, resources.limits). A key that was neither read nor enumerated is unknown to the schema:
 // the API server drops it silently, kubeconform -strict and server-side apply reject it.
 import { modelValidator } from './models';
+import { violation } from './rules';
 import { describeObject, jsonPath, pointerSegments, Segment, Violation } from './violations';
 
 interface AjvError {
@@ -98,7 +99,7 @@ export function strictSchemaViolations(object: Record<string, unknown>, objectNa
     if (e.keyword === 'oneOf' && atSamePath.some((o) => o.keyword !== 'type' && o.keyword !== 'oneOf')) continue;
     if (reported.has(key)) continue;
     reported.add(key);
-    violations.push({ object: objectName, path, rule: 'schema', message: describeAjvError(e) });
+    violations.push(violation('schema', objectName, path, describeAjvError(e)));
   }
   for (const record of seen.values()) {
     // Enumerated: a map (any key allowed). Nothing read at all: a free-form object
@@ -107,12 +108,7 @@ export function strictSchemaViolations(object: Record<string, unknown>, objectNa
     if (record.enumerated || record.read.size === 0) continue;
     for (const key of Object.keys(record.value)) {
       if (record.read.has(key)) continue;
-      violations.push({
-        object: objectName,
-        path: jsonPath([...record.path, key]),
-        rule: 'unknown-field',
-        message: `unknown field "${key}": the ${String(object.apiVersion)} ${String(object.kind)} schema has no such field here (a typo or wrong indentation?); the API server would drop it silently`,
-      });
+      violations.push(violation('unknown-field', objectName, [...record.path, key], `unknown field "${key}": the ${String(object.apiVersion)} ${String(object.kind)} schema has no such field here (a typo or wrong indentation?); the API server would drop it silently`));
     }
   }
   return violations;

@@ -1,15 +1,8 @@
 // What every checker returns: one violation names the object, the field (as a JSON path), the rule
-// broken, and a message that says how to fix it. Checkers are pure; printing is the CLI's job.
-
-export interface Violation {
-  /** `Kind/name`, or `document N` when the document has no usable kind or name. */
-  object: string;
-  /** JSON path inside the object, e.g. `.spec.template.spec.containers[0].image`; `` for the whole object. */
-  path: string;
-  /** A stable rule id that tests assert on, e.g. `unknown-field`, `pss-restricted/runAsNonRoot`. */
-  rule: string;
-  message: string;
-}
+// broken (registered in rules.ts), and a message that says how to fix it. Checkers are pure;
+// printing is the CLI's job.
+export type { Violation } from './rules';
+import type { Violation } from './rules';
 
 export type Segment = string | number;
 
