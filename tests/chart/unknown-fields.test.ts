@@ -3,7 +3,7 @@
 // of tests/validator/strict-fields.ts on real objects, beyond the validator's fixtures).
 import { renderOk } from '../support/helm';
 import { rules, set } from '../validator/fixtures';
-import type { Manifest } from '../validator/pods';
+import type { KubeObject } from '../validator/objects';
 import { validateObject } from '../validator/schema';
 
 describe('unknown fields in a real rendering (mutation test of the strict checker)', () => {
@@ -23,7 +23,7 @@ describe('unknown fields in a real rendering (mutation test of the strict checke
     let tried = 0;
     for (const object of objects) {
       for (const path of typedNodes(object, [], String(object.kind))) {
-        const copy = structuredClone(object) as Manifest;
+        const copy = structuredClone(object) as KubeObject;
         set(copy, [...path.map(String), 'zzUnknown'], 1);
         const violations = validateObject(copy);
         expect({ object: object.kind, path: path.join('.'), rules: rules(violations) }).toEqual({ object: object.kind, path: path.join('.'), rules: ['unknown-field'] });

@@ -47,7 +47,7 @@ describe.each(Object.entries(scenarios))('with %s', (_name, options) => {
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of refs) {
       if (ref.name === existing) continue;
-      expect({ ref, keys: secrets.get(ref.name) }).toEqual({ ref, keys: expect.arrayContaining([ref.key]) });
+      expect({ ref, keys: secrets.get(ref.name ?? '') }).toEqual({ ref, keys: expect.arrayContaining([ref.key]) });
     }
   });
 

@@ -8,19 +8,18 @@ import { promisify } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
 import { HelmMajor, helmPath, repoRoot } from '../../generator/toolchain/tools';
 import type { ChartValues } from '../../generator/values';
+import { isKubeObject, KubeObject } from '../validator/objects';
 
 const run = promisify(execFile);
 
 export const chartDir = path.join(repoRoot, 'chart');
 export const valuesDir = path.join(repoRoot, 'values');
 
-/** A rendered Kubernetes object. Fields are typed loosely here; see objects.ts for typed access. */
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [field: string]: unknown;
-}
+/**
+ * A rendered Kubernetes object: the project's one object type (tests/validator/objects.ts), under
+ * the name the chart tests have always imported. See objects.ts here for typed access by kind.
+ */
+export type K8sObject = KubeObject;
 
 /** Any subset of the chart's values (lists are replaced whole, as Helm does). */
 export type PartialValues = DeepPartial<ChartValues>;
@@ -77,11 +76,8 @@ export function parseObjects(yamlText: string): K8sObject[] {
     })
     .filter((value) => value !== null)
     .map((value) => {
-      const object = value as K8sObject;
-      if (typeof object?.kind !== 'string' || typeof object?.metadata?.name !== 'string') {
-        throw new Error(`rendered document without kind or metadata.name: ${JSON.stringify(value).slice(0, 200)}`);
-      }
-      return object;
+      if (!isKubeObject(value)) throw new Error(`rendered document without apiVersion, kind or metadata.name: ${JSON.stringify(value).slice(0, 200)}`);
+      return value;
     });
 }
 

@@ -10,7 +10,7 @@ import { parseDocuments } from './documents';
 import { formatVersion, newestKnown, parseKubeVersion, schemaKubernetes } from './kube-version';
 import { preloadModels } from './models';
 import { podSecurityViolations, PssLevel } from './pod-security';
-import type { Manifest } from './pods';
+import type { KubeObject } from './objects';
 import { ruleOf, rules } from './rules';
 import { ObjectReport, validateYaml } from './schema';
 import { formatViolation, Violation } from './violations';
@@ -169,7 +169,7 @@ async function main(args: readonly string[]): Promise<number> {
   // unreadable input is reported by runCli.
   const input = inputOf(args);
   try {
-    if (input !== undefined) await preloadModels(parseDocuments(read(input)).map((d) => d.value as Manifest).filter((v) => typeof v === 'object' && v !== null));
+    if (input !== undefined) await preloadModels(parseDocuments(read(input)).map((d) => d.value as KubeObject).filter((v) => typeof v === 'object' && v !== null));
   } catch {
     // runCli reads it again and says why it cannot.
   }

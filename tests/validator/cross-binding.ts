@@ -2,16 +2,16 @@
 import type { IPersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
 import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Context, nameOf } from './cross-context';
-import type { Manifest } from './pods';
+import type { KubeObject } from './objects';
 import { parseQuantity } from './quantity';
 import { describeObject, Segment } from './violations';
 
 export function binding(ctx: Context): void {
   const { objects, options, namespaceOf, add } = ctx;
-  const claims = objects.filter((o) => o.kind === 'PersistentVolumeClaim') as Array<Manifest & IPersistentVolumeClaim>;
-  const volumes = objects.filter((o) => o.kind === 'PersistentVolume') as Array<Manifest & IPersistentVolume>;
+  const claims = objects.filter((o) => o.kind === 'PersistentVolumeClaim') as Array<KubeObject & IPersistentVolumeClaim>;
+  const volumes = objects.filter((o) => o.kind === 'PersistentVolume') as Array<KubeObject & IPersistentVolume>;
   const pairs = new Set<string>();
-  const compare = (pvc: Manifest & IPersistentVolumeClaim, pv: Manifest & IPersistentVolume, from: Manifest) => {
+  const compare = (pvc: KubeObject & IPersistentVolumeClaim, pv: KubeObject & IPersistentVolume, from: KubeObject) => {
     const key = `${nameOf(pvc)}|${nameOf(pv)}`;
     if (pairs.has(key)) return;
     pairs.add(key);

@@ -1,6 +1,7 @@
 // What the cross-object checks share: the options, the rendering with its namespaces, and small
 // helpers to match selectors and name objects. Each check is a function of a Context.
-import type { Manifest, PodTemplate } from './pods';
+import type { KubeObject } from './objects';
+import type { PodTemplate } from './pods';
 import type { RuleId } from './rules';
 import type { Segment } from './violations';
 
@@ -24,13 +25,13 @@ export const defaultServiceCIDR = '10.96.0.0/12';
 export type Add = (object: string, path: Segment[], rule: RuleId, message: string) => void;
 
 export interface Context {
-  objects: Manifest[];
+  objects: KubeObject[];
   options: CrossObjectOptions;
-  namespaceOf: (o: Manifest) => string;
+  namespaceOf: (o: KubeObject) => string;
   add: Add;
 }
 
-export const nameOf = (o: Manifest): string => String(o.metadata?.name);
+export const nameOf = (o: KubeObject): string => String(o.metadata?.name);
 export const selects = (selector: Record<string, string>, labels: Record<string, string> = {}): boolean =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 

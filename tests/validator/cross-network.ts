@@ -8,7 +8,8 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { Cidr, offsetIn, parseCidr } from './cidr';
 import { containerPorts, Context, defaultServiceCIDR, LabelSelector, matchesSelector, nameOf, selects } from './cross-context';
-import { containersOf, Manifest, podTemplates } from './pods';
+import { containersOf, podTemplates } from './pods';
+import type { KubeObject } from './objects';
 import { describeObject, Segment } from './violations';
 
 type BackendRef = { group?: string; kind?: string; name: string; namespace?: string; port?: number };
@@ -16,7 +17,7 @@ type BackendRef = { group?: string; kind?: string; name: string; namespace?: str
 export function services(ctx: Context): void {
   const { objects, namespaceOf, add } = ctx;
   const pods = podTemplates(objects);
-  for (const service of objects.filter((o) => o.kind === 'Service') as Array<Manifest & IService>) {
+  for (const service of objects.filter((o) => o.kind === 'Service') as Array<KubeObject & IService>) {
     const object = describeObject(service);
     const spec = service.spec ?? {};
     if (spec.type === 'ExternalName') {
@@ -49,8 +50,8 @@ export function services(ctx: Context): void {
 }
 
 /** Named probe ports must be ports of the same container. */
-export function serviceLinkVariables(service: Manifest): string[] {
-  const spec = (service as Manifest & IService).spec ?? {};
+export function serviceLinkVariables(service: KubeObject): string[] {
+  const spec = (service as KubeObject & IService).spec ?? {};
   if (spec.type === 'ExternalName' || spec.clusterIP === 'None') return [];
   const prefix = nameOf(service).toUpperCase().replace(/-/g, '_');
   const ports = spec.ports ?? [];
@@ -65,7 +66,7 @@ export function serviceLinkVariables(service: Manifest): string[] {
 }
 
 export function serviceLinks(ctx: Context): void {
-  const svcs = ctx.objects.filter((o) => o.kind === 'Service') as Array<Manifest & IService>;
+  const svcs = ctx.objects.filter((o) => o.kind === 'Service') as Array<KubeObject & IService>;
   for (const pod of podTemplates(ctx.objects)) {
     if (pod.spec.enableServiceLinks === false) continue;
     const injected = new Map<string, string>();
@@ -88,7 +89,7 @@ export function clusterIPs(ctx: Context): void {
   const cidr: Cidr = parseCidr(ctx.options.serviceCIDR ?? defaultServiceCIDR);
   const taken = new Map<string, string>();
   const nodePorts = new Map<number, string>();
-  for (const service of ctx.objects.filter((o) => o.kind === 'Service') as Array<Manifest & IService>) {
+  for (const service of ctx.objects.filter((o) => o.kind === 'Service') as Array<KubeObject & IService>) {
     const object = describeObject(service);
     const ip = service.spec?.clusterIP;
     if (ip && ip !== 'None') {
@@ -120,7 +121,7 @@ export function clusterIPs(ctx: Context): void {
  */
 export function httpRoutes(ctx: Context): void {
   const { objects, namespaceOf, add } = ctx;
-  for (const route of objects.filter((o) => o.kind === 'HTTPRoute') as Array<Manifest & IHTTPRoute>) {
+  for (const route of objects.filter((o) => o.kind === 'HTTPRoute') as Array<KubeObject & IHTTPRoute>) {
     const refs: Array<[Segment[], BackendRef]> = [];
     (route.spec?.rules ?? []).forEach((rule, i) => {
       (rule.backendRefs ?? []).forEach((ref, j) => refs.push([['spec', 'rules', i, 'backendRefs', j], ref]));
@@ -129,7 +130,7 @@ export function httpRoutes(ctx: Context): void {
     for (const [path, ref] of refs) {
       if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') continue;
       if ((ref.namespace ?? namespaceOf(route)) !== namespaceOf(route)) continue;
-      const service = objects.find((o) => o.kind === 'Service' && nameOf(o) === ref.name && namespaceOf(o) === namespaceOf(route)) as (Manifest & IService) | undefined;
+      const service = objects.find((o) => o.kind === 'Service' && nameOf(o) === ref.name && namespaceOf(o) === namespaceOf(route)) as (KubeObject & IService) | undefined;
       if (!service) {
         add(describeObject(route), [...path, 'name'], 'route-backend', `backendRef Service "${ref.name}" is not rendered: the route would answer 500; name the Service the chart renders`);
         continue;
@@ -147,14 +148,14 @@ export function httpRoutes(ctx: Context): void {
 /** Ingress backends must name a rendered Service and one of its ports. */
 export function ingresses(ctx: Context): void {
   const { objects, namespaceOf, add } = ctx;
-  for (const ingress of objects.filter((o) => o.kind === 'Ingress') as Array<Manifest & IIngress>) {
+  for (const ingress of objects.filter((o) => o.kind === 'Ingress') as Array<KubeObject & IIngress>) {
     const backends: Array<[Segment[], NonNullable<IIngress['spec']>['defaultBackend']]> = [];
     if (ingress.spec?.defaultBackend) backends.push([['spec', 'defaultBackend'], ingress.spec.defaultBackend]);
     (ingress.spec?.rules ?? []).forEach((rule, i) => (rule.http?.paths ?? []).forEach((p, j) => backends.push([['spec', 'rules', i, 'http', 'paths', j, 'backend'], p.backend])));
     for (const [path, backend] of backends) {
       const ref = backend?.service;
       if (!ref) continue;
-      const service = objects.find((o) => o.kind === 'Service' && nameOf(o) === ref.name && namespaceOf(o) === namespaceOf(ingress)) as (Manifest & IService) | undefined;
+      const service = objects.find((o) => o.kind === 'Service' && nameOf(o) === ref.name && namespaceOf(o) === namespaceOf(ingress)) as (KubeObject & IService) | undefined;
       if (!service) {
         add(describeObject(ingress), [...path, 'service', 'name'], 'ingress-backend', `backend Service "${ref.name}" is not rendered: the Ingress would answer 503`);
         continue;
@@ -171,7 +172,7 @@ export function ingresses(ctx: Context): void {
 export function networkPolicies(ctx: Context): void {
   const { objects, namespaceOf, add } = ctx;
   const pods = podTemplates(objects);
-  for (const policy of objects.filter((o) => o.kind === 'NetworkPolicy') as Array<Manifest & INetworkPolicy>) {
+  for (const policy of objects.filter((o) => o.kind === 'NetworkPolicy') as Array<KubeObject & INetworkPolicy>) {
     const object = describeObject(policy);
     const here = pods.filter((p) => namespaceOf(p.owner) === namespaceOf(policy));
     const matching = (selector: LabelSelector) => here.filter((p) => matchesSelector(selector, p.metadata.labels));

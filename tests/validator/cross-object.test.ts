@@ -1,10 +1,10 @@
 // Cross-object consistency: the good fixture passes; each rule is shown to catch one known-bad change.
 import { crossObjectViolations, CrossObjectOptions, serviceLinkVariables } from './cross-object';
 import { find, good, manifest, rules, set } from './fixtures';
-import type { Manifest } from './pods';
+import type { KubeObject } from './objects';
 import type { Violation } from './violations';
 
-function check(edit: (objects: Manifest[]) => void, options: CrossObjectOptions = {}): Violation[] {
+function check(edit: (objects: KubeObject[]) => void, options: CrossObjectOptions = {}): Violation[] {
   const objects = good();
   edit(objects);
   return crossObjectViolations(objects, options);
@@ -15,7 +15,7 @@ function only(violations: Violation[]): Violation {
   return violations[0] as Violation;
 }
 
-const deployment = (objects: Manifest[]) => find(objects, 'Deployment');
+const deployment = (objects: KubeObject[]) => find(objects, 'Deployment');
 const web = 'spec.template.spec.containers.0';
 
 it('passes the good fixture', () => {
@@ -87,7 +87,7 @@ describe('references to Secrets, ConfigMaps and claims', () => {
     expect(v.message).toBe('Secret "app-credentials" has no key "passwd" (it has "username", "password"): fix the key name');
   });
   it('accepts a documented existing Secret, and checks its documented keys', () => {
-    const external = (o: Manifest[]) => {
+    const external = (o: KubeObject[]) => {
       o.splice(o.indexOf(find(o, 'Secret')), 1);
       set(deployment(o), `${web}.env.1.valueFrom.secretKeyRef.name`, 'db-credentials');
       set(deployment(o), `${web}.env.2.valueFrom.secretKeyRef.name`, 'db-credentials');
@@ -115,22 +115,22 @@ describe('references to Secrets, ConfigMaps and claims', () => {
     ]);
   });
   it('rejects a claim that is neither rendered nor documented as existing', () => {
-    const edit = (o: Manifest[]) => set(deployment(o), 'spec.template.spec.volumes.0.persistentVolumeClaim.claimName', 'my-data');
+    const edit = (o: KubeObject[]) => set(deployment(o), 'spec.template.spec.volumes.0.persistentVolumeClaim.claimName', 'my-data');
     expect(only(check(edit))).toMatchObject({ rule: 'claim-ref', path: '.spec.template.spec.volumes[0].persistentVolumeClaim.claimName' });
     expect(check(edit, { existingClaims: ['my-data'] })).toEqual([]);
   });
 });
 
 describe('PersistentVolumeClaim and PersistentVolume binding', () => {
-  const pvc = (o: Manifest[]) => find(o, 'PersistentVolumeClaim');
-  const pv = (o: Manifest[]) => find(o, 'PersistentVolume');
+  const pvc = (o: KubeObject[]) => find(o, 'PersistentVolumeClaim');
+  const pv = (o: KubeObject[]) => find(o, 'PersistentVolume');
   it.each([
-    ['different storage classes', (o: Manifest[]) => set(pvc(o), 'spec.storageClassName', 'standard'), /storage classes "standard" and ""/],
-    ['a claim without a class (it gets the cluster default)', (o: Manifest[]) => set(pvc(o), 'spec.storageClassName', undefined), /"standard" \(the cluster default, as the claim names none\) and ""/],
-    ['an access mode the volume does not offer', (o: Manifest[]) => set(pvc(o), 'spec.accessModes', ['ReadWriteMany']), /does not offer access mode ReadWriteMany/],
-    ['a request larger than the capacity', (o: Manifest[]) => set(pvc(o), 'spec.resources.requests.storage', '3Gi'), /capacity 2Gi is smaller than the request 3Gi/],
-    ['a claimRef without the claim namespace', (o: Manifest[]) => set(pv(o), 'spec.claimRef', { name: 'app-data' }), /claimRef needs the claim's namespace/],
-    ['different volume modes', (o: Manifest[]) => set(pv(o), 'spec.volumeMode', 'Block'), /different volumeModes/],
+    ['different storage classes', (o: KubeObject[]) => set(pvc(o), 'spec.storageClassName', 'standard'), /storage classes "standard" and ""/],
+    ['a claim without a class (it gets the cluster default)', (o: KubeObject[]) => set(pvc(o), 'spec.storageClassName', undefined), /"standard" \(the cluster default, as the claim names none\) and ""/],
+    ['an access mode the volume does not offer', (o: KubeObject[]) => set(pvc(o), 'spec.accessModes', ['ReadWriteMany']), /does not offer access mode ReadWriteMany/],
+    ['a request larger than the capacity', (o: KubeObject[]) => set(pvc(o), 'spec.resources.requests.storage', '3Gi'), /capacity 2Gi is smaller than the request 3Gi/],
+    ['a claimRef without the claim namespace', (o: KubeObject[]) => set(pv(o), 'spec.claimRef', { name: 'app-data' }), /claimRef needs the claim's namespace/],
+    ['different volume modes', (o: KubeObject[]) => set(pv(o), 'spec.volumeMode', 'Block'), /different volumeModes/],
   ])('rejects %s', (_what, edit, message) => {
     const violations = check(edit);
     expect(violations.length).toBeGreaterThan(0);
@@ -173,7 +173,7 @@ describe('service links', () => {
     expect(serviceLinkVariables({ ...svc, spec: { type: 'ExternalName', externalName: 'x.y' } })).toEqual([]);
   });
   it('rejects an env var that a rendered Service injects, unless service links are off', () => {
-    const edit = (o: Manifest[]) => set(deployment(o), `${web}.env.0.name`, 'APP_PORT');
+    const edit = (o: KubeObject[]) => set(deployment(o), `${web}.env.0.name`, 'APP_PORT');
     const v = only(check(edit));
     expect(v).toMatchObject({ rule: 'service-link', path: '.spec.template.spec.containers[0].env[0].name' });
     expect(v.message).toContain('APP_PORT is also injected by service links for Service "app"');
@@ -182,7 +182,7 @@ describe('service links', () => {
 });
 
 describe('fixed cluster IPs', () => {
-  const ip = (address: string) => (o: Manifest[]) => set(find(o, 'Service', 'app'), 'spec.clusterIP', address);
+  const ip = (address: string) => (o: KubeObject[]) => set(find(o, 'Service', 'app'), 'spec.clusterIP', address);
   it('rejects an address outside the service CIDR', () => {
     const v = only(check(ip('10.200.0.5')));
     expect(v).toMatchObject({ object: 'Service/app', path: '.spec.clusterIP', rule: 'cluster-ip-cidr' });
@@ -199,7 +199,7 @@ describe('fixed cluster IPs', () => {
     expect(only(check(ip('10.111.255.255'))).message).toContain('network or broadcast');
   });
   it('rejects one fixed address, or one node port, on two Services', () => {
-    const twin = (o: Manifest[]) => { o.push({ ...find(o, 'Service', 'app'), metadata: { name: 'app-2' } }); };
+    const twin = (o: KubeObject[]) => { o.push({ ...find(o, 'Service', 'app'), metadata: { name: 'app-2' } }); };
     expect(rules(check(twin))).toEqual(['cluster-ip-cidr']);
     expect(rules(check((o) => {
       twin(o);
@@ -225,7 +225,7 @@ describe('Ingresses, NetworkPolicies and ServiceAccounts', () => {
     expect(only(check((o) => set(find(o, 'NetworkPolicy'), 'spec.ingress.0.ports.0.port', 'https')))).toMatchObject({ rule: 'policy-port', path: '.spec.ingress[0].ports[0].port' });
   });
   it('rejects a ServiceAccount that is neither rendered nor documented as existing', () => {
-    const edit = (o: Manifest[]) => o.splice(o.indexOf(find(o, 'ServiceAccount')), 1);
+    const edit = (o: KubeObject[]) => o.splice(o.indexOf(find(o, 'ServiceAccount')), 1);
     expect(only(check(edit))).toMatchObject({ rule: 'service-account-ref', path: '.spec.template.spec.serviceAccountName' });
     expect(check(edit, { existingServiceAccounts: ['app'] })).toEqual([]);
   });

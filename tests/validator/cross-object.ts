@@ -7,7 +7,8 @@ import { binding } from './cross-binding';
 import { Context, CrossObjectOptions, nameOf, selects } from './cross-context';
 import { clusterIPs, httpRoutes, ingresses, networkPolicies, serviceLinks, services } from './cross-network';
 import { references, serviceAccounts } from './cross-references';
-import { containersOf, Manifest, podTemplates } from './pods';
+import { containersOf, podTemplates } from './pods';
+import type { KubeObject } from './objects';
 import { RuleId, violation } from './rules';
 import { describeObject, Segment, Violation } from './violations';
 
@@ -22,7 +23,7 @@ const clusterScoped = new Set([
 ]);
 
 function duplicateNames({ objects, namespaceOf, add }: Context): void {
-  const seen = new Map<string, Manifest>();
+  const seen = new Map<string, KubeObject>();
   for (const o of objects) {
     const kind = String(o.kind);
     const key = `${kind}|${clusterScoped.has(kind) ? '' : namespaceOf(o)}|${nameOf(o)}`;
@@ -86,7 +87,7 @@ function duplicatesWithin(ctx: Context): void {
 }
 
 /** The variables the kubelet injects for a Service when service links are on (pkg/kubelet/envvars). */
-export function crossObjectViolations(objects: readonly Manifest[], options: CrossObjectOptions = {}): Violation[] {
+export function crossObjectViolations(objects: readonly KubeObject[], options: CrossObjectOptions = {}): Violation[] {
   const violations: Violation[] = [];
   const ctx: Context = {
     objects: [...objects],

@@ -1,10 +1,11 @@
 // References from pods to other objects: Secrets and ConfigMaps (env, envFrom, volumes, pull
 // secrets), claims and ServiceAccounts must be rendered or documented as existing.
 import { Context, nameOf } from './cross-context';
-import { containersOf, Manifest, podTemplates } from './pods';
+import { containersOf, podTemplates } from './pods';
+import type { KubeObject } from './objects';
 import type { Segment } from './violations';
 
-function keysOf(o: Manifest | undefined, fields: string[]): Set<string> {
+function keysOf(o: KubeObject | undefined, fields: string[]): Set<string> {
   return new Set(fields.flatMap((f) => Object.keys((o?.[f] as Record<string, unknown> | undefined) ?? {})));
 }
 

@@ -2,7 +2,7 @@
 // negative test breaks exactly one thing in a fresh copy and asserts the one violation it causes,
 // so a checker that passes everything, or flags everything, is caught.
 import { parse, parseAllDocuments } from 'yaml';
-import type { Manifest } from './pods';
+import type { KubeObject } from './objects';
 
 export const goodYaml = `
 apiVersion: v1
@@ -135,12 +135,12 @@ spec:
         - { name: tmp, emptyDir: { sizeLimit: 256Mi } }
 `;
 
-export function good(): Manifest[] {
-  return parseAllDocuments(goodYaml).map((d) => d.toJS() as Manifest);
+export function good(): KubeObject[] {
+  return parseAllDocuments(goodYaml).map((d) => d.toJS() as KubeObject);
 }
 
 /** The object of a kind (and name) in a rendering; throws when absent, so a typo fails loudly. */
-export function find(objects: readonly Manifest[], kind: string, name?: string): Manifest {
+export function find(objects: readonly KubeObject[], kind: string, name?: string): KubeObject {
   const found = objects.find((o) => o.kind === kind && (name === undefined || o.metadata?.name === name));
   if (!found) throw new Error(`fixture has no ${kind}${name ? `/${name}` : ''}`);
   return found;
@@ -163,7 +163,7 @@ export function set(target: object, path: string | string[], value: unknown): vo
 }
 
 /** Parse one inline YAML object (for tests that build a manifest from scratch). */
-export const manifest = (yaml: string): Manifest => parse(yaml) as Manifest;
+export const manifest = (yaml: string): KubeObject => parse(yaml) as KubeObject;
 
 /** Rules of a list of violations, for compact assertions. */
 export const rules = (violations: ReadonlyArray<{ rule: string }>): string[] => violations.map((v) => v.rule);
@@ -186,4 +186,4 @@ spec:
 `;
 
 /** The good fixture plus the HTTPRoute. */
-export const goodWithRoute = (): Manifest[] => [...good(), parse(routeYaml) as Manifest];
+export const goodWithRoute = (): KubeObject[] => [...good(), parse(routeYaml) as KubeObject];

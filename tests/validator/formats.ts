@@ -6,7 +6,8 @@ import {
   isConfigMapKey, isDns1035Label, isDnsLabel, isDnsSubdomain, isEnvVarName, isImageReference, isIPv4, isLabelValue, isPortName, isQualifiedName,
 } from '../../generator/model/k8s-formats';
 import { atLeast, KubeVersion } from './kube-version';
-import { containersOf, Manifest, podTemplate } from './pods';
+import { containersOf, podTemplate } from './pods';
+import type { KubeObject } from './objects';
 import { parseQuantity, quantityHelp } from './quantity';
 import { RuleId, violation } from './rules';
 import { describeObject, Segment, Violation } from './violations';
@@ -82,7 +83,7 @@ function checkLabelsEverywhere(c: Collector, value: unknown, path: Segment[], pa
   }
 }
 
-function checkName(c: Collector, object: Manifest): void {
+function checkName(c: Collector, object: KubeObject): void {
   const kind = String(object.kind);
   const name = object.metadata?.name;
   const rule = nameRules[kind] ?? subdomainRule;
@@ -119,7 +120,7 @@ function checkQuantities(c: Collector, map: unknown, path: Segment[], allowStora
   return values;
 }
 
-function checkPods(c: Collector, object: Manifest, options: FormatOptions): void {
+function checkPods(c: Collector, object: KubeObject, options: FormatOptions): void {
   const pod = podTemplate(object);
   if (!pod) return;
   for (const [i, volume] of (pod.spec.volumes ?? []).entries()) {
@@ -169,7 +170,7 @@ function checkPods(c: Collector, object: Manifest, options: FormatOptions): void
   }
 }
 
-function checkStorage(c: Collector, object: Manifest): void {
+function checkStorage(c: Collector, object: KubeObject): void {
   const spec = object.spec as { resources?: { requests?: unknown }; capacity?: unknown; storageClassName?: unknown } | undefined;
   const storageClass = spec?.storageClassName;
   if ((object.kind === 'PersistentVolumeClaim' || object.kind === 'PersistentVolume') && typeof storageClass === 'string' && storageClass !== '' && !isDnsSubdomain(storageClass)) {
@@ -189,7 +190,7 @@ function checkStorage(c: Collector, object: Manifest): void {
   }
 }
 
-function checkService(c: Collector, object: Manifest, options: FormatOptions): void {
+function checkService(c: Collector, object: KubeObject, options: FormatOptions): void {
   if (object.kind !== 'Service') return;
   const spec = (object.spec ?? {}) as {
     type?: string; clusterIP?: unknown; externalName?: unknown; selector?: unknown;
@@ -233,7 +234,7 @@ function checkService(c: Collector, object: Manifest, options: FormatOptions): v
   });
 }
 
-function checkDataKeys(c: Collector, object: Manifest): void {
+function checkDataKeys(c: Collector, object: KubeObject): void {
   if (object.kind !== 'Secret' && object.kind !== 'ConfigMap') return;
   for (const field of ['data', 'stringData', 'binaryData']) {
     const map = object[field];
@@ -244,7 +245,7 @@ function checkDataKeys(c: Collector, object: Manifest): void {
   }
 }
 
-function checkIngress(c: Collector, object: Manifest): void {
+function checkIngress(c: Collector, object: KubeObject): void {
   if (object.kind !== 'Ingress') return;
   const spec = (object.spec ?? {}) as { ingressClassName?: unknown; rules?: Array<{ host?: unknown }>; tls?: Array<{ hosts?: unknown[] }> };
   // A host is a DNS name, optionally with one leading "*." wildcard label; never an IP address.
@@ -260,7 +261,7 @@ function checkIngress(c: Collector, object: Manifest): void {
   }
 }
 
-export function formatViolations(object: Manifest, options: FormatOptions, objectName = describeObject(object)): Violation[] {
+export function formatViolations(object: KubeObject, options: FormatOptions, objectName = describeObject(object)): Violation[] {
   const c = new Collector(objectName);
   checkName(c, object);
   checkLabelsEverywhere(c, object, []);

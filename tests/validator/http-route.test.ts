@@ -3,11 +3,11 @@
 import { crossObjectViolations } from './cross-object';
 import { find, goodWithRoute, routeYaml, rules, set } from './fixtures';
 import { newestKnown, parseKubeVersion } from './kube-version';
-import type { Manifest } from './pods';
+import type { KubeObject } from './objects';
 import { allViolations, validateObject, validateYaml } from './schema';
 
-const route = (objects: Manifest[]) => find(objects, 'HTTPRoute');
-function withRoute(edit: (route: Manifest) => void): Manifest[] {
+const route = (objects: KubeObject[]) => find(objects, 'HTTPRoute');
+function withRoute(edit: (route: KubeObject) => void): KubeObject[] {
   const objects = goodWithRoute();
   edit(route(objects));
   return objects;

@@ -4,12 +4,12 @@ import { pssControls } from './rules';
 import { find, good, manifest, set } from './fixtures';
 import { parseKubeVersion } from './kube-version';
 import { checks, podSecurityViolations, PssLevel } from './pod-security';
-import type { Manifest } from './pods';
+import type { KubeObject } from './objects';
 import type { Violation } from './violations';
 
 const v135 = parseKubeVersion('1.35');
 
-function evaluate(edit: (deployment: Manifest) => void, level: PssLevel, target = v135): Violation[] {
+function evaluate(edit: (deployment: KubeObject) => void, level: PssLevel, target = v135): Violation[] {
   const objects = good();
   edit(find(objects, 'Deployment'));
   return podSecurityViolations(objects, level, target);
@@ -29,7 +29,7 @@ it('passes the good fixture at both levels', () => {
 });
 
 describe('baseline controls (also enforced by restricted)', () => {
-  const cases: Array<[string, (d: Manifest) => void, string, RegExp]> = [
+  const cases: Array<[string, (d: KubeObject) => void, string, RegExp]> = [
     ['hostProcess', (d) => set(d, `${web}.securityContext.windowsOptions`, { hostProcess: true }), `${W}.securityContext.windowsOptions.hostProcess`, /container "web" sets windowsOptions.hostProcess/],
     ['hostNamespaces', (d) => set(d, `${spec}.hostNetwork`, true), `${S}.hostNetwork`, /hostNetwork: true/],
     ['privileged', (d) => set(d, `${init}.securityContext.privileged`, true), `${I}.securityContext.privileged`, /init container "wait" is privileged/],
@@ -61,20 +61,20 @@ describe('baseline controls (also enforced by restricted)', () => {
   });
 
   it('follows the target version: sysctls, SELinux types, probe hosts', () => {
-    const keepalive = (d: Manifest) => set(d, `${spec}.securityContext.sysctls`, [{ name: 'net.ipv4.tcp_keepalive_time', value: '600' }]);
+    const keepalive = (d: KubeObject) => set(d, `${spec}.securityContext.sysctls`, [{ name: 'net.ipv4.tcp_keepalive_time', value: '600' }]);
     expect(evaluate(keepalive, 'baseline', parseKubeVersion('1.28'))).toHaveLength(1);
     expect(evaluate(keepalive, 'baseline', parseKubeVersion('1.29'))).toEqual([]);
-    const engine = (d: Manifest) => set(d, `${web}.securityContext.seLinuxOptions`, { type: 'container_engine_t' });
+    const engine = (d: KubeObject) => set(d, `${web}.securityContext.seLinuxOptions`, { type: 'container_engine_t' });
     expect(evaluate(engine, 'baseline', parseKubeVersion('1.30'))).toHaveLength(1);
     expect(evaluate(engine, 'baseline', parseKubeVersion('1.31'))).toEqual([]);
-    const probeHost = (d: Manifest) => set(d, `${web}.livenessProbe.tcpSocket.host`, 'example.com');
+    const probeHost = (d: KubeObject) => set(d, `${web}.livenessProbe.tcpSocket.host`, 'example.com');
     expect(evaluate(probeHost, 'baseline', parseKubeVersion('1.33'))).toEqual([]);
     expect(evaluate(probeHost, 'baseline', parseKubeVersion('1.34'))).toHaveLength(1);
   });
 });
 
 describe('restricted controls', () => {
-  const cases: Array<[string, (d: Manifest) => void, string, RegExp]> = [
+  const cases: Array<[string, (d: KubeObject) => void, string, RegExp]> = [
     ['volumeTypes', (d) => set(d, `${spec}.volumes.1`, { name: 'tmp', nfs: { server: 'nfs.example', path: '/x' } }), `${S}.volumes[1].nfs`, /volume "tmp" is of type nfs/],
     ['allowPrivilegeEscalation', (d) => set(d, `${init}.securityContext.allowPrivilegeEscalation`, undefined), `${I}.securityContext.allowPrivilegeEscalation`, /init container "wait" must set securityContext.allowPrivilegeEscalation: false/],
     ['runAsNonRoot', (d) => set(d, `${spec}.securityContext.runAsNonRoot`, undefined), `${I}.securityContext.runAsNonRoot`, /init container "wait" must run as non-root/],
@@ -116,7 +116,7 @@ describe('restricted controls', () => {
   });
 
   it('exempts Windows pods from the Linux-only controls', () => {
-    const windows = (d: Manifest) => {
+    const windows = (d: KubeObject) => {
       set(d, `${spec}.os`, { name: 'windows' });
       set(d, `${web}.securityContext`, { runAsNonRoot: true });
     };

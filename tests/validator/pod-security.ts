@@ -6,7 +6,8 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import { atLeast, KubeVersion, newestKnown } from './kube-version';
-import { ContainerAt, containersOf, Manifest, PodTemplate, podTemplates } from './pods';
+import { ContainerAt, containersOf, PodTemplate, podTemplates } from './pods';
+import type { KubeObject } from './objects';
 import { PssControl, pssControls, pssRuleId, violation } from './rules';
 import type { Segment, Violation } from './violations';
 
@@ -232,7 +233,7 @@ export const checks: readonly Check[] = [
 ];
 
 /** Evaluate the pods of a rendering against a level (restricted includes every baseline control). */
-export function podSecurityViolations(objects: readonly Manifest[], level: PssLevel, target: KubeVersion = newestKnown): Violation[] {
+export function podSecurityViolations(objects: readonly KubeObject[], level: PssLevel, target: KubeVersion = newestKnown): Violation[] {
   const violations: Violation[] = [];
   const applicable = checks.filter((c) => pssControls[c.id].level === 'baseline' || level === 'restricted');
   for (const pod of podTemplates(objects)) {

@@ -2,16 +2,12 @@
 // checkers that look at pods (formats, cross-object, Pod Security) walk them through here.
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { KubeObject } from './objects';
 import { describeObject, Segment } from './violations';
 
-export type Manifest = Record<string, unknown> & {
-  apiVersion?: unknown;
-  kind?: unknown;
-  metadata?: { name?: unknown; namespace?: unknown; labels?: Record<string, string>; annotations?: Record<string, string> };
-};
 
 export interface PodTemplate {
-  owner: Manifest;
+  owner: KubeObject;
   /** `Kind/name` of the owner. */
   object: string;
   /** Path of the pod template (its `metadata` and `spec` are below it); [] for a Pod. */
@@ -36,7 +32,7 @@ function at(value: unknown, path: Segment[]): unknown {
   return path.reduce<unknown>((v, s) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[s] : undefined), value);
 }
 
-export function podTemplate(owner: Manifest): PodTemplate | undefined {
+export function podTemplate(owner: KubeObject): PodTemplate | undefined {
   const path = typeof owner.kind === 'string' ? templatePaths[owner.kind] : undefined;
   if (!path) return undefined;
   const template = at(owner, path) as { metadata?: PodTemplate['metadata']; spec?: IPodSpec } | undefined;
@@ -44,7 +40,7 @@ export function podTemplate(owner: Manifest): PodTemplate | undefined {
   return { owner, object: describeObject(owner), path, metadata: template.metadata ?? {}, spec: template.spec };
 }
 
-export const podTemplates = (objects: readonly Manifest[]): PodTemplate[] =>
+export const podTemplates = (objects: readonly KubeObject[]): PodTemplate[] =>
   objects.map(podTemplate).filter((t): t is PodTemplate => t !== undefined);
 
 export type ContainerList = 'containers' | 'initContainers' | 'ephemeralContainers';

@@ -5,7 +5,7 @@
 import { stringify } from 'yaml';
 import { runCli } from './cli';
 import { find, good, goodWithRoute, goodYaml, set } from './fixtures';
-import type { Manifest } from './pods';
+import type { KubeObject } from './objects';
 import { RuleId, rules } from './rules';
 
 interface Case {
@@ -23,7 +23,7 @@ const cross = ['--cross-object'];
 const restricted = ['--pss', 'restricted'];
 
 /** The good fixture with one edit, as YAML. */
-function edited(edit: (objects: Manifest[]) => void, base: () => Manifest[] = good): string {
+function edited(edit: (objects: KubeObject[]) => void, base: () => KubeObject[] = good): string {
   const objects = base();
   edit(objects);
   return objects.map((o) => stringify(o)).join('---\n');

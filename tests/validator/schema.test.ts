@@ -3,7 +3,7 @@
 import { unservedReason } from './api-versions';
 import { find, good, goodYaml, manifest, rules, set } from './fixtures';
 import { parseKubeVersion } from './kube-version';
-import type { Manifest } from './pods';
+import type { KubeObject } from './objects';
 import { allViolations, validateObject, validateYaml } from './schema';
 import type { Violation } from './violations';
 
@@ -17,7 +17,7 @@ function only(violations: Violation[]): Violation {
   return violations[0] as Violation;
 }
 
-function broken(kind: string, edit: (o: Manifest) => void, name?: string): Manifest {
+function broken(kind: string, edit: (o: KubeObject) => void, name?: string): KubeObject {
   const objects = good();
   const object = find(objects, kind, name);
   edit(object);
@@ -163,7 +163,7 @@ describe('apiVersion and kind per target version', () => {
 });
 
 describe('formats the API server enforces', () => {
-  const cases: Array<[string, string, (o: Manifest) => void, string, string, RegExp]> = [
+  const cases: Array<[string, string, (o: KubeObject) => void, string, string, RegExp]> = [
     ['a Service name starting with a digit', 'Service', (o) => set(o, 'metadata.name', '9app'), 'name', '.metadata.name', /RFC 1035 label/],
     ['an uppercase Deployment name', 'Deployment', (o) => set(o, 'metadata.name', 'App'), 'name', '.metadata.name', /DNS subdomain/],
     ['an invalid label key', 'Deployment', (o) => set(o, 'metadata.labels', { 'bad key': 'x' }), 'label-key', '.metadata.labels["bad key"]', /label key "bad key" is invalid/],

@@ -5,10 +5,10 @@ import { unservedReason } from './api-versions';
 import { parseDocuments } from './documents';
 import { formatViolations } from './formats';
 import { formatVersion, KubeVersion, newestKnown, schemaKubernetes } from './kube-version';
-import type { Manifest } from './pods';
+import { isKubeObject, KubeObject } from './objects';
 import { hasSchema, strictSchemaViolations } from './strict-fields';
 import { RuleId, violation } from './rules';
-import { describeObject, Violation } from './violations';
+import { describeObject, ObjectRef, Violation } from './violations';
 
 export interface SchemaOptions {
   /** Target Kubernetes version; default: the newest the chart supports. */
@@ -19,22 +19,22 @@ export interface SchemaOptions {
 export interface ObjectReport {
   /** `Kind/name`, or `document N` when the document has none. */
   object: string;
-  /** The parsed object, when the document was an object. */
-  manifest?: Manifest;
+  /** The parsed object, when the document is one (apiVersion, kind and name): what cross-object checks see. */
+  manifest?: KubeObject;
   violations: Violation[];
 }
 
-const isObject = (v: unknown): v is Manifest => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validate one parsed object. */
-export function validateObject(value: unknown, options: SchemaOptions = {}, objectName = describeObject(value as Manifest)): Violation[] {
+export function validateObject(value: unknown, options: SchemaOptions = {}, objectName = describeObject(value as ObjectRef)): Violation[] {
   const target = options.target ?? newestKnown;
   const fail = (path: string, rule: RuleId, message: string): Violation[] => [violation(rule, objectName, path, message)];
   if (!isObject(value)) return fail('', 'not-an-object', `the document is a ${Array.isArray(value) ? 'list' : typeof value}, not a Kubernetes object`);
   const { apiVersion, kind } = value;
   if (typeof apiVersion !== 'string' || apiVersion === '') return fail('.apiVersion', 'unknown-kind', 'apiVersion is missing: every object needs apiVersion and kind');
   if (typeof kind !== 'string' || kind === '') return fail('.kind', 'unknown-kind', 'kind is missing: every object needs apiVersion and kind');
-  if (typeof value.metadata?.name !== 'string' || value.metadata.name === '') {
+  if (!isKubeObject(value) || value.metadata.name === '') {
     return fail('.metadata.name', 'schema', 'metadata.name is missing: every object a chart renders needs a name');
   }
   if (!hasSchema(apiVersion, kind)) {
@@ -54,9 +54,9 @@ export function validateYaml(text: string, options: SchemaOptions = {}): ObjectR
   return parseDocuments(text)
     .filter((doc) => doc.value !== null || doc.violations.length > 0)
     .map((doc) => {
-      const object = describeObject(doc.value as Manifest, doc.index);
+      const object = describeObject(doc.value as ObjectRef, doc.index);
       const own = doc.value === null ? [] : validateObject(doc.value, options, object);
-      return { object, manifest: isObject(doc.value) ? doc.value : undefined, violations: [...doc.violations, ...own] };
+      return { object, manifest: isKubeObject(doc.value) ? doc.value : undefined, violations: [...doc.violations, ...own] };
     });
 }
 
