@@ -18,14 +18,6 @@ const modelPackages: ReadonlyArray<{ group: RegExp; name: string }> = [
   { group: /^(?![^/]*\.x-k8s\.io$)/, name: 'kubernetes-models' },
 ];
 
-/** Which packages the validator reads schemas from, with their versions (for messages and --help). */
-export const schemaSources = (): string[] =>
-  modelPackages.map((p) => {
-    const dir = packageDir(p.name);
-    const version = dir ? (require(path.join(dir, 'package.json')) as { version: string }).version : 'not installed';
-    return `${p.name} ${version}`;
-  });
-
 function packageDir(name: string): string | undefined {
   return (require.resolve.paths(name) ?? []).map((dir) => path.join(dir, name)).find((dir) => existsSync(path.join(dir, 'package.json')));
 }

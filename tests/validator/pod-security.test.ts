@@ -1,10 +1,10 @@
 // Pod Security Standards: the good fixture passes restricted; every control is shown to fail on a
 // known-bad pod, naming the control and the container, for init containers as well.
-import { pssControls } from './rules';
 import { find, good, manifest, set } from './fixtures';
 import { parseKubeVersion } from './kube-version';
 import { checks, podSecurityViolations, PssLevel } from './pod-security';
 import type { KubeObject } from './objects';
+import { pssControls } from './rules';
 import type { Violation } from './violations';
 
 const v135 = parseKubeVersion('1.35');
