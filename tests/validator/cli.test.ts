@@ -78,6 +78,7 @@ describe('npm run validate', () => {
     expect(exitCode).toBe(1);
     expect(output).toContain('document 1: (object): line 4 holds a Helm template action "{{ include": this is a chart template, not a rendering; render it with helm template first');
     expect(output).toContain('[unrendered-template]');
+    expect(output.trim().split('\n').pop()).toBe('invalid: a chart template, not a rendering: validate the output of helm template');
     // Go templates rendered into data (Prometheus rules, say) are not Helm actions.
     const rendered = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: rules }\ndata: { alert: "{{ $labels.instance }} is down" }\n';
     expect(run([], rendered).exitCode).toBe(0);

@@ -128,6 +128,7 @@ function report(reports: readonly ObjectReport[], extra: readonly Violation[], p
   const lines = objects.flatMap((o) => (o.violations.length === 0 ? [`${o.object}: ok`] : o.violations.map(formatViolation)));
   const what = `${reports.length} object(s), Kubernetes ${formatVersion(parsed.target)}${parsed.crossObject ? ', cross-object' : ''}${parsed.pss ? `, Pod Security ${parsed.pss}` : ''}`;
   if (reports.length === 0) lines.push('no objects: the input holds no Kubernetes object (an empty rendering?)');
+  else if (all.some((v) => v.rule === 'unrendered-template')) lines.push('invalid: a chart template, not a rendering: validate the output of helm template');
   else lines.push(all.length === 0 ? `valid: ${what}` : `${errors > 0 ? 'invalid' : 'valid with warnings'}: ${all.length} violation(s) in ${what}`);
   return { exitCode, output: `${lines.join('\n')}\n`, stream: 'stdout' };
 }
