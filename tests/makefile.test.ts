@@ -2,7 +2,7 @@
 // and `make deploy` says which values file and namespace it uses before touching a cluster.
 import { spawnSync } from 'node:child_process';
 import { repoRoot } from '../generator/toolchain/tools';
-import { parseObjects } from './render/helm';
+import { parseObjects } from './support/helm';
 
 // No -s: the targets themselves must keep make's echo out of their output.
 const make = (...args: string[]) => spawnSync('make', args, { cwd: repoRoot, encoding: 'utf8' });

@@ -2,11 +2,12 @@
 // env entries, label maps), so that a typo or a wrong type fails at `helm template` time instead of
 // at the API server. Field lists follow the Kubernetes API (core/v1).
 import { JsonSchema } from './fields';
+import * as formats from './k8s-formats';
 
 /** A Kubernetes resource quantity: a positive number with an optional suffix ("500m", "2Gi", 1). */
 const quantity: JsonSchema = {
   anyOf: [
-    { type: 'string', pattern: '^(0\\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$' },
+    { type: 'string', pattern: formats.positiveResourceQuantity },
     { type: 'number', exclusiveMinimum: 0 },
   ],
 };
@@ -88,7 +89,7 @@ export const envVar: JsonSchema = {
   additionalProperties: false,
   required: ['name'],
   properties: {
-    name: { type: 'string', pattern: '^[-._a-zA-Z][-._a-zA-Z0-9]*$' },
+    name: { type: 'string', pattern: formats.envVarName },
     value: { type: 'string' },
     valueFrom: { type: 'object' },
   },
@@ -96,6 +97,6 @@ export const envVar: JsonSchema = {
 };
 
 /** A label or annotation key: an optional DNS-subdomain prefix and a name of 63 characters at most. */
-export const qualifiedKey = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
+export const qualifiedKey = formats.qualifiedName;
 /** A label value: empty, or 63 characters at most, alphanumeric at both ends. */
-export const labelValue = '^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$';
+export const labelValue = formats.labelValue;

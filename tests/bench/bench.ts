@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseObjects } from '../render/helm';
+import { parseObjects } from '../support/helm';
 import { helmPath, repoRoot } from '../../generator/toolchain/tools';
 import { Command, timeInterleaved, timeOnce, writeCountingWrapper } from './measure';
 import { formatMs, formatSummary, formatTarget, parseHelmLog, ratio, renderings, summarize, Target } from './stats';

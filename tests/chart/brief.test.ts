@@ -1,6 +1,6 @@
 // The brief's objects, one by one, as a careful engineer would ship them today.
-import { renderOk } from '../render/helm';
-import { decode, envValue, mainContainer, maybeOne, ofKind, one } from '../render/objects';
+import { renderOk } from '../support/helm';
+import { decode, envValue, mainContainer, maybeOne, ofKind, one } from '../support/objects';
 
 const FAKE_PASSWORD = 'fake-test-password-not-secret';
 
@@ -226,7 +226,7 @@ describe('the ExternalName alias (the brief\'s Service variant)', () => {
 
 describe('helm install --dry-run=client (Helm 4, offline)', () => {
   it('renders NOTES.txt with the way to reach Squash TM and read the password', async () => {
-    const { runHelm, chartDir } = await import('../render/helm');
+    const { runHelm, chartDir } = await import('../support/helm');
     const result = await runHelm('helm4', ['install', 'squash', chartDir, '--dry-run=client', '--namespace', 'lab']);
     if (!result.ok) throw new Error(result.error);
     const notes = result.stdout.slice(result.stdout.indexOf('NOTES:'));

@@ -1,10 +1,8 @@
 // The options users need beyond minikube: exposure, isolation, identity, plugins, JVM and time zone.
-import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
-import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { K8sObject, PartialValues, render, renderOk } from '../render/helm';
-import { componentOf, envValue, mainContainer, one } from '../render/objects';
+import { K8sObject, PartialValues, render, renderOk } from '../support/helm';
+import { componentOf, envValue, mainContainer, ofKind, one } from '../support/objects';
 
-const networkPolicies = (objects: K8sObject[]) => objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as INetworkPolicy[];
+const networkPolicies = (objects: K8sObject[]) => ofKind(objects, 'NetworkPolicy');
 const policyOf = (objects: K8sObject[], component: string) => {
   const found = networkPolicies(objects).filter((p) => componentOf(p) === component);
   expect(found).toHaveLength(1);
@@ -16,7 +14,7 @@ describe('Ingress', () => {
     const objects = await renderOk({
       values: { squash: { ingress: { enabled: true, className: 'nginx', hosts: ['a.example.com', 'b.example.com'], tlsSecret: 'tls' } } },
     });
-    const ingress = objects.find((o) => o.kind === 'Ingress') as unknown as IIngress;
+    const ingress = ofKind(objects, 'Ingress')[0]!;
     const service = one(objects, 'Service', 'squash');
     expect(ingress.spec?.ingressClassName).toBe('nginx');
     expect(ingress.spec?.tls).toEqual([{ secretName: 'tls', hosts: ['a.example.com', 'b.example.com'] }]);

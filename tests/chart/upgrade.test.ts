@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HelmMajor } from '../../generator/toolchain/tools';
-import { FakeApiServer, startFakeApiServer } from '../render/fake-api-server';
-import { K8sObject, renderOk } from '../render/helm';
-import { decode, one } from '../render/objects';
+import { FakeApiServer, startFakeApiServer } from '../support/fake-api-server';
+import { K8sObject, renderOk } from '../support/helm';
+import { decode, one } from '../support/objects';
 
 const PREVIOUS_PASSWORD = 'previous-fake-password-for-tests';
 const b64 = (s: string) => Buffer.from(s).toString('base64');

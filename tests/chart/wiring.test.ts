@@ -1,8 +1,8 @@
 // Cross-object consistency of every values file and of each database mode: the Secret, Services,
 // ports, storage and the JDBC URL must point at each other.
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
-import { K8sObject, lint, renderOk, RenderOptions } from '../render/helm';
-import { componentOf, envValue, mainContainer, maybeOne, ofKind, one } from '../render/objects';
+import { K8sObject, lint, renderOk, RenderOptions } from '../support/helm';
+import { componentOf, envValue, mainContainer, maybeOne, ofKind, one } from '../support/objects';
 
 const FAKE_PASSWORD = 'fake-test-password-not-secret';
 
@@ -47,7 +47,7 @@ describe.each(Object.entries(scenarios))('with %s', (_name, options) => {
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of refs) {
       if (ref.name === existing) continue;
-      expect({ ref, keys: secrets.get(ref.name) }).toEqual({ ref, keys: expect.arrayContaining([ref.key]) });
+      expect({ ref, keys: secrets.get(ref.name ?? '') }).toEqual({ ref, keys: expect.arrayContaining([ref.key]) });
     }
   });
 
@@ -126,7 +126,7 @@ describe.each(Object.entries(scenarios))('with %s', (_name, options) => {
 
 describe('object names', () => {
   it('refuse a release name that would make Service names start with a digit, and say what to do', async () => {
-    const { render } = await import('../render/helm');
+    const { render } = await import('../support/helm');
     const rendering = await render({ release: '9squash' });
     expect(rendering.ok).toBe(false);
     if (!rendering.ok) expect(rendering.error).toContain('choose a release name that starts with a letter, or set fullnameOverride');

@@ -1,5 +1,5 @@
 // What the steps share: the cluster handle, the options, and what earlier steps learnt.
-import { parseObjects } from '../render/helm';
+import { parseObjects } from '../support/helm';
 import type { Options } from './args';
 import { Expectations, expectationsFrom } from './expectations';
 import { Kube, orThrow } from './kube';

@@ -1,4 +1,4 @@
-import { renderOk } from '../render/helm';
+import { renderOk } from '../support/helm';
 import { briefFailures, Expectations, expectationsFrom } from './expectations';
 import { fixture } from './fixtures';
 import type { Snapshot } from './readiness';

@@ -1,7 +1,8 @@
 // What the release promised (its manifest, from `helm get manifest`) against what the cluster shows:
 // the brief's `kubectl get pv/pvc/deployments/svc` checks, as pure functions.
-import type { K8sObject } from '../render/helm';
-import { parseQuantity } from '../checks/quantity';
+import type { K8sObject } from '../support/helm';
+import { KindMap, ofKind as allOfKind, OfKind } from '../support/objects';
+import { parseQuantity } from '../validator/quantity';
 import type { Awaited, Snapshot } from './readiness';
 import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, ISecret, IService } from './types';
 
@@ -25,34 +26,35 @@ export interface Expectations extends Awaited {
   password?: { secret: string; key: string; ownedByRelease: boolean };
 }
 
-const ofKind = <T>(objects: K8sObject[], kind: string): T[] =>
-  objects.filter((o) => o.kind === kind && !o.metadata.annotations?.['helm.sh/hook']) as unknown as T[];
+/** The release's own objects of a kind (hooks are not part of what stays installed). */
+const ofKind = <K extends keyof KindMap>(objects: K8sObject[], kind: K): OfKind<K>[] =>
+  allOfKind(objects, kind).filter((o) => !o.metadata.annotations?.['helm.sh/hook']);
 const component = (o: { metadata?: { labels?: Record<string, string> } }) => o.metadata?.labels?.['app.kubernetes.io/component'];
 const kept = (o: { metadata?: { annotations?: Record<string, string> } }) =>
   o.metadata?.annotations?.['helm.sh/resource-policy'] === 'keep';
 
 export function expectationsFrom(manifest: K8sObject[]): Expectations {
-  const claims = ofKind<IPersistentVolumeClaim>(manifest, 'PersistentVolumeClaim').map((pvc) => ({
+  const claims = ofKind(manifest, 'PersistentVolumeClaim').map((pvc) => ({
     name: pvc.metadata?.name ?? '',
     size: String(pvc.spec?.resources?.requests?.storage ?? '0'),
     accessModes: pvc.spec?.accessModes ?? [],
     kept: kept(pvc),
   }));
-  const volumes = ofKind<IPersistentVolume>(manifest, 'PersistentVolume').map((pv) => ({
+  const volumes = ofKind(manifest, 'PersistentVolume').map((pv) => ({
     name: pv.metadata?.name ?? '',
     size: String(pv.spec?.capacity?.storage ?? '0'),
     accessModes: pv.spec?.accessModes ?? [],
     kept: kept(pv),
     reclaimPolicy: pv.spec?.persistentVolumeReclaimPolicy ?? 'Retain',
   }));
-  const deployments = ofKind<IDeployment>(manifest, 'Deployment');
+  const deployments = ofKind(manifest, 'Deployment');
   const byComponent = (name: string) => deployments.find((d) => component(d) === name)?.metadata?.name;
-  const squashService = ofKind<IService>(manifest, 'Service').find((s) => component(s) === 'squash');
+  const squashService = ofKind(manifest, 'Service').find((s) => component(s) === 'squash');
   const squash = deployments.find((d) => component(d) === 'squash');
   const ref = squash?.spec?.template.spec?.containers
     .flatMap((c) => c.env ?? [])
     .find((e) => e.name === 'SPRING_DATASOURCE_PASSWORD')?.valueFrom?.secretKeyRef;
-  const secrets = ofKind<ISecret>(manifest, 'Secret').map((s) => s.metadata?.name);
+  const secrets = ofKind(manifest, 'Secret').map((s) => s.metadata?.name);
   return {
     pvcs: claims.map((c) => c.name),
     pvs: volumes.map((v) => v.name),

@@ -7,7 +7,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { render } from '../render/helm';
+import { render } from '../support/helm';
 import { repoRoot } from '../../generator/toolchain/tools';
 import { EXIT } from './cluster';
 import { fixture, fixtureItems } from './fixtures';

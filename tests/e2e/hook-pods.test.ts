@@ -4,16 +4,16 @@ import { execFile, spawnSync } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { K8sObject, renderOk } from '../render/helm';
-import { envValue, mainContainer, ofKind, one } from '../render/objects';
+import { K8sObject, renderOk } from '../support/helm';
+import { envValue, mainContainer, ofKind, one } from '../support/objects';
 import { LocalPostgres, postgresBinaries, startPostgres } from './local-postgres';
-import { podSecurityViolations } from '../checks/pod-security';
+import { podSecurityViolations } from '../validator/pod-security';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 
 type LabelSelector = NonNullable<NonNullable<NonNullable<INetworkPolicy['spec']>['podSelector']>>;
 import type { IPod } from './types';
 
-const testPods = (objects: K8sObject[]) => objects.filter((o) => o.kind === 'Pod') as unknown as IPod[];
+const testPods = (objects: K8sObject[]) => ofKind(objects, 'Pod');
 const byName = (pods: IPod[], suffix: string) => {
   const pod = pods.find((p) => p.metadata?.name?.endsWith(`-${suffix}`));
   if (!pod) throw new Error(`no test pod named *-${suffix} among ${pods.map((p) => p.metadata?.name).join(', ')}`);
@@ -49,7 +49,7 @@ describe('the helm test pods', () => {
   });
 
   it('pass Pod Security "restricted", never restart, time out, and get no token or service links', () => {
-    expect(podSecurityViolations(testPods(withAlias) as unknown as K8sObject[], 'restricted')).toEqual([]);
+    expect(podSecurityViolations(testPods(withAlias), 'restricted')).toEqual([]);
     for (const pod of testPods(withAlias)) {
       const spec = pod.spec!;
       expect(spec).toMatchObject({ restartPolicy: 'Never', automountServiceAccountToken: false, enableServiceLinks: false });
@@ -62,7 +62,7 @@ describe('the helm test pods', () => {
   it('would be caught by the restricted check if they ran as root like the hostPath init container', async () => {
     const objects = await renderOk({ valuesFiles: ['minikube.yaml'] });
     const postgres = one(objects, 'Deployment', 'postgresql');
-    expect(podSecurityViolations([postgres as unknown as K8sObject], 'restricted').map((v) => [v.rule, v.path])).toEqual([
+    expect(podSecurityViolations([postgres], 'restricted').map((v) => [v.rule, v.path])).toEqual([
       ['pss-restricted/runAsNonRoot', '.spec.template.spec.initContainers[0].securityContext.runAsNonRoot'],
       ['pss-restricted/runAsUser', '.spec.template.spec.initContainers[0].securityContext.runAsUser'],
       ['pss-restricted/capabilitiesRestricted', '.spec.template.spec.initContainers[0].securityContext.capabilities.add'],

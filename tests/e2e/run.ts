@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chartDir } from '../render/helm';
+import { chartDir } from '../support/helm';
 import { helmPath, kubectlPath, repoRoot } from '../../generator/toolchain/tools';
 import { freshNamespace, Options, parseArgs, usage } from './args';
 import { EXIT } from './cluster';

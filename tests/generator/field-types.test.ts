@@ -3,7 +3,7 @@
 import type { IEnvVar, IResourceRequirements } from 'kubernetes-models/v1';
 import { integer, passthrough, string } from '../../generator/model/fields';
 import * as k8s from '../../generator/model/k8s-schemas';
-import type { PartialValues } from '../render/helm';
+import type { PartialValues } from '../support/helm';
 
 describe('the field DSL types', () => {
   it('accepts JSON Schema keywords and refuses a misspelt one', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { DEFAULT_EPOCH, packageChart, PackageResult } from '../../generator/packaging/package';
-import { chartDir, helmArgs, parseObjects, renderOk, RenderOptions, runHelm } from '../render/helm';
+import { chartDir, helmArgs, parseObjects, renderOk, RenderOptions, runHelm } from '../support/helm';
 import { HelmMajor, helmPath } from '../../generator/toolchain/tools';
 
 const listFiles = (dir: string): string[] =>

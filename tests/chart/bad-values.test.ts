@@ -1,0 +1,69 @@
+// The bad-values catalogue: each file under tests/bad-values/ is rendered with `helm template` and
+// linted with `helm lint --strict`, under Helm 3 and Helm 4. Rejections must name the values key.
+// Known gaps are documented in the file itself (accepted-by) and asserted, so that fixing the chart
+// turns them red until the catalogue is updated; whatever helm renders must be caught by a checker.
+import path from 'node:path';
+import { lint, render } from '../support/helm';
+import type { HelmMajor } from '../../generator/toolchain/tools';
+import { BadValues, badValuesDir, HelmCommand, parseHeader, readCatalogue } from './catalogue';
+import { crossObjectViolations } from '../validator/cross-object';
+import { namesKey } from './helm-errors';
+import { podSecurityViolations } from '../validator/pod-security';
+import { limiter } from '../support/pool';
+import { documentedExisting } from './scenarios';
+import { allViolations, validateYaml } from '../validator/schema';
+
+const catalogue = readCatalogue();
+const limit = limiter(4);
+const majors: HelmMajor[] = ['helm4', 'helm3'];
+const commands: HelmCommand[] = ['template', 'lint'];
+
+type Outcome = { ok: boolean; output: string };
+const outcomes = new Map<string, Promise<Outcome>>();
+for (const entry of catalogue) {
+  const valuesFiles = [path.join(badValuesDir, entry.file)];
+  for (const helm of majors) {
+    outcomes.set(`${entry.file}|${helm}|template`, limit(() => render({ valuesFiles, helm })).then((r) => (r.ok ? { ok: true, output: r.yaml } : { ok: false, output: r.error })));
+    outcomes.set(`${entry.file}|${helm}|lint`, limit(() => lint({ valuesFiles, helm })));
+  }
+}
+const outcome = (entry: BadValues, helm: HelmMajor, command: HelmCommand) => outcomes.get(`${entry.file}|${helm}|${command}`) as Promise<Outcome>;
+
+it('holds at least 30 bad inputs, each with a parsable header', () => {
+  expect(catalogue.length).toBeGreaterThanOrEqual(30);
+  expect(catalogue.filter((e) => !e.bug && e.acceptedBy.size === 0).length).toBeGreaterThanOrEqual(30);
+});
+
+it('parses headers strictly', () => {
+  expect(parseHeader('x.yaml', '# expect: a.b: why\n# accepted-by: lint (reason)\nfoo: 1')).toMatchObject({ key: 'a.b', bug: false, acceptedBy: new Set(['lint']) });
+  expect(() => parseHeader('x.yaml', 'foo: 1')).toThrow(/first line must be/);
+  expect(() => parseHeader('x.yaml', '# expect-accepted-bug: a: why\nfoo: 1')).toThrow(/accepted-by: template/);
+  expect(() => parseHeader('x.yaml', '# expect: a: why\n# accepted-by: template\nfoo: 1')).toThrow(/caught-by/);
+});
+
+describe.each(catalogue)('$file', (entry) => {
+  it.each(majors.flatMap((helm) => commands.map((command) => [helm, command] as const)))(`%s %s ${entry.bug ? 'documents the chart bug' : 'rejects it'}`, async (helm, command) => {
+    const { ok, output } = await outcome(entry, helm, command);
+    if (entry.acceptedBy.has(command)) {
+      // A known gap: if this starts failing, the chart was fixed; update the file's header.
+      expect({ accepted: ok, output: ok ? '' : output }).toEqual({ accepted: true, output: '' });
+    } else {
+      expect(ok).toBe(false);
+      // Bugs are rejected, if at all, by lint's object checks, which cannot know the values key.
+      if (!entry.bug) expect({ key: entry.key, named: namesKey(output, entry.key), output }).toMatchObject({ key: entry.key, named: true });
+    }
+  });
+
+  if (entry.caughtBy) {
+    it(`is caught in the rendering by the ${entry.caughtBy} rule`, async () => {
+      const rendering = await render({ valuesFiles: [path.join(badValuesDir, entry.file)], helm: 'helm4' });
+      if (!rendering.ok) throw new Error(rendering.error);
+      const violations = [
+        ...allViolations(validateYaml(rendering.yaml)),
+        ...crossObjectViolations(rendering.objects, documentedExisting({ valuesFiles: [path.join(badValuesDir, entry.file)] })),
+        ...podSecurityViolations(rendering.objects, 'baseline'),
+      ];
+      expect(violations.map((v) => v.rule)).toContain(entry.caughtBy);
+    });
+  }
+});

@@ -1,0 +1,81 @@
+// The renderings the suite validates: the chart's default values, every file under values/ (found
+// at run time, so a new environment is covered without editing a test), and a few option
+// combinations the values files do not reach. Also: what each rendering documents as existing
+// outside it (auth.existingSecret, persistence.existingClaim), for the cross-object checker.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { supportedKubernetes } from '../../generator/chart-metadata';
+import { RenderOptions, valuesDir } from '../support/helm';
+import type { CrossObjectOptions } from '../validator/cross-object';
+
+export const FAKE_PASSWORD = 'fake-test-password-not-secret';
+
+export interface Scenario {
+  name: string;
+  options: RenderOptions;
+}
+
+export const valuesFiles = (): string[] => readdirSync(valuesDir).filter((f) => f.endsWith('.yaml')).sort();
+
+export const targetVersions = [supportedKubernetes.oldest, supportedKubernetes.newest] as const;
+
+export function scenarios(): Scenario[] {
+  return [
+    { name: 'default values', options: {} },
+    ...valuesFiles().map((file) => ({ name: `values/${file}`, options: { valuesFiles: [file] } })),
+    {
+      name: 'an external database behind the ExternalName alias',
+      options: { values: { postgresql: { enabled: false }, externalDatabase: { host: 'pg.shared.svc.cluster.local' }, databaseAlias: { enabled: true }, auth: { existingSecret: 'shared-pg' } } },
+    },
+    {
+      name: 'a fixed cluster IP and node port',
+      options: { values: { postgresql: { service: { clusterIP: '10.96.100.100' } }, squash: { service: { type: 'NodePort', nodePort: 30080 } } } },
+    },
+    {
+      name: 'an existing claim',
+      options: { values: { postgresql: { persistence: { existingClaim: 'squash-data' } } } },
+    },
+  ];
+}
+
+type Values = {
+  auth?: { existingSecret?: string; secretKeys?: { username?: string; password?: string } };
+  postgresql?: { persistence?: { existingClaim?: string } };
+  serviceAccount?: { create?: boolean; name?: string };
+};
+
+/** The values a rendering was made from, in order (values files, then inline values). */
+function layers(options: RenderOptions): Values[] {
+  const files = (options.valuesFiles ?? []).map((f) => parse(readFileSync(path.isAbsolute(f) ? f : path.join(valuesDir, f), 'utf8')) as Values | null);
+  return [...files, options.values as Values | undefined].filter((v): v is Values => !!v);
+}
+
+/** The Secrets, claims and ServiceAccounts the values say exist outside the rendering. */
+export function documentedExisting(options: RenderOptions): CrossObjectOptions {
+  let secret: string | undefined;
+  let username = 'username';
+  let password = 'password';
+  let claim: string | undefined;
+  let account: { create?: boolean; name?: string } = {};
+  for (const v of layers(options)) {
+    account = { ...account, ...v.serviceAccount };
+    secret = v.auth?.existingSecret ?? secret;
+    username = v.auth?.secretKeys?.username ?? username;
+    password = v.auth?.secretKeys?.password ?? password;
+    claim = v.postgresql?.persistence?.existingClaim ?? claim;
+  }
+  return {
+    namespace: options.namespace ?? 'default',
+    existingSecrets: secret ? { [secret]: [username, password] } : {},
+    existingClaims: claim ? [claim] : [],
+    // serviceAccount.name without create: the values say that account exists.
+    existingServiceAccounts: account.name && !account.create ? [account.name] : [],
+  };
+}
+
+/** The same options with a fixed fake password, where the values let the chart generate one. */
+export function withFakePassword(options: RenderOptions): RenderOptions {
+  if (Object.keys(documentedExisting(options).existingSecrets ?? {}).length > 0) return options;
+  return { ...options, values: { ...(options.values ?? {}), auth: { ...((options.values as Values | undefined)?.auth ?? {}), password: FAKE_PASSWORD } } };
+}

@@ -1,0 +1,123 @@
+// Run the bundled helm on the chart and parse what it prints. Renderings are cached per process and
+// run concurrently (helm takes ~70 ms a call), so a suite that needs dozens stays fast.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parseAllDocuments, stringify } from 'yaml';
+import { HelmMajor, helmPath, repoRoot } from '../../generator/toolchain/tools';
+import type { ChartValues } from '../../generator/values';
+import { isKubeObject, KubeObject } from '../validator/objects';
+
+const run = promisify(execFile);
+
+export const chartDir = path.join(repoRoot, 'chart');
+export const valuesDir = path.join(repoRoot, 'values');
+
+/**
+ * A rendered Kubernetes object: the project's one object type (tests/validator/objects.ts), under
+ * the name the chart tests have always imported. See objects.ts here for typed access by kind.
+ */
+export type K8sObject = KubeObject;
+
+/** Any subset of the chart's values (lists are replaced whole, as Helm does). */
+export type PartialValues = DeepPartial<ChartValues>;
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+export interface RenderOptions {
+  /** Files under values/ (e.g. "minikube.yaml") or absolute paths, applied in order. */
+  valuesFiles?: string[];
+  /** Values applied last, as a values file would be; typed, so a misspelt key fails to compile. */
+  values?: PartialValues;
+  helm?: HelmMajor;
+  release?: string;
+  namespace?: string;
+  kubeVersion?: string;
+  /** Render against this API server (`--dry-run=server`), so that `lookup` sees its objects. */
+  kubeconfig?: string;
+}
+
+export type Rendering =
+  | { ok: true; objects: K8sObject[]; yaml: string }
+  | { ok: false; error: string };
+
+let scratch: string | undefined;
+function valuesFile(values: object): string {
+  scratch ??= mkdtempSync(path.join(tmpdir(), 'squash-chart-'));
+  const file = path.join(scratch, `values-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, stringify(values));
+  return file;
+}
+
+export function helmArgs(command: 'template' | 'lint', options: RenderOptions): string[] {
+  const files = (options.valuesFiles ?? []).map((f) => (path.isAbsolute(f) ? f : path.join(valuesDir, f)));
+  if (options.values) files.push(valuesFile(options.values));
+  const args =
+    command === 'template'
+      ? ['template', options.release ?? 'squash', chartDir, '--namespace', options.namespace ?? 'default']
+      : ['lint', '--strict', chartDir, '--namespace', options.namespace ?? 'default'];
+  for (const file of files) args.push('--values', file);
+  if (options.kubeVersion) args.push('--kube-version', options.kubeVersion);
+  if (options.kubeconfig && command === 'template') {
+    args.push('--dry-run=server', '--kubeconfig', options.kubeconfig);
+    // Helm 4 would also fetch the server's OpenAPI documents, which the test server does not serve.
+    if ((options.helm ?? 'helm4') === 'helm4') args.push('--disable-openapi-validation');
+  }
+  return args;
+}
+
+/** Parse a multi-document rendering; a document that is not an object with kind and name is an error. */
+export function parseObjects(yamlText: string): K8sObject[] {
+  return parseAllDocuments(yamlText)
+    .map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`helm printed invalid YAML: ${doc.errors[0]?.message}`);
+      return doc.toJS() as unknown;
+    })
+    .filter((value) => value !== null)
+    .map((value) => {
+      if (!isKubeObject(value)) throw new Error(`rendered document without apiVersion, kind or metadata.name: ${JSON.stringify(value).slice(0, 200)}`);
+      return value;
+    });
+}
+
+async function helm(major: HelmMajor, args: string[]): Promise<{ ok: true; stdout: string } | { ok: false; error: string }> {
+  try {
+    const { stdout } = await run(helmPath(major), args, { maxBuffer: 64 * 1024 * 1024 });
+    return { ok: true, stdout };
+  } catch (error) {
+    const e = error as { stderr?: string; stdout?: string; message: string };
+    return { ok: false, error: `${e.stderr ?? ''}${e.stdout ?? ''}` || e.message };
+  }
+}
+
+const cache = new Map<string, Promise<Rendering>>();
+
+/** `helm template` with the given options, parsed. Identical calls share one helm run. */
+export function render(options: RenderOptions = {}): Promise<Rendering> {
+  const key = JSON.stringify(options);
+  let rendering = cache.get(key);
+  if (!rendering) {
+    rendering = helm(options.helm ?? 'helm4', helmArgs('template', options)).then((result) =>
+      result.ok ? { ok: true, objects: parseObjects(result.stdout), yaml: result.stdout } : result,
+    );
+    cache.set(key, rendering);
+  }
+  return rendering;
+}
+
+/** Render and insist on success: the test fails with helm's own message otherwise. */
+export async function renderOk(options: RenderOptions = {}): Promise<K8sObject[]> {
+  const rendering = await render(options);
+  if (!rendering.ok) throw new Error(`helm template failed for ${JSON.stringify(options)}:\n${rendering.error}`);
+  return rendering.objects;
+}
+
+/** `helm lint --strict`: its output, and whether it passed. */
+export async function lint(options: RenderOptions = {}): Promise<{ ok: boolean; output: string }> {
+  const result = await helm(options.helm ?? 'helm4', helmArgs('lint', options));
+  return result.ok ? { ok: true, output: result.stdout } : { ok: false, output: result.error };
+}
+
+/** Run any helm command with the bundled binary (package, show, install --dry-run...). */
+export const runHelm = helm;
