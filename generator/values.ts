@@ -43,6 +43,10 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     items: { type: 'string', pattern: p.dnsSubdomain, maxLength: 253 },
   }),
 
+  // Helm hands `global` to every subchart, even when the parent sets none: a closed schema without
+  // it makes the chart unusable as a dependency. Nothing in this chart reads it.
+  global: passthrough('Values Helm shares between a parent chart and its subcharts; accepted with any content, not read by this chart.', {}),
+
   serviceAccount: object('The ServiceAccount the pods run as. Its API token is never mounted: neither image needs it.', {
     create: boolean('Create a dedicated ServiceAccount for the release.', false),
     name: string('Name to use. Empty: `<fullname>` when `create` is true, else the namespace\'s `default`.', '', {
