@@ -31,3 +31,5 @@ export const ipv4Cidr = `^(${octet}\\.){3}${octet}/(3[0-2]|[12]?[0-9])$`;
 export const httpPath = '^/[^\\s]*$';
 /** An IANA time zone name ("Europe/Paris", "UTC"). */
 export const timeZone = '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$';
+/** A Gateway API hostname: a lowercase DNS name, optionally a "*." wildcard (IP addresses are refused separately). */
+export const gatewayHostname = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
