@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderChartYaml } from './chart-metadata';
+import { renderChartReadme } from './emit/chart-readme';
 import { hashHeader } from './emit/header';
 import { renderValuesTable, spliceValuesTable } from './emit/readme-table';
 import { renderValuesSchema } from './emit/values-schema';
@@ -26,6 +27,7 @@ const helmignore = `${hashHeader}.DS_Store
 export function generateFiles(readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8')): Map<string, string> {
   const files = new Map<string, string>([
     ['chart/Chart.yaml', renderChartYaml()],
+    ['chart/README.md', renderChartReadme()],
     ['chart/.helmignore', helmignore],
     ['chart/values.yaml', renderValuesYaml(valuesDefinition)],
     ['chart/values.schema.json', renderValuesSchema(valuesDefinition, valueRules)],
