@@ -24,6 +24,15 @@ const helmignore = `${hashHeader}.DS_Store
 *.tmp
 `;
 
+/**
+ * Manifest templates end without a newline: Helm 4.2 keeps a template's final newline and prints it
+ * as a blank line before the next `---` (helm/helm#32565), where Helm 3 and 4.1 trim it. Without it,
+ * all three print the same bytes.
+ */
+function withoutFinalNewline(relative: string, content: string): string {
+  return relative.startsWith('templates/') && relative.endsWith('.yaml') ? content.replace(/\n+$/, '') : content;
+}
+
 export function generateFiles(readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8')): Map<string, string> {
   const files = new Map<string, string>([
     ['chart/Chart.yaml', renderChartYaml()],
@@ -33,7 +42,7 @@ export function generateFiles(readme = readFileSync(path.join(repoRoot, 'README.
     ['chart/values.schema.json', renderValuesSchema(valuesDefinition, valueRules)],
     ['README.md', spliceValuesTable(readme, renderValuesTable(valuesDefinition))],
   ]);
-  for (const [relative, content] of renderTemplates()) files.set(path.posix.join('chart', relative), content);
+  for (const [relative, content] of renderTemplates()) files.set(path.posix.join('chart', relative), withoutFinalNewline(relative, content));
   return files;
 }
 

