@@ -4,7 +4,8 @@
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 
 type Peer = NonNullable<NonNullable<NonNullable<INetworkPolicy['spec']>['ingress']>[number]['from']>[number];
-import { K8sObject, render, renderOk, RenderOptions } from '../render/helm';
+import path from 'node:path';
+import { chartDir, K8sObject, render, renderOk, RenderOptions, runHelm, valuesDir } from '../render/helm';
 import { componentOf, one } from '../render/objects';
 
 /** The fields of gateway.networking.k8s.io/v1 HTTPRoute the chart sets (kubernetes-models has no Gateway API types). */
@@ -159,5 +160,16 @@ describe('Squash TM NetworkPolicy and the gateway', () => {
     expect(peers).toHaveLength(2);
     expect(peers[0]?.podSelector?.matchLabels?.['app.kubernetes.io/component']).toBe('test');
     expect(peers[1]).toEqual(extraPeers[0]);
+  });
+});
+
+describe('NOTES.txt with the HTTPRoute (helm install --dry-run=client, Helm 4, offline)', () => {
+  it('names the Gateway and the login URL of each host', async () => {
+    const args = ['install', 'squash', chartDir, '--dry-run=client', '--namespace', 'apps', '--values', path.join(valuesDir, 'prod.yaml'), '--set', 'squash.httpRoute.enabled=true'];
+    const result = await runHelm('helm4', args);
+    if (!result.ok) throw new Error(result.error);
+    const notes = result.stdout.slice(result.stdout.indexOf('NOTES:'));
+    expect(notes).toContain('Through the Gateway gateway-system/shared-gateway');
+    expect(notes).toContain('https://squash.example.com/squash/login');
   });
 });
