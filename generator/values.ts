@@ -3,6 +3,7 @@
 import {
   Infer, boolean, integer, nullableInteger, object, objectList, oneOf, passthrough, string, stringList, stringMap,
 } from './model/fields';
+import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import * as k8s from './model/k8s-schemas';
 import * as p from './model/patterns';
 
@@ -45,7 +46,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
 
   // Helm hands `global` to every subchart, even when the parent sets none: a closed schema without
   // it makes the chart unusable as a dependency. Nothing in this chart reads it.
-  global: passthrough('Values Helm shares between a parent chart and its subcharts; accepted with any content, not read by this chart.', {}),
+  global: passthrough<Record<string, unknown>>('Values Helm shares between a parent chart and its subcharts; accepted with any content, not read by this chart.', {}),
 
   serviceAccount: object('The ServiceAccount the pods run as. Its API token is never mounted: neither image needs it.', {
     create: boolean('Create a dedicated ServiceAccount for the release.', false),
@@ -84,7 +85,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       extraPeers: passthrough(
         'Further sources admitted when `anySource` is false: Kubernetes NetworkPolicy peers, e.g. an Ingress controller\'s ' +
           'namespace `{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress}}}`.',
-        [] as object[],
+        [] as INetworkPolicyPeer[],
         {
           type: 'array',
           items: {
