@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { HelmMajor } from '../../generator/toolchain/tools';
-import { chartDir, K8sObject, parseObjects, runHelm } from '../render/helm';
+import { chartDir, K8sObject, parseObjects, render, runHelm } from '../render/helm';
 import { ofKind, one } from '../render/objects';
 
 const majors: HelmMajor[] = ['helm4', 'helm3'];
@@ -82,5 +82,14 @@ describe.each(majors)('an umbrella chart depending on squash-tm, rendered by %s'
   it('is refused when the subchart schema does not allow global', async () => {
     const rendering = await template(helm, umbrella(`closed-${helm}`, (schema) => delete schema.properties.global));
     expect(rendering.ok ? 'rendered' : rendering.error).toMatch(/global/);
+  });
+});
+
+describe.each(majors)('the chart alone, rendered by %s', (helm) => {
+  it('accepts global values of any shape and renders as without them', async () => {
+    const withGlobal = await render({ helm, values: { auth: { password: FAKE_PASSWORD }, global: { imageRegistry: 'registry.example.com', flags: [true, 2], nested: { deep: { value: null } } } } });
+    const without = await render({ helm, values: { auth: { password: FAKE_PASSWORD } } });
+    if (!withGlobal.ok) throw new Error(withGlobal.error);
+    expect(without.ok && without.yaml).toBe(withGlobal.yaml);
   });
 });
