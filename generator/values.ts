@@ -26,6 +26,16 @@ const scheduling = (what: string) => ({
   }),
 });
 
+/** A Kubernetes label selector, closed so that labels written without `matchLabels` are refused. */
+const labelSelector = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    matchLabels: { type: 'object', additionalProperties: { type: 'string' } },
+    matchExpressions: { type: 'array', items: { type: 'object' } },
+  },
+};
+
 const port = (description: string, def: number) => integer(description, def, { minimum: 1, maximum: 65535 });
 
 export const valuesDefinition = object('Squash TM with PostgreSQL.', {
@@ -92,7 +102,16 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
             type: 'object',
             additionalProperties: false,
             minProperties: 1,
-            properties: { podSelector: { type: 'object' }, namespaceSelector: { type: 'object' }, ipBlock: { type: 'object' } },
+            properties: {
+              podSelector: labelSelector,
+              namespaceSelector: labelSelector,
+              ipBlock: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['cidr'],
+                properties: { cidr: { type: 'string' }, except: { type: 'array', items: { type: 'string' } } },
+              },
+            },
           },
         },
       ),
