@@ -4,6 +4,7 @@ import path from 'node:path';
 import { renderChartYaml } from './chart-metadata';
 import { scanTemplates, TemplateFile } from './check/template-reads';
 import { formatUnknownPaths, unknownPaths } from './check/value-paths';
+import { renderChartReadme } from './emit/chart-readme';
 import { GENERATED_NOTICE, hashHeader } from './emit/header';
 import { renderValuesTable, spliceValuesTable } from './emit/readme-table';
 import { fieldSchema, renderValuesSchema } from './emit/values-schema';
@@ -25,9 +26,19 @@ const helmignore = `${hashHeader}.DS_Store
 *.tmp
 `;
 
+/**
+ * Manifest templates end without a newline: Helm 4.2 keeps a template's final newline and prints it
+ * as a blank line before the next `---` (helm/helm#32565), where Helm 3 and 4.1 trim it. Without it,
+ * all three print the same bytes.
+ */
+function withoutFinalNewline(relative: string, content: string): string {
+  return relative.startsWith('templates/') && relative.endsWith('.yaml') ? content.replace(/\n+$/, '') : content;
+}
+
 export function generateFiles(readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8')): Map<string, string> {
   const files = new Map<string, string>([
     ['chart/Chart.yaml', renderChartYaml()],
+    ['chart/README.md', renderChartReadme()],
     ['chart/.helmignore', helmignore],
     ['chart/values.yaml', renderValuesYaml(valuesDefinition)],
     ['chart/values.schema.json', renderValuesSchema(valuesDefinition, valueRules)],
@@ -35,7 +46,7 @@ export function generateFiles(readme = readFileSync(path.join(repoRoot, 'README.
   ]);
   const templates = renderTemplates();
   assertKnownValuePaths(templateSources(templates));
-  for (const [relative, content] of templates) files.set(path.posix.join('chart', relative), content);
+  for (const [relative, content] of templates) files.set(path.posix.join('chart', relative), withoutFinalNewline(relative, content));
   return files;
 }
 
@@ -87,6 +98,7 @@ export function staleFiles(files: Map<string, string>, root = repoRoot): StaleFi
 const sources: Record<string, string> = {
   'chart/Chart.yaml': 'generator/chart-metadata.ts',
   'chart/.helmignore': 'generator/generate.ts',
+  'chart/README.md': 'generator/templates/readme/chart-README.md.hbs',
   'chart/values.yaml': 'generator/values.ts',
   'chart/values.schema.json': 'generator/values.ts and generator/value-rules.ts',
   'README.md': 'generator/values.ts (the values table; the rest of README.md is edited by hand)',

@@ -87,6 +87,18 @@ export const valueRules: ValueRule[] = [
       'balancer filters client addresses. Set squash.service.type=LoadBalancer or drop the ranges.',
   },
   {
+    violation: all(is('squash.ingress.enabled', true), empty('squash.ingress.className')),
+    message:
+      'squash.ingress.className is empty while squash.ingress.enabled is true: name the IngressClass of a maintained ' +
+      'controller (kubectl get ingressclass), or use squash.httpRoute with a Gateway instead.',
+  },
+  {
+    violation: all(is('squash.httpRoute.enabled', true), empty('squash.httpRoute.parentRefs')),
+    message:
+      'squash.httpRoute.parentRefs is empty while squash.httpRoute.enabled is true: a route attached to no Gateway ' +
+      'serves nothing. Set squash.httpRoute.parentRefs to [{name: <gateway>, namespace: <its namespace>}].',
+  },
+  {
     violation: matches('squash.extraEnv', { contains: { required: ['name'], properties: { name: { enum: squashReservedEnv } } } }),
     message:
       `squash.extraEnv sets a variable the chart already sets (${squashReservedEnv.join(', ')}): server-side apply ` +

@@ -4,6 +4,7 @@ import {
   Infer, boolean, integer, nullableInteger, object, objectList, oneOf, passthrough, string, stringList, stringMap,
 } from './model/fields';
 import type { IAffinity, IEnvVar, IPodSecurityContext, IResourceRequirements, ISecurityContext, IToleration } from 'kubernetes-models/v1';
+import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import * as k8s from './model/k8s-schemas';
 import * as p from './model/patterns';
 
@@ -26,6 +27,7 @@ const scheduling = (what: string) => ({
   }),
 });
 
+/** A Kubernetes label selector, closed so that labels written without `matchLabels` are refused. */
 const port = (description: string, def: number) => integer(description, def, { minimum: 1, maximum: 65535 });
 
 export const valuesDefinition = object('Squash TM with PostgreSQL.', {
@@ -44,6 +46,10 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     items: { type: 'string', pattern: p.dnsSubdomain, maxLength: 253 },
   }),
 
+  // Helm hands `global` to every subchart, even when the parent sets none: a closed schema without
+  // it makes the chart unusable as a dependency. Nothing in this chart reads it.
+  global: passthrough<Record<string, unknown>>('Values Helm shares between a parent chart and its subcharts; accepted with any content, not read by this chart.', {}),
+
   serviceAccount: object('The ServiceAccount the pods run as. Its API token is never mounted: neither image needs it.', {
     create: boolean('Create a dedicated ServiceAccount for the release.', false),
     name: string('Name to use. Empty: `<fullname>` when `create` is true, else the namespace\'s `default`.', '', {
@@ -60,6 +66,48 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         'Off by default: Squash TM may need to reach bug trackers, LDAP or mail servers.',
       false,
     ),
+    squash: object('Who may open connections to Squash TM\'s HTTP port.', {
+      anySource: boolean(
+        'Admit any source: what a NodePort or LoadBalancer Service needs (its traffic arrives from node addresses). ' +
+          'false: only the HTTPRoute\'s gateway (`gateway`), `extraPeers` and the chart\'s test pods.',
+        true,
+      ),
+      gateway: object('The pods that carry the HTTPRoute\'s traffic, admitted when `anySource` is false and `squash.httpRoute` is enabled.', {
+        namespaceSelector: stringMap(
+          'Labels of the namespaces the gateway\'s proxy pods run in. Empty: the namespaces of `squash.httpRoute.parentRefs`, ' +
+            'where most implementations run them (Envoy Gateway runs them in its own namespace: set this then).',
+          {},
+          { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue },
+        ),
+        podSelector: stringMap('Labels of the gateway\'s proxy pods in those namespaces. Empty: every pod there.', {}, {
+          keyPattern: k8s.qualifiedKey,
+          valuePattern: k8s.labelValue,
+        }),
+      }),
+      extraPeers: passthrough(
+        'Further sources admitted when `anySource` is false: Kubernetes NetworkPolicy peers, e.g. an Ingress controller\'s ' +
+          'namespace `{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress}}}`.',
+        [] as INetworkPolicyPeer[],
+        {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            minProperties: 1,
+            properties: {
+              podSelector: k8s.labelSelector,
+              namespaceSelector: k8s.labelSelector,
+              ipBlock: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['cidr'],
+                properties: { cidr: { type: 'string' }, except: { type: 'array', items: { type: 'string' } } },
+              },
+            },
+          },
+        },
+      ),
+    }),
   }),
 
   auth: object('Database credentials, shared by PostgreSQL and Squash TM through one Secret.', {
@@ -232,7 +280,12 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     }),
     ingress: object('An Ingress in front of the Squash TM Service.', {
       enabled: boolean('Create the Ingress.', false),
-      className: string('IngressClass. Empty: the cluster default.', '', { pattern: p.orEmpty(p.dnsSubdomain) }),
+      className: string(
+        'IngressClass, required when enabled: no default, because the class a cluster defaulted to was often ' +
+          'ingress-nginx, retired in March 2026. Prefer `httpRoute` where the cluster runs a Gateway.',
+        '',
+        { pattern: p.orEmpty(p.dnsSubdomain) },
+      ),
       annotations: stringMap('Annotations of the Ingress (controller settings, cert-manager issuer...).', {}, { keyPattern: k8s.qualifiedKey }),
       hosts: stringList('Host names served.', ['squash.local'], {
         minItems: 1,
@@ -245,6 +298,40 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         maxLength: 253,
       }),
     }),
+    httpRoute: object(
+      'A Gateway API HTTPRoute (`gateway.networking.k8s.io/v1`) that attaches Squash TM to a Gateway you run: the ' +
+        'successor of the Ingress now that ingress-nginx is retired. Needs the Gateway API CRDs (v1.0 or later) and a Gateway.',
+      {
+        enabled: boolean('Create the HTTPRoute.', false),
+        annotations: stringMap('Annotations of the HTTPRoute.', {}, { keyPattern: k8s.qualifiedKey }),
+        parentRefs: objectList(
+          'Gateways (or one listener of each) the route attaches to: at least one when enabled.',
+          [] as { name: string; namespace?: string; sectionName?: string }[],
+          {
+            properties: {
+              name: { type: 'string', pattern: p.dnsSubdomain, maxLength: 253, description: 'Name of the Gateway.' },
+              namespace: { type: 'string', pattern: p.dnsLabel, maxLength: 63, description: 'Namespace of the Gateway. Omitted: the release\'s.' },
+              sectionName: {
+                type: 'string',
+                pattern: p.dnsSubdomain,
+                maxLength: 253,
+                description: 'Listener of the Gateway (its name), e.g. `https`. Omitted: every listener that admits the route.',
+              },
+            },
+            required: ['name'],
+          },
+        ),
+        hostnames: stringList('Host names the route answers for (`*.` wildcards allowed). Empty: those of the listener.', [], {
+          items: { type: 'string', pattern: p.gatewayHostname, maxLength: 253, not: { pattern: p.ipv4 } },
+        }),
+        path: string('Path prefix routed to Squash TM; its context path is /squash.', '/squash', { pattern: p.httpPath }),
+        redirectRoot: boolean(
+          'Also answer `/` (exactly) with a 302 redirect to `<path>/`, so the bare host name opens Squash TM. Uses the ' +
+            'RequestRedirect filter\'s path rewrite, an extended Gateway API feature most implementations support.',
+          false,
+        ),
+      },
+    ),
     ...scheduling('Squash TM'),
   }),
 });

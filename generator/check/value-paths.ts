@@ -79,6 +79,9 @@ export function formatUnknownPaths(problems: UnknownPath[]): string {
     .join('\n');
 }
 
+/** Helm hands `global` to every subchart; the chart accepts it so it can be a dependency, and reads none of it. */
+const acceptedUnread = new Set(['global']);
+
 /**
  * Leaf values (no children of ours) that no template reads. Reading a parent object (toYaml
  * .Values.x) reads its leaves; reading into a passthrough block reads that block.
@@ -95,6 +98,7 @@ export function unreadValues(definition: Field<unknown>, reads: ValueRead[]): st
       return;
     }
     const key = path.join('.');
+    if (acceptedUnread.has(key)) return;
     const read = readPaths.some((r) => r === key || key.startsWith(`${r}.`) || r.startsWith(`${key}.`) || r === '');
     if (!read) unread.push(key);
   };

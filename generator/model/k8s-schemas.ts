@@ -83,6 +83,16 @@ export const containerSecurityContext: JsonSchema = {
   },
 };
 
+/** A label selector (matchLabels, matchExpressions), as NetworkPolicy peers use. */
+export const labelSelector: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    matchLabels: { type: 'object', additionalProperties: { type: 'string' } },
+    matchExpressions: { type: 'array', items: { type: 'object' } },
+  },
+};
+
 /** A container `env` entry: a name, and a value or a valueFrom. */
 export const envVar: JsonSchema = {
   type: 'object',

@@ -19,3 +19,5 @@ export const absolutePath = '^/[^\\0]*$';
 export const httpPath = '^/[^\\s]*$';
 /** An IANA time zone name ("Europe/Paris", "UTC"). */
 export const timeZone = '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$';
+/** A Gateway API hostname: a lowercase DNS name, optionally a "*." wildcard (IP addresses are refused separately). */
+export const gatewayHostname = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';

