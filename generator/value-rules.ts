@@ -7,7 +7,8 @@ import { valuesDefinition } from './values';
 /** Variables the Squash TM container already sets; a duplicate breaks Helm 4's server-side apply. */
 export const squashReservedEnv = [
   'SPRING_PROFILES_ACTIVE', 'SPRING_DATASOURCE_URL', 'SPRING_DATASOURCE_USERNAME', 'SPRING_DATASOURCE_PASSWORD',
-  'JAVA_TOOL_OPTIONS', 'TZ',
+  'SQTM_DB_TYPE', 'SQTM_DB_HOST', 'SQTM_DB_PORT', 'SQTM_DB_NAME', 'SQTM_DB_USERNAME', 'SQTM_DB_PASSWORD',
+  'SQUASH_JAVA_ARGS', 'JAVA_TOOL_OPTIONS', 'SQUASH_REST_API_JWT_SECRET', 'SQUASH_CRYPTO_SECRET', 'TZ',
 ];
 
 /**
@@ -90,6 +91,6 @@ export const valueRules: ValueRule[] = [
     violation: matches('squash.extraEnv', { contains: { required: ['name'], properties: { name: { enum: squashReservedEnv } } } }),
     message:
       `squash.extraEnv sets a variable the chart already sets (${squashReservedEnv.join(', ')}): server-side apply ` +
-      'rejects duplicates. Use the chart\'s own values (auth, squash.jvm, squash.timezone) instead.',
+      'rejects duplicates. Use the chart\'s own values (auth, squash.jvm, squash.secrets, squash.timezone) instead.',
   },
 ];

@@ -166,7 +166,8 @@ describe('Squash TM', () => {
   it('selects the postgresql Spring profile and bounds the heap by the memory limit', async () => {
     const container = mainContainer(one(await renderOk(), 'Deployment', 'squash'));
     expect(envValue(container, 'SPRING_PROFILES_ACTIVE')).toBe('postgresql');
-    expect(envValue(container, 'JAVA_TOOL_OPTIONS')).toBe('-XX:MaxRAMPercentage=70');
+    // 65 % of the default 3Gi limit (3072 MiB), rounded down.
+    expect(envValue(container, 'SQUASH_JAVA_ARGS')).toMatch(/^-Xmx1996m /);
     expect(container.resources?.limits?.memory).toEqual(expect.any(String));
   });
 
