@@ -212,7 +212,8 @@ limit, and a limit that cannot hold heap + metaspace + code cache + 128 MiB nati
 {{- else }}
 {{- $heap = div (mul $limitMiB $jvm.maxRamPercentage) 100 }}
 {{- $how = printf "squash.jvm.maxRamPercentage %v %% of the limit" $jvm.maxRamPercentage }}
-{{- $smallest = div (add (mul $overhead 100) (sub 100 $jvm.maxRamPercentage) -1) (sub 100 $jvm.maxRamPercentage) }}
+{{- /* The smallest L with L - floor(L * pct / 100) >= overhead. */}}
+{{- $smallest = add (div (mul (sub $overhead 1) 100) (sub 100 $jvm.maxRamPercentage)) 1 }}
 {{- end }}
 {{- if lt $limitMiB (add $heap $overhead) }}
 {{- fail (printf "squash.resources.limits.memory %v (%d MiB) cannot hold the Squash TM JVM: heap -Xmx%dm (%s) + metaspace %d MiB + code cache %d MiB + 128 MiB native + 128 MiB safety margin = %d MiB. Set squash.resources.limits.memory to at least %dMi, or lower the heap (squash.jvm.maxRamPercentage or squash.jvm.heap)." $limit $limitMiB $heap $how (int $jvm.maxMetaspaceSize) (int $jvm.reservedCodeCacheSize) (add $heap $overhead) $smallest) }}

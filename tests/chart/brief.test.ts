@@ -36,15 +36,15 @@ describe('the database Secret', () => {
     const objects = await renderOk({
       values: { auth: { existingSecret: 'my-db', secretKeys: { username: 'user', password: 'pass' } } },
     });
-    expect(ofKind(objects, 'Secret')).toEqual([]);
+    // Only the application secrets (squash.secrets) remain the chart's own.
+    expect(ofKind(objects, 'Secret').map((s) => s.metadata?.name)).toEqual(['squash-squash-tm-app-secrets']);
     for (const component of ['postgresql', 'squash']) {
       const refs = (mainContainer(one(objects, 'Deployment', component)).env ?? [])
         .map((e) => e.valueFrom?.secretKeyRef)
-        .filter((ref) => ref !== undefined);
-      expect(refs).toEqual([
-        { name: 'my-db', key: 'user' },
-        { name: 'my-db', key: 'pass' },
-      ]);
+        .filter((ref) => ref !== undefined && ref.name !== 'squash-squash-tm-app-secrets');
+      const pair = [{ name: 'my-db', key: 'user' }, { name: 'my-db', key: 'pass' }];
+      // Squash TM reads them twice: SPRING_DATASOURCE_* and SQTM_DB_*.
+      expect(refs).toEqual(component === 'squash' ? [...pair, ...pair] : pair);
     }
   });
 });
