@@ -57,6 +57,12 @@ describe('the JWT and crypto secrets over a release\'s life', () => {
     expect(appSecrets(upgradedAgain)).toEqual(appSecrets(installed));
   });
 
+  it('survive two upgrades rendered by Helm 3 too', async () => {
+    const first = await renderOk({ helm: 'helm3', kubeconfig: await clusterWith(installed), values: { squash: { timezone: 'Europe/Paris' } } });
+    const second = await renderOk({ helm: 'helm3', kubeconfig: await clusterWith(first), values: { squash: { timezone: 'UTC' } } });
+    expect([appSecrets(first), appSecrets(second)]).toEqual([appSecrets(installed), appSecrets(installed)]);
+  });
+
   it('survive uninstall and reinstall: the kept Secret is read back', async () => {
     expect(kept(installed).map((o) => o.kind)).toContain('Secret');
     const reinstalled = await renderOk({ kubeconfig: await clusterWith(kept(upgradedAgain)) });

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { renderOk } from '../render/helm';
 import { fixture } from './fixtures';
 import {
-  Assumptions, chartAssumptions, contractFailure, contractScript, ContractInput, evaluateContract, formatReport, jvmOptions, lastXmxMiB,
-  minutesSinceStart, parseProbe, redact, suggestedEmptyDirs,
-} from './image-contract';
+  contractScript, jvmOptions, lastXmxMiB, minutesSinceStart, parseProbe, redact, suggestedEmptyDirs,
+} from './contract-probe';
+import { Assumptions, chartAssumptions, contractFailure, ContractInput, evaluateContract, formatReport } from './image-contract';
 import type { IPod } from './types';
 
 const probe = (name: string) => parseProbe(readFileSync(path.join(__dirname, 'fixtures', `${name}.txt`), 'utf8'));
