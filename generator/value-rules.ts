@@ -53,6 +53,12 @@ export const valueRules: ValueRule[] = [
     message: 'auth.secretKeys: "database" is the key the chart\'s Secret keeps the database name under; choose another key name.',
   },
   {
+    violation: all(filled('squash.secrets.existingSecret'), any(filled('squash.secrets.jwtSecret'), filled('squash.secrets.cryptoSecret'))),
+    message:
+      'squash.secrets.jwtSecret or squash.secrets.cryptoSecret is set together with squash.secrets.existingSecret: the ' +
+      'values would be ignored. Keep only squash.secrets.existingSecret.',
+  },
+  {
     violation: all(is('postgresql.persistence.hostPath.enabled', true), filled('postgresql.persistence.existingClaim')),
     message:
       'postgresql.persistence.hostPath.enabled and postgresql.persistence.existingClaim are both set: the static volume ' +
