@@ -23,7 +23,7 @@ if [ -n "$pid" ]; then
   section java-cmdline; tr '\\0' '\\n' < "/proc/$pid/cmdline"; echo
   section java-environ; tr '\\0' '\\n' < "/proc/$pid/environ" 2>/dev/null | grep -E '^(JAVA_TOOL_OPTIONS|JDK_JAVA_OPTIONS|_JAVA_OPTIONS|SQUASH_JAVA_ARGS)='
   # jcmd exists only in JDK images; bounded, since it waits for an attach that may never come.
-  limit=""; command -v timeout >/dev/null 2>&1 && limit="timeout 30"
+  limit=""; command -v timeout >/dev/null 2>&1 && limit="timeout 15"
   section java-flags; $limit jcmd "$pid" VM.flags 2>/dev/null || echo unavailable
 fi
 section written; find / -xdev -type f -mmin "-$1" 2>/dev/null | head -n 500

@@ -109,6 +109,16 @@ describe('an image whose start script wins', () => {
 });
 
 describe('each assumption can fail', () => {
+  it('the heap: jcmd\'s MaxHeapSize rounded up to the GC alignment still confirms the chart\'s -Xmx; 64 MiB more does not', () => {
+    const withJcmd = (bytes: number) => {
+      const p = probe('contract-probe-as-assumed');
+      p['java-flags'] = [`-XX:MaxHeapSize=${bytes} -XX:+UseG1GC`];
+      return evaluateContract(input({ probe: p })).findings.find((f) => f.name === 'heap')?.status;
+    };
+    expect(withJcmd(1666 * 2 ** 20)).toBe('confirmed');
+    expect(withJcmd(1728 * 2 ** 20)).toBe('wrong');
+  });
+
   it('the database: Squash TM\'s tables are not in the chart\'s PostgreSQL', () => {
     const report = evaluateContract(input({ tables: ['marker'] }));
     expect(report.findings.find((f) => f.name === 'database')).toMatchObject({ status: 'wrong', observed: '1 tables in the chart\'s database; missing databasechangelog, core_user' });

@@ -28,7 +28,8 @@ export async function imageContract(ctx: Context): Promise<void> {
   const minutes = minutesSinceStart(pod, new Date());
   const probe = orThrow(
     `the contract probe in pod/${pod.metadata.name} (does the image have sh?)`,
-    await kube.kubectl(['exec', pod.metadata.name, '-c', 'squash', '--', 'sh', '-c', contractScript, 'probe', String(minutes)], '120s'),
+    // Not bounded by --request-timeout (30 s), which would cut the exec stream: jcmd and find may take a while.
+    await kube.kubectlWatching(['exec', pod.metadata.name, '-c', 'squash', '--', 'sh', '-c', contractScript, 'probe', String(minutes)], '120s'),
   );
   const tables = assumptions.inChartPostgresql ? (await psql(ctx, squashTablesSql)).split('\n').map((t) => t.trim()).filter(Boolean) : undefined;
   const report = evaluateContract({ assumptions, pod, probe: parseProbe(probe.stdout), tables });
