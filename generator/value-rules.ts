@@ -7,7 +7,8 @@ import { valuesDefinition } from './values';
 /** Variables the Squash TM container already sets; a duplicate breaks Helm 4's server-side apply. */
 export const squashReservedEnv = [
   'SPRING_PROFILES_ACTIVE', 'SPRING_DATASOURCE_URL', 'SPRING_DATASOURCE_USERNAME', 'SPRING_DATASOURCE_PASSWORD',
-  'JAVA_TOOL_OPTIONS', 'TZ',
+  'SQTM_DB_TYPE', 'SQTM_DB_HOST', 'SQTM_DB_PORT', 'SQTM_DB_NAME', 'SQTM_DB_USERNAME', 'SQTM_DB_PASSWORD',
+  'SQUASH_JAVA_ARGS', 'JAVA_TOOL_OPTIONS', 'SQUASH_REST_API_JWT_SECRET', 'SQUASH_CRYPTO_SECRET', 'TZ',
 ];
 
 /**
@@ -50,6 +51,12 @@ export const valueRules: ValueRule[] = [
   {
     violation: all(empty('auth.existingSecret'), any(is('auth.secretKeys.username', 'database'), is('auth.secretKeys.password', 'database'))),
     message: 'auth.secretKeys: "database" is the key the chart\'s Secret keeps the database name under; choose another key name.',
+  },
+  {
+    violation: all(filled('squash.secrets.existingSecret'), any(filled('squash.secrets.jwtSecret'), filled('squash.secrets.cryptoSecret'))),
+    message:
+      'squash.secrets.jwtSecret or squash.secrets.cryptoSecret is set together with squash.secrets.existingSecret: the ' +
+      'values would be ignored. Keep only squash.secrets.existingSecret.',
   },
   {
     violation: all(is('postgresql.persistence.hostPath.enabled', true), filled('postgresql.persistence.existingClaim')),
@@ -102,6 +109,6 @@ export const valueRules: ValueRule[] = [
     violation: matches('squash.extraEnv', { contains: { required: ['name'], properties: { name: { enum: squashReservedEnv } } } }),
     message:
       `squash.extraEnv sets a variable the chart already sets (${squashReservedEnv.join(', ')}): server-side apply ` +
-      'rejects duplicates. Use the chart\'s own values (auth, squash.jvm, squash.timezone) instead.',
+      'rejects duplicates. Use the chart\'s own values (auth, squash.jvm, squash.secrets, squash.timezone) instead.',
   },
 ];

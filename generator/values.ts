@@ -217,17 +217,71 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
 
   squash: object('The Squash TM application.', {
     image: image('Squash TM', 'squashtest/squash', '13.0.1'),
-    resources: passthrough<IResourceRequirements>('Container resources. The JVM heap is a share of the memory limit (see `jvm`).', {
-      requests: { cpu: '250m', memory: '1Gi' },
-      limits: { memory: '3Gi' },
-    }, k8s.resources),
-    jvm: object('JVM settings, passed in `JAVA_TOOL_OPTIONS`.', {
-      maxRamPercentage: integer('Heap ceiling as a percentage of the container memory limit.', 70, {
-        minimum: 25,
-        maximum: 90,
-      }),
-      options: string('Further JVM options, appended (e.g. `-Duser.language=fr`).', ''),
-    }),
+    resources: passthrough<IResourceRequirements>(
+      'Container resources. `limits.memory` is required: the JVM heap is computed from it (see `jvm`), and a limit ' +
+        'too small for the heap plus the JVM\'s other memory is refused.',
+      {
+        requests: { cpu: '250m', memory: '1Gi' },
+        limits: { memory: '3Gi' },
+      },
+      k8s.resources,
+    ),
+    jvm: object(
+      'JVM memory, computed at render time and passed both in `SQUASH_JAVA_ARGS` (after the start script\'s own ' +
+        '`-Xmx2048m`, so it wins) and in `JAVA_TOOL_OPTIONS`. Heap: `-Xmx` = `heap`, or `maxRamPercentage` % of ' +
+        '`squash.resources.limits.memory` (rounded down to MiB). The limit must hold heap + `maxMetaspaceSize` + ' +
+        '`reservedCodeCacheSize` + 128 MiB (threads, native) + 128 MiB safety margin, or `helm template` refuses it.',
+      {
+        maxRamPercentage: integer('Heap (`-Xmx`) as a percentage of the container memory limit, when `heap` is empty.', 65, {
+          minimum: 40,
+          maximum: 90,
+        }),
+        heap: string('Explicit heap size in the JVM\'s own form (`1536m`, `2g`); overrides `maxRamPercentage`.', '', {
+          pattern: p.orEmpty('^[1-9][0-9]{0,6}[mg]$'),
+        }),
+        maxMetaspaceSize: integer('`-XX:MaxMetaspaceSize`, in MiB (class metadata of Squash TM and its plugins).', 256, {
+          minimum: 64,
+          maximum: 2048,
+        }),
+        reservedCodeCacheSize: integer('`-XX:ReservedCodeCacheSize`, in MiB (JIT-compiled code).', 128, {
+          minimum: 32,
+          maximum: 1024,
+        }),
+        options: string('Further JVM options, appended to both variables (e.g. `-Duser.language=fr`).', ''),
+      },
+    ),
+    secrets: object(
+      'The application\'s own secrets: the REST API\'s JWT signing key (`SQUASH_REST_API_JWT_SECRET`; without it API ' +
+        'tokens cannot be created) and the key that encrypts the third-party credentials Squash TM stores ' +
+        '(`SQUASH_CRYPTO_SECRET`). Generated once and kept like the database password (read back on upgrade, kept ' +
+        'across uninstall with the data), or taken from `existingSecret`.',
+      {
+        existingSecret: string('Secret you manage holding both; when set, the chart creates no application Secret.', '', {
+          pattern: p.orEmpty(p.dnsSubdomain),
+          maxLength: 253,
+        }),
+        secretKeys: object('Key names inside that Secret (or the chart\'s own).', {
+          jwt: string('Key holding the JWT secret (base64, at least 512 bits).', 'jwt-secret', { pattern: p.secretKey, maxLength: 253 }),
+          crypto: string('Key holding the crypto secret.', 'crypto-secret', { pattern: p.secretKey, maxLength: 253 }),
+        }),
+        jwtSecret: string(
+          'JWT secret, base64 of at least 64 bytes. Leave empty: 64 random bytes are generated. Never commit one; prefer `existingSecret`.',
+          '',
+          { pattern: p.orEmpty('^[A-Za-z0-9+/]{86,}={0,2}$') },
+        ),
+        cryptoSecret: string(
+          'Crypto secret. Leave empty: 64 random characters are generated. Set it only to carry over the secret of an ' +
+            'existing Squash TM database. Never commit one; prefer `existingSecret`.',
+          '',
+          { pattern: p.orEmpty('^\\S{16,}$') },
+        ),
+        acknowledgeCryptoSecretChange: boolean(
+          'Allow an upgrade to change the crypto secret of a live release. The credentials Squash TM stored under the ' +
+            'old one (bug trackers, CI servers) become unreadable and must be entered again.',
+          false,
+        ),
+      },
+    ),
     timezone: string('Time zone of the application (`TZ`), e.g. `Europe/Paris`. Empty: the image\'s (UTC).', '', {
       pattern: p.orEmpty(p.timeZone),
     }),

@@ -149,3 +149,104 @@ A pod annotation that changes when the chart's Secret does, so a new password ro
 {{- define "squash-tm.secretChecksum" -}}
 checksum/secret: {{ include (print .Template.BasePath "/secret.yaml") . | sha256sum }}
 {{- end }}
+{{/*
+Database settings of the Squash TM container, in both forms public deployments use (the vendor's
+SPRING_* and the older SQTM_DB_* family): which one the image honours is unconfirmed, so both are set,
+from the same host, port, database and Secret keys.
+*/}}
+{{- define "squash-tm.squash.databaseEnv" -}}
+{{- $secret := include "squash-tm.secretName" . }}
+{{- $host := include "squash-tm.database.host" . }}
+{{- $port := include "squash-tm.database.port" . }}
+{{- $userRef := dict "secretKeyRef" (dict "name" $secret "key" .Values.auth.secretKeys.username) }}
+{{- $passwordRef := dict "secretKeyRef" (dict "name" $secret "key" .Values.auth.secretKeys.password) }}
+{{- $env := list
+  (dict "name" "SPRING_PROFILES_ACTIVE" "value" "postgresql")
+  (dict "name" "SPRING_DATASOURCE_URL" "value" (include "squash-tm.database.jdbcUrl" .))
+  (dict "name" "SPRING_DATASOURCE_USERNAME" "valueFrom" $userRef)
+  (dict "name" "SPRING_DATASOURCE_PASSWORD" "valueFrom" $passwordRef)
+  (dict "name" "SQTM_DB_TYPE" "value" "postgresql")
+  (dict "name" "SQTM_DB_HOST" "value" $host)
+  (dict "name" "SQTM_DB_PORT" "value" $port)
+  (dict "name" "SQTM_DB_NAME" "value" .Values.auth.database)
+  (dict "name" "SQTM_DB_USERNAME" "valueFrom" $userRef)
+  (dict "name" "SQTM_DB_PASSWORD" "valueFrom" $passwordRef) }}
+{{- toYaml $env }}
+{{- end }}
+
+{{/*
+A Kubernetes quantity ("3Gi", "2560Mi", "2.5Gi", "3G", "3221225472", "3e9") in whole MiB, rounded
+down. Call with (dict "key" "squash.resources.limits.memory" "value" $quantity).
+*/}}
+{{- define "squash-tm.quantityMiB" -}}
+{{- $text := toString .value }}
+{{- if not (regexMatch "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$" $text) }}
+{{- fail (printf "%s %q is not a Kubernetes memory quantity: write it like 2560Mi, 3Gi or 2.5Gi." .key $text) }}
+{{- end }}
+{{- $number := regexFind "^[0-9.]+" $text }}
+{{- $suffix := trimPrefix $number $text }}
+{{- $factors := dict "" 1.0 "m" 0.001 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 }}
+{{- $bytes := float64 $number }}
+{{- if hasKey $factors $suffix }}
+{{- $bytes = mulf $bytes (get $factors $suffix) }}
+{{- else }}
+{{- $exponent := atoi (substr 1 -1 $suffix) }}
+{{- range until (ternary $exponent (mul -1 $exponent) (ge $exponent 0) | int) }}
+{{- $bytes = ternary (mulf $bytes 10.0) (divf $bytes 10.0) (gt $exponent 0) }}
+{{- end }}
+{{- end }}
+{{- divf $bytes 1048576.0 | floor | int }}
+{{- end }}
+
+{{/*
+The Squash TM JVM's memory flags, computed from squash.resources.limits.memory. Refuses a missing
+limit, and a limit that cannot hold heap + metaspace + code cache + 128 MiB native + 128 MiB margin.
+*/}}
+{{- define "squash-tm.squash.jvmFlags" -}}
+{{- $jvm := .Values.squash.jvm }}
+{{- $limit := dig "limits" "memory" "" (.Values.squash.resources | default dict) }}
+{{- if not $limit }}
+{{- fail "squash.resources.limits.memory is not set: the chart sizes the Squash TM heap from it, and without a limit the JVM's fixed 2 GiB heap can outgrow the node. Set squash.resources.limits.memory (2Gi is the vendor's recommendation)." }}
+{{- end }}
+{{- $limitMiB := include "squash-tm.quantityMiB" (dict "key" "squash.resources.limits.memory" "value" $limit) | int }}
+{{- $overhead := add $jvm.maxMetaspaceSize $jvm.reservedCodeCacheSize 128 128 }}
+{{- $heap := 0 }}
+{{- $how := "" }}
+{{- $smallest := 0 }}
+{{- if $jvm.heap }}
+{{- $heap = mul (trimSuffix "g" (trimSuffix "m" $jvm.heap) | int) (ternary 1024 1 (hasSuffix "g" $jvm.heap)) }}
+{{- $how = printf "squash.jvm.heap %s" $jvm.heap }}
+{{- $smallest = add $heap $overhead }}
+{{- else }}
+{{- $heap = div (mul $limitMiB $jvm.maxRamPercentage) 100 }}
+{{- $how = printf "squash.jvm.maxRamPercentage %v %% of the limit" $jvm.maxRamPercentage }}
+{{- /* The smallest L with L - floor(L * pct / 100) >= overhead. */}}
+{{- $smallest = add (div (mul (sub $overhead 1) 100) (sub 100 $jvm.maxRamPercentage)) 1 }}
+{{- end }}
+{{- if lt $limitMiB (add $heap $overhead) }}
+{{- fail (printf "squash.resources.limits.memory %v (%d MiB) cannot hold the Squash TM JVM: heap -Xmx%dm (%s) + metaspace %d MiB + code cache %d MiB + 128 MiB native + 128 MiB safety margin = %d MiB. Set squash.resources.limits.memory to at least %dMi, or lower the heap (squash.jvm.maxRamPercentage or squash.jvm.heap)." $limit $limitMiB $heap $how (int $jvm.maxMetaspaceSize) (int $jvm.reservedCodeCacheSize) (add $heap $overhead) $smallest) }}
+{{- end }}
+{{- printf "-Xmx%dm -XX:MaxMetaspaceSize=%vm -XX:ReservedCodeCacheSize=%vm" $heap $jvm.maxMetaspaceSize $jvm.reservedCodeCacheSize }}
+{{- end }}
+
+{{/*
+The Secret holding the JWT and crypto secrets: the user's, or the chart's own.
+*/}}
+{{- define "squash-tm.appSecretName" -}}
+{{- .Values.squash.secrets.existingSecret | default (printf "%s-app-secrets" (include "squash-tm.fullname" .)) }}
+{{- end }}
+
+{{- define "squash-tm.squash.appSecretEnv" -}}
+{{- $name := include "squash-tm.appSecretName" . }}
+{{- $keys := .Values.squash.secrets.secretKeys }}
+- name: SQUASH_REST_API_JWT_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ $name }}
+      key: {{ $keys.jwt }}
+- name: SQUASH_CRYPTO_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ $name }}
+      key: {{ $keys.crypto }}
+{{- end }}

@@ -36,15 +36,15 @@ describe('the database Secret', () => {
     const objects = await renderOk({
       values: { auth: { existingSecret: 'my-db', secretKeys: { username: 'user', password: 'pass' } } },
     });
-    expect(ofKind(objects, 'Secret')).toEqual([]);
+    // Only the application secrets (squash.secrets) remain the chart's own.
+    expect(ofKind(objects, 'Secret').map((s) => s.metadata?.name)).toEqual(['squash-squash-tm-app-secrets']);
     for (const component of ['postgresql', 'squash']) {
       const refs = (mainContainer(one(objects, 'Deployment', component)).env ?? [])
         .map((e) => e.valueFrom?.secretKeyRef)
-        .filter((ref) => ref !== undefined);
-      expect(refs).toEqual([
-        { name: 'my-db', key: 'user' },
-        { name: 'my-db', key: 'pass' },
-      ]);
+        .filter((ref) => ref !== undefined && ref.name !== 'squash-squash-tm-app-secrets');
+      const pair = [{ name: 'my-db', key: 'user' }, { name: 'my-db', key: 'pass' }];
+      // Squash TM reads them twice: SPRING_DATASOURCE_* and SQTM_DB_*.
+      expect(refs).toEqual(component === 'squash' ? [...pair, ...pair] : pair);
     }
   });
 });
@@ -166,7 +166,8 @@ describe('Squash TM', () => {
   it('selects the postgresql Spring profile and bounds the heap by the memory limit', async () => {
     const container = mainContainer(one(await renderOk(), 'Deployment', 'squash'));
     expect(envValue(container, 'SPRING_PROFILES_ACTIVE')).toBe('postgresql');
-    expect(envValue(container, 'JAVA_TOOL_OPTIONS')).toBe('-XX:MaxRAMPercentage=70');
+    // 65 % of the default 3Gi limit (3072 MiB), rounded down.
+    expect(envValue(container, 'SQUASH_JAVA_ARGS')).toMatch(/^-Xmx1996m /);
     expect(container.resources?.limits?.memory).toEqual(expect.any(String));
   });
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { chartDir, lint, render, RenderOptions, runHelm, valuesDir } from '../support/helm';
 import type { HelmMajor } from '../../generator/toolchain/tools';
 import { limiter } from '../support/pool';
-import { FAKE_PASSWORD, scenarios, targetVersions, withFakePassword } from './scenarios';
+import { FAKE_CRYPTO_SECRET, FAKE_JWT_SECRET, FAKE_PASSWORD, scenarios, targetVersions, withFakePassword } from './scenarios';
 
 const limit = limiter(4);
 const majors: HelmMajor[] = ['helm4', 'helm3'];
@@ -49,7 +49,8 @@ describe('helm package', () => {
       await p.result;
       const tgz = path.join(p.dir, readdirSync(p.dir)[0] ?? '');
       for (const helm of majors) {
-        const args = ['template', 'squash', tgz, '--namespace', 'default', '--values', path.join(valuesDir, 'minikube.yaml'), '--set', `auth.password=${FAKE_PASSWORD}`];
+        const args = ['template', 'squash', tgz, '--namespace', 'default', '--values', path.join(valuesDir, 'minikube.yaml'), '--set', `auth.password=${FAKE_PASSWORD}`,
+          '--set', `squash.secrets.jwtSecret=${FAKE_JWT_SECRET}`, '--set', `squash.secrets.cryptoSecret=${FAKE_CRYPTO_SECRET}`];
         const result = await limit(() => runHelm(helm, args));
         expect({ packagedBy: p.helm, renderedBy: helm, ok: result.ok }).toEqual({ packagedBy: p.helm, renderedBy: helm, ok: true });
         if (result.ok) expect(result.stdout).toBe(fromDir.yaml);

@@ -10,6 +10,9 @@ import { RenderOptions, valuesDir } from '../support/helm';
 import type { CrossObjectOptions } from '../validator/cross-object';
 
 export const FAKE_PASSWORD = 'fake-test-password-not-secret';
+/** Fixed application secrets, so that two renderings compare equal (base64 of an obviously fake text). */
+export const FAKE_JWT_SECRET = Buffer.from('fake-jwt-secret-for-tests-not-secret-'.repeat(2)).toString('base64');
+export const FAKE_CRYPTO_SECRET = 'fake-crypto-secret-for-tests-not-secret';
 
 export interface Scenario {
   name: string;
@@ -43,6 +46,7 @@ type Values = {
   auth?: { existingSecret?: string; secretKeys?: { username?: string; password?: string } };
   postgresql?: { persistence?: { existingClaim?: string } };
   serviceAccount?: { create?: boolean; name?: string };
+  squash?: { secrets?: { existingSecret?: string; secretKeys?: { jwt?: string; crypto?: string } } };
 };
 
 /** The values a rendering was made from, in order (values files, then inline values). */
@@ -58,7 +62,13 @@ export function documentedExisting(options: RenderOptions): CrossObjectOptions {
   let password = 'password';
   let claim: string | undefined;
   let account: { create?: boolean; name?: string } = {};
+  let appSecret: string | undefined;
+  let jwt = 'jwt-secret';
+  let crypto = 'crypto-secret';
   for (const v of layers(options)) {
+    appSecret = v.squash?.secrets?.existingSecret ?? appSecret;
+    jwt = v.squash?.secrets?.secretKeys?.jwt ?? jwt;
+    crypto = v.squash?.secrets?.secretKeys?.crypto ?? crypto;
     account = { ...account, ...v.serviceAccount };
     secret = v.auth?.existingSecret ?? secret;
     username = v.auth?.secretKeys?.username ?? username;
@@ -67,15 +77,25 @@ export function documentedExisting(options: RenderOptions): CrossObjectOptions {
   }
   return {
     namespace: options.namespace ?? 'default',
-    existingSecrets: secret ? { [secret]: [username, password] } : {},
+    existingSecrets: {
+      ...(appSecret ? { [appSecret]: [jwt, crypto] } : {}),
+      ...(secret ? { [secret]: [username, password, ...(secret === appSecret ? [jwt, crypto] : [])] } : {}),
+    },
     existingClaims: claim ? [claim] : [],
     // serviceAccount.name without create: the values say that account exists.
     existingServiceAccounts: account.name && !account.create ? [account.name] : [],
   };
 }
 
-/** The same options with a fixed fake password, where the values let the chart generate one. */
+/** The same options with a fixed fake password and application secrets, where the chart would generate them. */
 export function withFakePassword(options: RenderOptions): RenderOptions {
-  if (Object.keys(documentedExisting(options).existingSecrets ?? {}).length > 0) return options;
-  return { ...options, values: { ...(options.values ?? {}), auth: { ...((options.values as Values | undefined)?.auth ?? {}), password: FAKE_PASSWORD } } };
+  const values = (options.values ?? {}) as Values & Record<string, unknown>;
+  const layered = layers(options);
+  const dbSecret = layered.some((v) => v.auth?.existingSecret);
+  const appSecret = layered.some((v) => v.squash?.secrets?.existingSecret);
+  const auth = dbSecret ? values.auth : { ...(values.auth ?? {}), password: FAKE_PASSWORD };
+  const squash = appSecret
+    ? values.squash
+    : { ...(values.squash ?? {}), secrets: { ...(values.squash?.secrets ?? {}), jwtSecret: FAKE_JWT_SECRET, cryptoSecret: FAKE_CRYPTO_SECRET } };
+  return { ...options, values: { ...values, ...(auth ? { auth } : {}), ...(squash ? { squash } : {}) } as RenderOptions['values'] };
 }

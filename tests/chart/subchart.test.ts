@@ -8,9 +8,9 @@ import { stringify } from 'yaml';
 import type { HelmMajor } from '../../generator/toolchain/tools';
 import { chartDir, K8sObject, parseObjects, render, runHelm } from '../support/helm';
 import { ofKind, one } from '../support/objects';
+import { FAKE_PASSWORD, withFakePassword } from './scenarios';
 
 const majors: HelmMajor[] = ['helm4', 'helm3'];
-const FAKE_PASSWORD = 'fake-test-password-not-secret';
 let root: string;
 
 /** An umbrella chart depending on a copy of chart/; `editSchema` may alter the copy's schema. */
@@ -87,8 +87,9 @@ describe.each(majors)('an umbrella chart depending on squash-tm, rendered by %s'
 
 describe.each(majors)('the chart alone, rendered by %s', (helm) => {
   it('accepts global values of any shape and renders as without them', async () => {
-    const withGlobal = await render({ helm, values: { auth: { password: FAKE_PASSWORD }, global: { imageRegistry: 'registry.example.com', flags: [true, 2], nested: { deep: { value: null } } } } });
-    const without = await render({ helm, values: { auth: { password: FAKE_PASSWORD } } });
+    const globals = { imageRegistry: 'registry.example.com', flags: [true, 2], nested: { deep: { value: null } } };
+    const withGlobal = await render(withFakePassword({ helm, values: { global: globals } }));
+    const without = await render(withFakePassword({ helm }));
     if (!withGlobal.ok) throw new Error(withGlobal.error);
     expect(without.ok && without.yaml).toBe(withGlobal.yaml);
   });

@@ -100,12 +100,12 @@ esac`);
 
   it('passes steps 1 to 4, each with a duration', () => {
     for (const step of [
-      '[1/9] find a cluster: ok',
-      `[2/9] install release squash into the new namespace ${NS}: ok`,
-      '[3/9] wait until volumes are Bound, Deployments available and pods Ready: ok',
-      '[4/9] check the brief: pv/pvc Bound, deployments 1/1, Squash TM reachable through its NodePort: ok',
+      '[1/10] find a cluster: ok',
+      `[2/10] install release squash into the new namespace ${NS}: ok`,
+      '[3/10] wait until volumes are Bound, Deployments available and pods Ready: ok',
+      '[4/10] check the brief: pv/pvc Bound, deployments 1/1, Squash TM reachable through its NodePort: ok',
     ]) expect(result.stdout).toContain(step);
-    expect(result.stdout).toMatch(/\[3\/9\] .*: ok \(\d+\.\ds\)/);
+    expect(result.stdout).toMatch(/\[3\/10\] .*: ok \(\d+\.\ds\)/);
   });
 
   it('reached Squash TM through the node address and node port', () => {
@@ -115,7 +115,7 @@ esac`);
 
   it('fails step 5 with exit code 1, printing the failed test pod\'s log, and never says PASSED', () => {
     expect(result.code).toBe(EXIT.failed);
-    expect(result.stdout).toContain('[5/9] helm test: the chart test pods, run in the cluster: FAILED');
+    expect(result.stdout).toContain('[5/10] helm test: the chart test pods, run in the cluster: FAILED');
     expect(result.stdout).toContain('--- logs of pod/squash-squash-tm-test-db container database, last 40 lines:');
     expect(result.stdout).toContain('E2E FAILED at step 5');
     expect(result.stdout).not.toMatch(/PASSED/);

@@ -25,7 +25,7 @@ describe('the e2e harness without a cluster', () => {
     const result = runHarness([], { KUBECONFIG: path.join(tmpdir(), 'no-such-dir', 'kubeconfig'), KUBECTL_BIN: undefined });
     expect(result).toMatchObject({ code: EXIT.skipped, signal: null });
     expect(result.stdout).toMatch(/^SKIPPED: no end-to-end test ran: no current kube context/m);
-    expect(result.stdout).toContain('[1/9] find a cluster: SKIPPED');
+    expect(result.stdout).toContain('[1/10] find a cluster: SKIPPED');
     expect(result.stdout).not.toMatch(/PASSED/);
     expect(result.ms).toBeLessThan(30_000);
   });
@@ -75,8 +75,8 @@ esac`);
   it('fails with exit code 1 at the install step, never PASSED, and removes the namespace it created', () => {
     const result = runHarness([], env());
     expect(result).toMatchObject({ code: EXIT.failed });
-    expect(result.stdout).toContain('[1/9] find a cluster: ok');
-    expect(result.stdout).toMatch(/\[2\/9\] install release squash into the new namespace squash-e2e-\w+: FAILED/);
+    expect(result.stdout).toContain('[1/10] find a cluster: ok');
+    expect(result.stdout).toMatch(/\[2\/10\] install release squash into the new namespace squash-e2e-\w+: FAILED/);
     expect(result.stdout).toMatch(/E2E FAILED at step 2 .*: helm install squash failed: Error: INSTALLATION FAILED: fake cluster says no/);
     expect(result.stdout).not.toMatch(/PASSED/);
     const calls = readFileSync(log, 'utf8');

@@ -15,12 +15,13 @@ import { briefChecks } from './steps/brief-checks';
 import { cleanup } from './steps/cleanup';
 import { findCluster } from './steps/find-cluster';
 import { helmTest } from './steps/helm-test';
+import { imageContract } from './steps/image-contract';
 import { install, waitInstalled } from './steps/install';
 import { persistence } from './steps/persistence';
 import { uninstallAndReinstall } from './steps/reinstall';
 import { upgrade } from './steps/upgrade';
 
-const TOTAL = 9;
+const TOTAL = 10;
 const detail = (line: string) => console.log(`    ${line}`);
 
 async function timed<T>(index: number, title: string, body: () => Promise<T>): Promise<T> {
@@ -91,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
     ['wait until volumes are Bound, Deployments available and pods Ready', waitInstalled],
     ['check the brief: pv/pvc Bound, deployments 1/1, Squash TM reachable through its NodePort', briefChecks],
     ['helm test: the chart test pods, run in the cluster', helmTest],
+    ['image contract: what the Squash TM image really does, against the chart\'s assumptions', imageContract],
     ['persistence: a row survives the PostgreSQL pod', persistence],
     ['helm upgrade: unchanged values change nothing; a new setting rolls Squash TM', upgrade],
     ['helm uninstall keeps the data; a reinstall finds it', uninstallAndReinstall],

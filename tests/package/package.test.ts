@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { DEFAULT_EPOCH, packageChart, PackageResult } from '../../generator/packaging/package';
 import { chartDir, helmArgs, parseObjects, renderOk, RenderOptions, runHelm } from '../support/helm';
 import { HelmMajor, helmPath } from '../../generator/toolchain/tools';
+import { withFakePassword } from '../chart/scenarios';
 
 const listFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
@@ -73,10 +74,10 @@ describe('the packaged chart', () => {
       expect(parse(shown.stdout)).toEqual(parse(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')));
     });
 
-    // A fixed password: the generated one differs on every rendering, and so would the pods' checksum.
+    // A fixed password and application secrets: generated ones differ on every rendering.
     const scenarios: Record<string, RenderOptions> = {
-      'the default values': { values: { auth: { password: 'fake-test-password-not-secret' } } },
-      'values/minikube.yaml': { valuesFiles: ['minikube.yaml'], values: { auth: { password: 'fake-test-password-not-secret' } } },
+      'the default values': withFakePassword({}),
+      'values/minikube.yaml': withFakePassword({ valuesFiles: ['minikube.yaml'] }),
     };
     it.each(Object.entries(scenarios))('renders the same objects as chart/ with %s', async (_name, scenario) => {
       const options = { ...scenario, helm };
