@@ -31,3 +31,9 @@ export const ipv4Cidr = `^(${octet}\\.){3}${octet}/(3[0-2]|[12]?[0-9])$`;
 export const httpPath = '^/[^\\s]*$';
 /** An IANA time zone name ("Europe/Paris", "UTC"). */
 export const timeZone = '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$';
+/**
+ * A CronJob schedule: five cron fields (numbers, names such as MON or JAN, `* / , - ?`), or one of the
+ * macros the CronJob controller knows. `CRON_TZ=` and `TZ=` prefixes are refused (use `timeZone`).
+ */
+export const cronSchedule =
+  '^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|[0-9A-Za-z*?/,-]+( +[0-9A-Za-z*?/,-]+){4})$';
