@@ -53,9 +53,12 @@ export class RestoreError extends Error {}
 
 async function must(io: Io, what: string, args: string[], stdin?: string): Promise<string> {
   const result = await io.kubectl(args, stdin);
-  if (!result.ok) throw new RestoreError(`${what} failed (kubectl ${args.join(' ')}): ${(result.stderr || result.stdout).trim()}`);
+  if (!result.ok) throw new RestoreError(`${what} failed (kubectl ${args.join(' ')}): ${lastLine(result)}`);
   return result.stdout;
 }
+
+/** kubectl's own error, without the client-go log lines before it. */
+const lastLine = (result: KubectlResult) => (result.stderr || result.stdout).trim().split('\n').at(-1) ?? '';
 
 /** The single object a label selector must find, or an error saying what to check. */
 function single<T>(list: { items?: T[] }, what: string, hint: string): T {
@@ -97,7 +100,12 @@ export async function restore(o: RestoreOptions, io: Io): Promise<boolean> {
   try {
     io.log(`Stopping Squash TM (deployment/${squashName}, ${replicas} replica(s) now)`);
     await must(io, 'scaling Squash TM to zero', commands.scale(o, squashName, 0));
-    await must(io, 'waiting for the Squash TM pods to stop', commands.waitSquashGone(o));
+    // kubectl wait fails with "no matching resources found" when the pods are gone already
+    // (kubernetes/kubernetes#96676): that is the state waited for.
+    const gone = await io.kubectl(commands.waitSquashGone(o));
+    if (!gone.ok && !/no matching resources found/.test(gone.stderr)) {
+      throw new RestoreError(`waiting for the Squash TM pods to stop failed (kubectl ${commands.waitSquashGone(o).join(' ')}): ${lastLine(gone)}`);
+    }
     const jobName = (await must(io, 'creating the restore Job', commands.createJob(o), JSON.stringify(job))).trim().replace(/^job(\.batch)?\//, '');
     io.log(`Restoring ${o.dump} with job/${jobName}`);
     restored = await waitForJob(o, io, jobName);
