@@ -125,6 +125,16 @@ describeWithPostgres('the backup scripts against a local PostgreSQL server', (bi
     expect(sql(pg, 'SELECT title FROM requirement WHERE id = 7')).toBe('kept');
   });
 
+  it('dumps, roles included, as a user who is no superuser (as an external database\'s user often is)', async () => {
+    sql(pg, "CREATE ROLE plain LOGIN PASSWORD 'fake-plain-password-not-secret'");
+    sql(pg, 'CREATE DATABASE plaindb OWNER plain');
+    const dir = freshDir();
+    const result = await runScript(dump, { ...localEnv(pg, dir), PGUSER: 'plain', PGPASSWORD: 'fake-plain-password-not-secret', PGDATABASE: 'plaindb' });
+    expect(result).toEqual({ code: 0, output: expect.stringContaining('Complete: ') });
+    const [base] = completeDumps(dir);
+    expect(readFileSync(path.join(dir, `${base}.roles.sql`), 'utf8')).toContain('ALTER ROLE plain WITH NOSUPERUSER');
+  });
+
   it('names the complete dumps when asked for one that does not exist', async () => {
     seed();
     const dir = freshDir();
