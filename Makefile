@@ -4,7 +4,7 @@ RELEASE   ?= squash
 NAMESPACE ?= squash
 VALUES    ?= values/minikube.yaml
 
-.PHONY: help setup generate check lint test render deploy undeploy e2e bench package
+.PHONY: help setup generate check lint test render deploy undeploy e2e bench package restore
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -51,3 +51,7 @@ bench: ## Print generation, rendering and test-suite timings
 
 package: ## Package chart/ reproducibly into dist/ (prints its sha256)
 	npm run package-chart
+
+restore: ## Restore a backup dump: make restore DUMP=<name|latest> (stops Squash TM meanwhile; RELEASE, NAMESPACE)
+	@test -n "$(DUMP)" || { echo "usage: make restore DUMP=<dump name|latest>"; exit 2; }
+	npm run restore -- $(DUMP) --release $(RELEASE) --namespace $(NAMESPACE)

@@ -111,4 +111,10 @@ export const valueRules: ValueRule[] = [
       `squash.extraEnv sets a variable the chart already sets (${squashReservedEnv.join(', ')}): server-side apply ` +
       'rejects duplicates. Use the chart\'s own values (auth, squash.jvm, squash.secrets, squash.timezone) instead.',
   },
+  {
+    violation: all(is('backup.enabled', true), is('backup.persistence.enabled', false), empty('backup.persistence.existingClaim')),
+    message:
+      'backup.enabled is true but backup.persistence.enabled is false and backup.persistence.existingClaim is empty: the ' +
+      'dumps need a claim. Set backup.persistence.enabled=true or backup.persistence.existingClaim to a PVC you manage.',
+  },
 ];

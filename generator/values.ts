@@ -215,6 +215,54 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     },
   ),
 
+  backup: object(
+    'Scheduled dumps of the Squash TM database (pg_dump, custom format) to a claim, with retention, and a dump ' +
+      'before every `helm upgrade`. Works with the in-chart PostgreSQL and with `externalDatabase`.',
+    {
+      enabled: boolean('Create the backup CronJob (and its claim).', false),
+      schedule: string('When dumps run (cron syntax, five fields, or `@daily`, `@hourly`...).', '0 3 * * *', {
+        pattern: p.cronSchedule,
+      }),
+      timeZone: string('Time zone of `schedule` (e.g. `Europe/Paris`). Empty: the controller\'s (usually UTC).', '', {
+        pattern: p.orEmpty(p.timeZone),
+      }),
+      retention: integer('How many complete dumps to keep (scheduled and pre-upgrade together); older ones are deleted.', 7, {
+        minimum: 1,
+        maximum: 1000,
+      }),
+      roles: boolean(
+        'Also save the roles (`pg_dumpall --roles-only --no-role-passwords`: no superuser needed, no password hashes), ' +
+          'as a plain SQL file beside each dump.',
+        true,
+      ),
+      beforeUpgrade: boolean(
+        'Dump in a `pre-upgrade` hook Job; the upgrade fails when the dump fails. Skipped on the upgrade that creates ' +
+          'the backup claim (see README, Backup and restore).',
+        true,
+      ),
+      startingDeadlineSeconds: integer('A run that could not start within this many seconds of its time is skipped.', 3600, {
+        minimum: 60,
+      }),
+      timeoutSeconds: integer('A dump running longer than this is stopped and counted as failed.', 3600, { minimum: 60 }),
+      resources: passthrough('Resources of the dump container.', {
+        requests: { cpu: '50m', memory: '128Mi' },
+        limits: { memory: '512Mi' },
+      }, k8s.resources),
+      persistence: object('The claim dumps are written to. It is kept by `helm uninstall` unless `keep` is false.', {
+        enabled: boolean('Create the claim. False: set `existingClaim`.', true),
+        existingClaim: string('Write to this PVC instead of creating one.', '', { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 }),
+        size: string('Requested capacity: room for `retention` dumps.', '5Gi', { pattern: p.positiveQuantity }),
+        accessModes: stringList('Access modes of the claim.', ['ReadWriteOnce'], {
+          minItems: 1,
+          uniqueItems: true,
+          items: { enum: ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] },
+        }),
+        storageClass: string('Storage class. Empty: the cluster default.', '', { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 }),
+        keep: boolean('Annotate the claim with `helm.sh/resource-policy: keep` so `helm uninstall` leaves the dumps.', true),
+      }),
+    },
+  ),
+
   squash: object('The Squash TM application.', {
     image: image('Squash TM', 'squashtest/squash', '13.0.1'),
     resources: passthrough<IResourceRequirements>(

@@ -21,3 +21,9 @@ export const httpPath = '^/[^\\s]*$';
 export const timeZone = '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$';
 /** A Gateway API hostname: a lowercase DNS name, optionally a "*." wildcard (IP addresses are refused separately). */
 export const gatewayHostname = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+/**
+ * A CronJob schedule: five cron fields (numbers, names such as MON or JAN, `* / , - ?`), or one of the
+ * macros the CronJob controller knows. `CRON_TZ=` and `TZ=` prefixes are refused (use `timeZone`).
+ */
+export const cronSchedule =
+  '^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|[0-9A-Za-z*?/,-]+( +[0-9A-Za-z*?/,-]+){4})$';

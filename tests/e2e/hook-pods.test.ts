@@ -6,7 +6,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { K8sObject, renderOk } from '../support/helm';
 import { envValue, mainContainer, ofKind, one } from '../support/objects';
-import { LocalPostgres, postgresBinaries, startPostgres } from './local-postgres';
+import { describeWithPostgres, LocalPostgres, startPostgres } from './local-postgres';
 import { podSecurityViolations } from '../validator/pod-security';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 
@@ -254,17 +254,12 @@ describeIfHas(['bash', 'timeout', 'grep', 'head'])('the HTTP test script, agains
   });
 });
 
-const binaries = postgresBinaries();
-const withClients = describeIfHas(['bash', 'pg_isready', 'psql', 'getent', 'cut', 'sort']);
-const withPostgres = 'dir' in binaries ? withClients : describe.skip;
-if (!('dir' in binaries)) console.warn(`SKIPPING the database script tests: ${binaries.missing}`);
-
-withPostgres('the database and alias test scripts, against a local PostgreSQL server', () => {
+describeWithPostgres('the database and alias test scripts, against a local PostgreSQL server', (binDir) => {
   let pg: LocalPostgres;
   let db: IPod;
   let alias: IPod;
   beforeAll(async () => {
-    pg = await startPostgres((binaries as { dir: string }).dir);
+    pg = await startPostgres(binDir);
     const pods = testPods(await renderOk({ values: { databaseAlias: { enabled: true } } }));
     [db, alias] = [byName(pods, 'test-db'), byName(pods, 'test-alias')];
   });
@@ -312,4 +307,4 @@ withPostgres('the database and alias test scripts, against a local PostgreSQL se
     expect(result.code).toBe(1);
     expect(result.output).toContain('FAIL: PostgreSQL does not answer through 127.0.0.1:1');
   });
-});
+}, ['bash', 'pg_isready', 'psql', 'getent', 'cut', 'sort']);

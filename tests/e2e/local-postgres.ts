@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL server on 127.0.0.1, to run the helm test pod's script against a real
 // server offline. Password authentication over TCP, as in the cluster. Needs the PostgreSQL server
 // binaries (initdb, pg_ctl, createdb); as root it runs them as the `postgres` user, since initdb refuses root.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -80,4 +80,34 @@ export async function startPostgres(binDir: string): Promise<LocalPostgres> {
       }
     },
   };
+}
+
+/**
+ * `describe` for tests that need a local PostgreSQL server. Where the server binaries are missing the
+ * block is skipped with the reason, never passed; under CI=true (where .ci/run installs the server)
+ * a missing server is a failure instead, so CI can never pass without running these tests.
+ */
+export function describeWithPostgres(name: string, body: (binDir: string) => void, commands: string[] = []): void {
+  const missing = commands.filter((c) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status !== 0);
+  const found: { dir: string } | { missing: string } =
+    missing.length > 0 ? { missing: `${missing.join(', ')} not on PATH` } : postgresBinaries();
+  const mode = postgresTestMode(found, process.env);
+  if ('dir' in found) {
+    describe(name, () => body(found.dir));
+  } else if (mode === 'fail') {
+    describe(name, () => {
+      it('has a local PostgreSQL server to run against', () => {
+        throw new Error(`CI=true but ${found.missing}: .ci/run installs Debian's postgresql package; see its output`);
+      });
+    });
+  } else {
+    console.warn(`SKIPPING "${name}": ${found.missing}`);
+    describe.skip(name, () => body(''));
+  }
+}
+
+/** Run where the server is; elsewhere fail under CI=true, skip otherwise. */
+export function postgresTestMode(found: { dir: string } | { missing: string }, env: NodeJS.ProcessEnv): 'run' | 'fail' | 'skip' {
+  if ('dir' in found) return 'run';
+  return env.CI === 'true' ? 'fail' : 'skip';
 }

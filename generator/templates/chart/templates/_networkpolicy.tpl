@@ -1,5 +1,3 @@
-{{> helm-header}}
-{{{{raw}}}}
 {{/*
 The `from` list of Squash TM's NetworkPolicy rule, or nothing when any source is admitted (what a
 NodePort or LoadBalancer Service needs: their traffic arrives from node addresses, which no pod or
@@ -44,4 +42,3 @@ from:
   {{- end }}
 {{- end }}
 {{- end }}
-{{{{/raw}}}}
