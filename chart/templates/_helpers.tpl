@@ -41,7 +41,7 @@ app.kubernetes.io/component: {{ .component }}
 All labels: the selector labels, the recommended app.kubernetes.io set, and the brief's "tier".
 */}}
 {{- define "squash-tm.labels" -}}
-{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "test" "test" -}}
+{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "password-rotation" "backend" "test" "test" -}}
 {{ include "squash-tm.selectorLabels" . }}
 app.kubernetes.io/version: {{ .context.Chart.AppVersion | quote }}
 app.kubernetes.io/part-of: squash-tm
@@ -55,7 +55,7 @@ Pod template labels: only what never changes with the chart version, so that upg
 alone restarts no pod.
 */}}
 {{- define "squash-tm.podLabels" -}}
-{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "test" "test" -}}
+{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "password-rotation" "backend" "test" "test" -}}
 {{ include "squash-tm.selectorLabels" . }}
 app.kubernetes.io/part-of: squash-tm
 tier: {{ get $tiers .component }}

@@ -18,6 +18,7 @@ const resources: Record<string, { name: string; kind: string; namespaced: boolea
     { name: 'configmaps', kind: 'ConfigMap', namespaced: true },
   ],
   'apps/v1': [{ name: 'deployments', kind: 'Deployment', namespaced: true }],
+  'batch/v1': [{ name: 'jobs', kind: 'Job', namespaced: true }],
   'networking.k8s.io/v1': [
     { name: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
     { name: 'ingresses', kind: 'Ingress', namespaced: true },
