@@ -86,10 +86,13 @@ if (reason) console.warn(`SKIPPING the major-version guard script tests: ${reaso
   });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  /** A copy of the real data directory whose PG_VERSION claims another major. */
+  /** The copy of the real data directory, its PG_VERSION rewritten to claim another major. */
+  let copy: string | undefined;
   const copyClaiming = (major: string) => {
-    const copy = mkdtempSync(path.join(scratch, 'copy-'));
-    cpSync(pgdata, copy, { recursive: true });
+    if (!copy) {
+      copy = mkdtempSync(path.join(scratch, 'copy-'));
+      cpSync(pgdata, copy, { recursive: true });
+    }
     writeFileSync(path.join(copy, 'PG_VERSION'), `${major}\n`);
     return copy;
   };
