@@ -2,7 +2,7 @@
 // roll with the new Secret. When it renders is proven against a loopback fake of the Kubernetes API
 // (lookup sees the live Secret); what its script does, against a real local PostgreSQL server.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
@@ -12,6 +12,7 @@ import type { HelmMajor } from '../../generator/toolchain/tools';
 import { matchesSelector } from '../checks/cross-context';
 import { crossObjectViolations } from '../checks/cross-object';
 import { podSecurityViolations } from '../checks/pod-security';
+import { allViolations, validateYaml } from '../checks/schema';
 import { FakeApiServer, startFakeApiServer } from '../render/fake-api-server';
 import { K8sObject, render, renderOk } from '../render/helm';
 import { componentOf, decode, ofKind } from '../render/objects';
@@ -108,7 +109,11 @@ describe('the rotation Job', () => {
     job = jobOf(objects);
   });
 
-  it('passes Pod Security "restricted" and the cross-object checks', () => {
+  it('passes strict schema validation, Pod Security "restricted" and the cross-object checks', async () => {
+    const rendering = await render({ kubeconfig: cluster.kubeconfig, values: { auth: { password: NEW_PASSWORD } } });
+    const reports = validateYaml(rendering.ok ? rendering.yaml : '');
+    expect(reports.map((r) => r.object)).toEqual(expect.arrayContaining(['Job/squash-squash-tm-rotation', 'Secret/squash-squash-tm-rotation']));
+    expect(allViolations(reports)).toEqual([]);
     expect(podSecurityViolations([job as unknown as K8sObject], 'restricted')).toEqual([]);
     expect(crossObjectViolations(objects)).toEqual([]);
   });
@@ -209,17 +214,30 @@ if (reason) console.warn(`SKIPPING the rotation script tests: ${reason}`);
     expect(result.output).toContain('FAIL: role squashtm refuses the new password (Secret my-db, key password), and Secret my-db, key old holds no current password');
   });
 
-  it('rotates a role that is not a superuser, as on an external database', async () => {
+  it('rotates a role that is not a superuser, as on an external database, to a password full of quotes', async () => {
     psql(pg.user, NEW_PASSWORD, "CREATE ROLE app LOGIN PASSWORD 'app-old-fake-password'");
-    const result = await run(existingJob, 'app-old-fake-password', 'app-new-fake-password', { PGUSER: 'app' });
+    const awkward = `app's "fake" pass \\ $HOME :x; --`;
+    const result = await run(existingJob, 'app-old-fake-password', awkward, { PGUSER: 'app' });
     expect(result).toEqual({ code: 0, output: expect.stringContaining('PASS: role app now has the new password') });
     expect(result.output).not.toMatch(/ERROR|permission denied/);
-    expect([logsIn('app-old-fake-password', 'app'), logsIn('app-new-fake-password', 'app')]).toEqual([false, true]);
+    expect([logsIn('app-old-fake-password', 'app'), logsIn(awkward, 'app')]).toEqual([false, true]);
   });
 
   it('fails, changing nothing, when the server does not answer', async () => {
     const result = await run(chartJob, NEW_PASSWORD, OTHER_PASSWORD, { PGPORT: '1' });
     expect(result.code).toBe(1);
     expect(result.output).toContain('FAIL: 127.0.0.1:1 does not accept connections after 1 tries; the password was not changed.');
+  });
+
+  it('keeps the new password out of the server log, even when the server logs every statement', async () => {
+    psql(pg.user, NEW_PASSWORD, "ALTER SYSTEM SET log_statement = 'all'");
+    psql(pg.user, NEW_PASSWORD, 'SELECT pg_reload_conf()');
+    const log = path.join(path.dirname(psql(pg.user, NEW_PASSWORD, 'SHOW data_directory')), 'log');
+    const result = await run(chartJob, NEW_PASSWORD, OTHER_PASSWORD);
+    expect(result.code).toBe(0);
+    expect(logsIn(OTHER_PASSWORD)).toBe(true);
+    const text = readFileSync(log, 'utf8');
+    expect(text).toContain('statement: SELECT 1');
+    expect(text).not.toContain(OTHER_PASSWORD);
   });
 });
