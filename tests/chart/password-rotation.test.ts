@@ -32,26 +32,24 @@ const jobOf = (objects: K8sObject[]): IJob => {
 const containerOf = (job: IJob): IContainer => job.spec!.template.spec!.containers[0]!;
 const envRef = (c: IContainer, name: string) => c.env?.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
 
+const liveSecret = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  // As a first `helm install` leaves it: owned by the release, which lets the upgrade adopt it.
+  metadata: {
+    name: 'squash-squash-tm-credentials',
+    namespace: 'default',
+    labels: { 'app.kubernetes.io/managed-by': 'Helm' },
+    annotations: { 'meta.helm.sh/release-name': 'squash', 'meta.helm.sh/release-namespace': 'default' },
+  },
+  type: 'Opaque',
+  data: { username: b64('squashtm'), password: b64(LIVE_PASSWORD), database: b64('squashtm') },
+};
+
 let cluster: FakeApiServer;
 beforeAll(async () => {
-  cluster = await startFakeApiServer(
-    [
-      {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        // As a first `helm install` leaves it: owned by the release, which lets the upgrade adopt it.
-        metadata: {
-          name: 'squash-squash-tm-credentials',
-          namespace: 'default',
-          labels: { 'app.kubernetes.io/managed-by': 'Helm' },
-          annotations: { 'meta.helm.sh/release-name': 'squash', 'meta.helm.sh/release-namespace': 'default' },
-        },
-        type: 'Opaque',
-        data: { username: b64('squashtm'), password: b64(LIVE_PASSWORD), database: b64('squashtm') },
-      },
-    ],
-    mkdtempSync(path.join(tmpdir(), 'fake-api-')),
-  );
+  // No data claim: renderings against it stand for upgrades (the only case where the Job runs).
+  cluster = await startFakeApiServer([liveSecret], mkdtempSync(path.join(tmpdir(), 'fake-api-')));
 });
 afterAll(() => cluster.close());
 
@@ -98,6 +96,32 @@ describe.each<HelmMajor>(['helm4', 'helm3'])('the rotation hook, rendered by %s'
     const c = containerOf(objects[0] as unknown as IJob);
     expect(envRef(c, 'CURRENT_PASSWORD')).toEqual({ name: 'my-db', key: 'old-pass', optional: true });
     expect(envRef(c, 'NEW_PASSWORD')).toEqual({ name: 'my-db', key: 'pass' });
+  });
+});
+
+describe.each<HelmMajor>(['helm4', 'helm3'])('a helm install over a kept Secret, rendered by %s', (helm) => {
+  let kept: FakeApiServer;
+  beforeAll(async () => {
+    const claim = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { ...liveSecret.metadata, name: 'squash-squash-tm-postgresql' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } },
+    };
+    kept = await startFakeApiServer([liveSecret, claim], mkdtempSync(path.join(tmpdir(), 'fake-api-')));
+  });
+  afterAll(() => kept.close());
+
+  it('refuses another auth.password while the kept claim holds the database, naming the way out', async () => {
+    // `helm template` renders as an install, like `helm install --dry-run=server`.
+    const rendering = await render({ helm, kubeconfig: kept.kubeconfig, values: { auth: { password: NEW_PASSWORD } } });
+    expect(rendering).toMatchObject({ ok: false, error: expect.stringContaining('auth.password differs from the password in the Secret squash-squash-tm-credentials') });
+    expect(rendering.ok ? '' : rendering.error).toContain('then change it with helm upgrade (README: "Rotating the database password")');
+  });
+
+  it('accepts the kept password, and another one once the claim is gone', async () => {
+    expect(rotation(await renderOk({ helm, kubeconfig: kept.kubeconfig, values: { auth: { password: LIVE_PASSWORD } } }))).toEqual([]);
+    expect((await render({ helm, kubeconfig: cluster.kubeconfig, values: { auth: { password: NEW_PASSWORD } } })).ok).toBe(true);
   });
 });
 
