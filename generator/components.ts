@@ -5,6 +5,8 @@ export const components = {
   squash: { tier: 'frontend' },
   // The backup CronJob, the pre-upgrade dump and the restore Job: clients of the database.
   backup: { tier: 'backend' },
+  // The pre-upgrade Job that changes the database role's password.
+  'password-rotation': { tier: 'backend' },
   // The `helm test` pods.
   test: { tier: 'test' },
 } as const;

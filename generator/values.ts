@@ -128,6 +128,13 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     secretKeys: object('Key names inside the Secret (the chart\'s own or `existingSecret`).', {
       username: string('Key holding the database user.', 'username', { pattern: p.secretKey, maxLength: 253 }),
       password: string('Key holding the database password.', 'password', { pattern: p.secretKey, maxLength: 253 }),
+      previousPassword: string(
+        'With `existingSecret` only: key holding the password the database role has now, while `password` holds the new ' +
+          'one. When set, every upgrade runs a pre-upgrade Job that changes the role\'s password to the new one ' +
+          '(see "Rotating the database password"). Empty: no rotation Job for `existingSecret`.',
+        '',
+        { pattern: p.orEmpty(p.secretKey), maxLength: 253 },
+      ),
     }),
   }),
 

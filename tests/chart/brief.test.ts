@@ -139,7 +139,7 @@ describe('storage', () => {
       'postgresql',
     );
     const init = deployment.spec?.template.spec?.initContainers ?? [];
-    expect(init.map((c) => c.name)).toEqual(['volume-permissions']);
+    expect(init.map((c) => c.name)).toEqual(['volume-permissions', 'major-version-guard']);
     expect(init[0]?.command?.join(' ')).toContain('chown 999:999 /var/lib/postgresql/data');
     expect(init[0]?.securityContext?.capabilities).toEqual({ drop: ['ALL'], add: ['CHOWN'] });
     expect(mainContainer(deployment).securityContext?.runAsUser).toBe(999);

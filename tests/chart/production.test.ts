@@ -49,7 +49,7 @@ describe('LoadBalancer', () => {
 });
 
 describe('NetworkPolicy', () => {
-  it('by default lets only Squash TM, the backup pods and the test pods of this release reach PostgreSQL on its port', async () => {
+  it('by default lets only Squash TM and the backup, password-rotation and test pods of this release reach PostgreSQL on its port', async () => {
     const objects = await renderOk();
     const policy = policyOf(objects, 'postgresql');
     const postgres = one(objects, 'Deployment', 'postgresql');
@@ -59,7 +59,7 @@ describe('NetworkPolicy', () => {
     const squashLabels = one(objects, 'Deployment', 'squash').spec?.template.metadata?.labels ?? {};
     const from = rule?.from?.[0]?.podSelector;
     for (const [key, value] of Object.entries(from?.matchLabels ?? {})) expect(squashLabels[key]).toBe(value);
-    expect(from?.matchExpressions).toEqual([{ key: 'app.kubernetes.io/component', operator: 'In', values: ['squash', 'test', 'backup'] }]);
+    expect(from?.matchExpressions).toEqual([{ key: 'app.kubernetes.io/component', operator: 'In', values: ['squash', 'test', 'backup', 'password-rotation'] }]);
     expect(rule?.ports).toEqual([{ port: 'postgresql', protocol: 'TCP' }]);
   });
 
