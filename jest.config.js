@@ -4,9 +4,10 @@ module.exports = {
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': 'ts-jest',
-    // kubernetes-models 5.x and two of its dependencies are ESM only: compiled to CommonJS for jest (tests/support/jest-esm-*.js).
-    '/node_modules/(@kubernetes-models/[^/]+|kubernetes-models|is-cidr|cidr-regex)/.+\\.js$': '<rootDir>/tests/support/jest-esm-transform.js',
+    // esbuild compiles the TypeScript (types are checked by `tsc --noEmit` before jest runs) and the
+    // ESM-only kubernetes-models 5.x and two of its dependencies (tests/support/jest-transform.js).
+    '^.+\\.ts$': '<rootDir>/tests/support/jest-transform.js',
+    '/node_modules/(@kubernetes-models/[^/]+|kubernetes-models|is-cidr|cidr-regex)/.+\\.js$': '<rootDir>/tests/support/jest-transform.js',
   },
   transformIgnorePatterns: ['/node_modules/(?!(@kubernetes-models/[^/]+|kubernetes-models|is-cidr|cidr-regex)/)'],
   resolver: '<rootDir>/tests/support/jest-esm-resolver.js',

@@ -42,7 +42,7 @@ export function renderTemplates(root = templatesDir): Map<string, string> {
     try {
       out.set(relative, template(context));
     } catch (error) {
-      throw new Error(`${path.relative(process.cwd(), file)}: ${(error as Error).message}`);
+      throw new Error(`${path.relative(process.cwd(), file)}: ${(error as Error).message}`, { cause: error });
     }
   }
   return out;

@@ -90,7 +90,7 @@ export function packageChart({ chartDir, outDir, helm, epoch = DEFAULT_EPOCH }: 
       });
     } catch (error) {
       const e = error as { stderr?: string; message: string };
-      throw new Error(`${helm} package ${chartDir} failed:\n${e.stderr || e.message}`);
+      throw new Error(`${helm} package ${chartDir} failed:\n${e.stderr || e.message}`, { cause: error });
     }
     // helm prints "Successfully packaged chart and saved it to: <path>"; the file name comes from
     // Chart.yaml's name and version, so take it from helm rather than guessing.

@@ -96,7 +96,7 @@ export async function restore(o: RestoreOptions, io: Io): Promise<boolean> {
 
   // No scheduled dump of a half-restored database while this runs.
   if (!wasSuspended) await must(io, 'suspending the backup schedule', commands.suspend(o, cronName, true));
-  let restored = false;
+  let restored: boolean;
   try {
     io.log(`Stopping Squash TM (deployment/${squashName}, ${replicas} replica(s) now)`);
     await must(io, 'scaling Squash TM to zero', commands.scale(o, squashName, 0));

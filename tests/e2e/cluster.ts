@@ -31,7 +31,8 @@ export function kubectlError(output: string): string {
 
 /** The API server address `kubectl cluster-info` names ("... control plane is running at URL"). */
 export const serverOf = (clusterInfo: string): string =>
-  // kubectl colours the output on a terminal: strip the escape sequences first.
+  // kubectl colours the output on a terminal: strip the escape sequences (ESC [ ... m) first.
+  // eslint-disable-next-line no-control-regex
   /running at (\S+)/.exec(clusterInfo.replace(/\x1b\[[0-9;]*m/g, ''))?.[1] ?? 'unknown address';
 
 export function decideCluster(probe: ClusterProbe): ClusterDecision {

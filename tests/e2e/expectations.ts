@@ -4,7 +4,6 @@ import type { K8sObject } from '../support/helm';
 import { KindMap, ofKind as allOfKind, OfKind } from '../support/objects';
 import { parseQuantity } from '../validator/quantity';
 import type { Awaited, Snapshot } from './readiness';
-import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, ISecret, IService } from './types';
 
 export interface ExpectedVolume {
   name: string;

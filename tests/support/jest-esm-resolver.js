@@ -1,6 +1,6 @@
 // kubernetes-models 5.x and @kubernetes-models/* are ESM only: their package.json "exports" offer an
 // "import" condition and no "require". Jest resolves require() with the "require" condition, so a
-// specifier that fails that way is retried with "import"; jest-esm-transform.js then compiles the
+// specifier that fails that way is retried with "import"; jest-transform.js then compiles the
 // file to CommonJS. Every other package resolves exactly as before.
 const esmOnly = /kubernetes-models|^is-cidr$|^cidr-regex$/;
 

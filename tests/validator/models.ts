@@ -4,7 +4,7 @@
 // resolution would and loaded by path:
 //  - preloadModels() imports them with import(): what the CLI does (tsx cannot require() them);
 //  - modelValidator() then reads that cache, or falls back to require(): Node 20.19+ loads ESM that
-//    way, and under jest tests/support/jest-esm-transform.js compiles the file to CommonJS.
+//    way, and under jest tests/support/jest-transform.js compiles the file to CommonJS.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -56,6 +56,8 @@ export function modelValidator(apiVersion: string, kind: string): Validate | und
   const file = modelFile(apiVersion, kind);
   if (!file) return undefined;
   let module = loaded.get(file);
+  // require() of an ESM file: Node 20.19+ loads it synchronously (see the top of this file).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (!module) loaded.set(file, (module = require(file) as ModelModule));
   return validatorOf(module, apiVersion, kind);
 }
