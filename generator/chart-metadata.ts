@@ -26,7 +26,10 @@ export const chartLinks = [
 /** What this chart version changed, in Artifact Hub's `artifacthub.io/changes` form. */
 export const chartChanges = [
   { kind: 'changed', description: 'kubeVersion has a floor (1.29) and no upper bound: Kubernetes 1.36, 1.37 and later install' },
-  { kind: 'added', description: 'Gateway API HTTPRoute (squash.httpRoute), and NetworkPolicy sources for the gateway (networkPolicy.squash)' },
+  {
+    kind: 'added',
+    description: 'Gateway API HTTPRoute (squash.httpRoute), and NetworkPolicy sources for the gateway (networkPolicy.squash)',
+  },
   { kind: 'changed', description: 'squash.ingress.className is required when the Ingress is enabled (ingress-nginx is retired)' },
   { kind: 'fixed', description: 'The values schema accepts global, so the chart works as a subchart' },
   { kind: 'added', description: 'The chart carries its README (helm show readme)' },

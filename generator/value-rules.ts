@@ -6,9 +6,21 @@ import { valuesDefinition } from './values';
 
 /** Variables the Squash TM container already sets; a duplicate breaks Helm 4's server-side apply. */
 export const squashReservedEnv = [
-  'SPRING_PROFILES_ACTIVE', 'SPRING_DATASOURCE_URL', 'SPRING_DATASOURCE_USERNAME', 'SPRING_DATASOURCE_PASSWORD',
-  'SQTM_DB_TYPE', 'SQTM_DB_HOST', 'SQTM_DB_PORT', 'SQTM_DB_NAME', 'SQTM_DB_USERNAME', 'SQTM_DB_PASSWORD',
-  'SQUASH_JAVA_ARGS', 'JAVA_TOOL_OPTIONS', 'SQUASH_REST_API_JWT_SECRET', 'SQUASH_CRYPTO_SECRET', 'TZ',
+  'SPRING_PROFILES_ACTIVE',
+  'SPRING_DATASOURCE_URL',
+  'SPRING_DATASOURCE_USERNAME',
+  'SPRING_DATASOURCE_PASSWORD',
+  'SQTM_DB_TYPE',
+  'SQTM_DB_HOST',
+  'SQTM_DB_PORT',
+  'SQTM_DB_NAME',
+  'SQTM_DB_USERNAME',
+  'SQTM_DB_PASSWORD',
+  'SQUASH_JAVA_ARGS',
+  'JAVA_TOOL_OPTIONS',
+  'SQUASH_REST_API_JWT_SECRET',
+  'SQUASH_CRYPTO_SECRET',
+  'TZ',
 ];
 
 /**
@@ -36,7 +48,7 @@ export const valueRules: ValueRule[] = [
     violation: all(is('postgresql.enabled', false), empty('externalDatabase.host')),
     message:
       'externalDatabase.host is empty while postgresql.enabled is false: Squash TM needs a database. ' +
-      'Set externalDatabase.host to your PostgreSQL server\'s DNS name, or set postgresql.enabled=true.',
+      "Set externalDatabase.host to your PostgreSQL server's DNS name, or set postgresql.enabled=true.",
   },
   {
     violation: all(is('postgresql.enabled', false), empty('auth.existingSecret'), empty('auth.password')),
@@ -49,7 +61,10 @@ export const valueRules: ValueRule[] = [
     message: 'auth.password and auth.existingSecret are both set: the password would be ignored. Keep only auth.existingSecret.',
   },
   {
-    violation: all(empty('auth.existingSecret'), any(is('auth.secretKeys.username', 'database'), is('auth.secretKeys.password', 'database'))),
+    violation: all(
+      empty('auth.existingSecret'),
+      any(is('auth.secretKeys.username', 'database'), is('auth.secretKeys.password', 'database')),
+    ),
     message: 'auth.secretKeys: "database" is the key the chart\'s Secret keeps the database name under; choose another key name.',
   },
   {
@@ -61,14 +76,14 @@ export const valueRules: ValueRule[] = [
   {
     violation: all(empty('auth.existingSecret'), filled('auth.secretKeys.previousPassword')),
     message:
-      'auth.secretKeys.previousPassword is set without auth.existingSecret: the chart\'s own Secret never holds a previous ' +
+      "auth.secretKeys.previousPassword is set without auth.existingSecret: the chart's own Secret never holds a previous " +
       'password (changing auth.password rotates it by itself). Remove auth.secretKeys.previousPassword, or set auth.existingSecret.',
   },
   {
     violation: all(is('postgresql.persistence.hostPath.enabled', true), filled('postgresql.persistence.existingClaim')),
     message:
       'postgresql.persistence.hostPath.enabled and postgresql.persistence.existingClaim are both set: the static volume ' +
-      'is bound to the chart\'s own claim. Use one or the other.',
+      "is bound to the chart's own claim. Use one or the other.",
   },
   {
     violation: all(is('postgresql.persistence.hostPath.enabled', true), is('postgresql.persistence.enabled', false)),
@@ -115,7 +130,7 @@ export const valueRules: ValueRule[] = [
     violation: matches('squash.extraEnv', { contains: { required: ['name'], properties: { name: { enum: squashReservedEnv } } } }),
     message:
       `squash.extraEnv sets a variable the chart already sets (${squashReservedEnv.join(', ')}): server-side apply ` +
-      'rejects duplicates. Use the chart\'s own values (auth, squash.jvm, squash.secrets, squash.timezone) instead.',
+      "rejects duplicates. Use the chart's own values (auth, squash.jvm, squash.secrets, squash.timezone) instead.",
   },
   {
     violation: all(is('backup.enabled', true), is('backup.persistence.enabled', false), empty('backup.persistence.existingClaim')),

@@ -1,7 +1,17 @@
 // The single definition of the chart's values. values.yaml, values.schema.json, the README table and
 // the TypeScript type `ChartValues` are all derived from it: edit here, then `npm run generate-chart`.
 import {
-  Infer, boolean, integer, nullableInteger, object, objectList, oneOf, passthrough, string, stringList, stringMap,
+  Infer,
+  boolean,
+  integer,
+  nullableInteger,
+  object,
+  objectList,
+  oneOf,
+  passthrough,
+  string,
+  stringList,
+  stringMap,
 } from './model/fields';
 import type { IAffinity, IEnvVar, IPodSecurityContext, IResourceRequirements, ISecurityContext, IToleration } from 'kubernetes-models/v1';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
@@ -48,44 +58,57 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
 
   // Helm hands `global` to every subchart, even when the parent sets none: a closed schema without
   // it makes the chart unusable as a dependency. Nothing in this chart reads it.
-  global: passthrough<Record<string, unknown>>('Values Helm shares between a parent chart and its subcharts; accepted with any content, not read by this chart.', {}),
+  global: passthrough<Record<string, unknown>>(
+    'Values Helm shares between a parent chart and its subcharts; accepted with any content, not read by this chart.',
+    {},
+  ),
 
   serviceAccount: object('The ServiceAccount the pods run as. Its API token is never mounted: neither image needs it.', {
     create: boolean('Create a dedicated ServiceAccount for the release.', false),
-    name: string('Name to use. Empty: `<fullname>` when `create` is true, else the namespace\'s `default`.', '', {
+    name: string("Name to use. Empty: `<fullname>` when `create` is true, else the namespace's `default`.", '', {
       pattern: p.orEmpty(p.dnsSubdomain),
       maxLength: 253,
     }),
     annotations: stringMap('Annotations of the created ServiceAccount (e.g. a cloud IAM role).', {}, { keyPattern: k8s.qualifiedKey }),
   }),
 
-  networkPolicy: object('NetworkPolicies (enforced only where the cluster\'s network plugin supports them).', {
-    enabled: boolean('Only Squash TM (and the chart\'s test pods) may reach PostgreSQL; Squash TM accepts traffic on its HTTP port only.', true),
+  networkPolicy: object("NetworkPolicies (enforced only where the cluster's network plugin supports them).", {
+    enabled: boolean(
+      "Only Squash TM (and the chart's test pods) may reach PostgreSQL; Squash TM accepts traffic on its HTTP port only.",
+      true,
+    ),
     restrictEgress: boolean(
       'Also restrict outgoing traffic: PostgreSQL may only resolve DNS; Squash TM may resolve DNS and reach its database. ' +
         'Off by default: Squash TM may need to reach bug trackers, LDAP or mail servers.',
       false,
     ),
-    squash: object('Who may open connections to Squash TM\'s HTTP port.', {
+    squash: object("Who may open connections to Squash TM's HTTP port.", {
       anySource: boolean(
         'Admit any source: what a NodePort or LoadBalancer Service needs (its traffic arrives from node addresses). ' +
-          'false: only the HTTPRoute\'s gateway (`gateway`), `extraPeers` and the chart\'s test pods.',
+          "false: only the HTTPRoute's gateway (`gateway`), `extraPeers` and the chart's test pods.",
         true,
       ),
-      gateway: object('The pods that carry the HTTPRoute\'s traffic, admitted when `anySource` is false and `squash.httpRoute` is enabled.', {
-        namespaceSelector: stringMap(
-          'Labels of the namespaces the gateway\'s proxy pods run in. Empty: the namespaces of `squash.httpRoute.parentRefs`, ' +
-            'where most implementations run them (Envoy Gateway runs them in its own namespace: set this then).',
-          {},
-          { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue },
-        ),
-        podSelector: stringMap('Labels of the gateway\'s proxy pods in those namespaces. Empty: every pod there.', {}, {
-          keyPattern: k8s.qualifiedKey,
-          valuePattern: k8s.labelValue,
-        }),
-      }),
+      gateway: object(
+        "The pods that carry the HTTPRoute's traffic, admitted when `anySource` is false and `squash.httpRoute` is enabled.",
+        {
+          namespaceSelector: stringMap(
+            "Labels of the namespaces the gateway's proxy pods run in. Empty: the namespaces of `squash.httpRoute.parentRefs`, " +
+              'where most implementations run them (Envoy Gateway runs them in its own namespace: set this then).',
+            {},
+            { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue },
+          ),
+          podSelector: stringMap(
+            "Labels of the gateway's proxy pods in those namespaces. Empty: every pod there.",
+            {},
+            {
+              keyPattern: k8s.qualifiedKey,
+              valuePattern: k8s.labelValue,
+            },
+          ),
+        },
+      ),
       extraPeers: passthrough(
-        'Further sources admitted when `anySource` is false: Kubernetes NetworkPolicy peers, e.g. an Ingress controller\'s ' +
+        "Further sources admitted when `anySource` is false: Kubernetes NetworkPolicy peers, e.g. an Ingress controller's " +
           'namespace `{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress}}}`.',
         [] as INetworkPolicyPeer[],
         {
@@ -120,17 +143,16 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         'Never commit one; prefer `existingSecret`.',
       '',
     ),
-    existingSecret: string(
-      'Name of a Secret you manage that holds the username and password; when set, the chart creates no Secret.',
-      '',
-      { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 },
-    ),
-    secretKeys: object('Key names inside the Secret (the chart\'s own or `existingSecret`).', {
+    existingSecret: string('Name of a Secret you manage that holds the username and password; when set, the chart creates no Secret.', '', {
+      pattern: p.orEmpty(p.dnsSubdomain),
+      maxLength: 253,
+    }),
+    secretKeys: object("Key names inside the Secret (the chart's own or `existingSecret`).", {
       username: string('Key holding the database user.', 'username', { pattern: p.secretKey, maxLength: 253 }),
       password: string('Key holding the database password.', 'password', { pattern: p.secretKey, maxLength: 253 }),
       previousPassword: string(
         'With `existingSecret` only: key holding the password the database role has now, while `password` holds the new ' +
-          'one. When set, every upgrade runs a pre-upgrade Job that changes the role\'s password to the new one ' +
+          "one. When set, every upgrade runs a pre-upgrade Job that changes the role's password to the new one " +
           '(see "Rotating the database password"). Empty: no rotation Job for `existingSecret`.',
         '',
         { pattern: p.orEmpty(p.secretKey), maxLength: 253 },
@@ -141,26 +163,38 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
   postgresql: object('The in-chart PostgreSQL server.', {
     enabled: boolean('Deploy PostgreSQL in the release. When false, set `externalDatabase.host`.', true),
     image: image('PostgreSQL', 'postgres', '17.6'),
-    resources: passthrough<IResourceRequirements>('Container resources.', {
-      requests: { cpu: '100m', memory: '256Mi' },
-      limits: { memory: '1Gi' },
-    }, k8s.resources),
-    podSecurityContext: passthrough<IPodSecurityContext>('Pod security context.', {
-      fsGroup: 999,
-      seccompProfile: { type: 'RuntimeDefault' },
-    }, k8s.podSecurityContext),
-    containerSecurityContext: passthrough<ISecurityContext>('Container security context (the image\'s `postgres` user is UID 999).', {
-      runAsUser: 999,
-      runAsGroup: 999,
-      runAsNonRoot: true,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-    }, k8s.containerSecurityContext),
+    resources: passthrough<IResourceRequirements>(
+      'Container resources.',
+      {
+        requests: { cpu: '100m', memory: '256Mi' },
+        limits: { memory: '1Gi' },
+      },
+      k8s.resources,
+    ),
+    podSecurityContext: passthrough<IPodSecurityContext>(
+      'Pod security context.',
+      {
+        fsGroup: 999,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      k8s.podSecurityContext,
+    ),
+    containerSecurityContext: passthrough<ISecurityContext>(
+      "Container security context (the image's `postgres` user is UID 999).",
+      {
+        runAsUser: 999,
+        runAsGroup: 999,
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      },
+      k8s.containerSecurityContext,
+    ),
     service: object('The ClusterIP Service in front of PostgreSQL.', {
       port: port('Service port.', 5432),
       clusterIP: string(
-        'Fixed cluster IP, for clients that connect by address. Must lie in the cluster\'s service CIDR (minikube: 10.96.0.0/12) ' +
+        "Fixed cluster IP, for clients that connect by address. Must lie in the cluster's service CIDR (minikube: 10.96.0.0/12) " +
           'and cannot change once created. Empty: Kubernetes picks one.',
         '',
         { pattern: p.orEmpty(p.ipv4) },
@@ -169,7 +203,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     persistence: object('Where PostgreSQL keeps its data.', {
       enabled: boolean('Keep data on a PersistentVolumeClaim. When false, data lives in an emptyDir and dies with the pod.', true),
       existingClaim: string('Use this PVC instead of creating one.', '', { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 }),
-      size: string('Requested capacity (also the static PV\'s capacity).', '2Gi', { pattern: p.positiveQuantity }),
+      size: string("Requested capacity (also the static PV's capacity).", '2Gi', { pattern: p.positiveQuantity }),
       accessModes: stringList('Access modes of the claim (and of the static PV).', ['ReadWriteOnce'], {
         minItems: 1,
         uniqueItems: true,
@@ -215,7 +249,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       enabled: boolean('Create the alias and make Squash TM connect through it.', false),
       name: string('Service name of the alias. Empty: `<fullname>-db`.', '', { pattern: p.orEmpty(p.serviceName), maxLength: 63 }),
       externalName: string(
-        'DNS name the alias resolves to. Empty: the in-chart PostgreSQL Service\'s FQDN, or `externalDatabase.host`.',
+        "DNS name the alias resolves to. Empty: the in-chart PostgreSQL Service's FQDN, or `externalDatabase.host`.",
         '',
         { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 },
       ),
@@ -230,7 +264,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       schedule: string('When dumps run (cron syntax, five fields, or `@daily`, `@hourly`...).', '0 3 * * *', {
         pattern: p.cronSchedule,
       }),
-      timeZone: string('Time zone of `schedule` (e.g. `Europe/Paris`). Empty: the controller\'s (usually UTC).', '', {
+      timeZone: string("Time zone of `schedule` (e.g. `Europe/Paris`). Empty: the controller's (usually UTC).", '', {
         pattern: p.orEmpty(p.timeZone),
       }),
       retention: integer('How many complete dumps to keep (scheduled and pre-upgrade together); older ones are deleted.', 7, {
@@ -251,10 +285,14 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         minimum: 60,
       }),
       timeoutSeconds: integer('A dump running longer than this is stopped and counted as failed.', 3600, { minimum: 60 }),
-      resources: passthrough('Resources of the dump container.', {
-        requests: { cpu: '50m', memory: '128Mi' },
-        limits: { memory: '512Mi' },
-      }, k8s.resources),
+      resources: passthrough(
+        'Resources of the dump container.',
+        {
+          requests: { cpu: '50m', memory: '128Mi' },
+          limits: { memory: '512Mi' },
+        },
+        k8s.resources,
+      ),
       persistence: object('The claim dumps are written to. It is kept by `helm uninstall` unless `keep` is false.', {
         enabled: boolean('Create the claim. False: set `existingClaim`.', true),
         existingClaim: string('Write to this PVC instead of creating one.', '', { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 }),
@@ -274,7 +312,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     image: image('Squash TM', 'squashtest/squash', '13.0.1'),
     resources: passthrough<IResourceRequirements>(
       'Container resources. `limits.memory` is required: the JVM heap is computed from it (see `jvm`), and a limit ' +
-        'too small for the heap plus the JVM\'s other memory is refused.',
+        "too small for the heap plus the JVM's other memory is refused.",
       {
         requests: { cpu: '250m', memory: '1Gi' },
         limits: { memory: '3Gi' },
@@ -282,7 +320,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       k8s.resources,
     ),
     jvm: object(
-      'JVM memory, computed at render time and passed both in `SQUASH_JAVA_ARGS` (after the start script\'s own ' +
+      "JVM memory, computed at render time and passed both in `SQUASH_JAVA_ARGS` (after the start script's own " +
         '`-Xmx2048m`, so it wins) and in `JAVA_TOOL_OPTIONS`. Heap: `-Xmx` = `heap`, or `maxRamPercentage` % of ' +
         '`squash.resources.limits.memory` (rounded down to MiB). The limit must hold heap + `maxMetaspaceSize` + ' +
         '`reservedCodeCacheSize` + 128 MiB (threads, native) + 128 MiB safety margin, or `helm template` refuses it.',
@@ -291,7 +329,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
           minimum: 40,
           maximum: 90,
         }),
-        heap: string('Explicit heap size in the JVM\'s own form (`1536m`, `2g`); overrides `maxRamPercentage`.', '', {
+        heap: string("Explicit heap size in the JVM's own form (`1536m`, `2g`); overrides `maxRamPercentage`.", '', {
           pattern: p.orEmpty('^[1-9][0-9]{0,6}[mg]$'),
         }),
         maxMetaspaceSize: integer('`-XX:MaxMetaspaceSize`, in MiB (class metadata of Squash TM and its plugins).', 256, {
@@ -306,7 +344,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       },
     ),
     secrets: object(
-      'The application\'s own secrets: the REST API\'s JWT signing key (`SQUASH_REST_API_JWT_SECRET`; without it API ' +
+      "The application's own secrets: the REST API's JWT signing key (`SQUASH_REST_API_JWT_SECRET`; without it API " +
         'tokens cannot be created) and the key that encrypts the third-party credentials Squash TM stores ' +
         '(`SQUASH_CRYPTO_SECRET`). Generated once and kept like the database password (read back on upgrade, kept ' +
         'across uninstall with the data), or taken from `existingSecret`.',
@@ -315,7 +353,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
           pattern: p.orEmpty(p.dnsSubdomain),
           maxLength: 253,
         }),
-        secretKeys: object('Key names inside that Secret (or the chart\'s own).', {
+        secretKeys: object("Key names inside that Secret (or the chart's own).", {
           jwt: string('Key holding the JWT secret (base64, at least 512 bits).', 'jwt-secret', { pattern: p.secretKey, maxLength: 253 }),
           crypto: string('Key holding the crypto secret.', 'crypto-secret', { pattern: p.secretKey, maxLength: 253 }),
         }),
@@ -337,7 +375,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         ),
       },
     ),
-    timezone: string('Time zone of the application (`TZ`), e.g. `Europe/Paris`. Empty: the image\'s (UTC).', '', {
+    timezone: string("Time zone of the application (`TZ`), e.g. `Europe/Paris`. Empty: the image's (UTC).", '', {
       pattern: p.orEmpty(p.timeZone),
     }),
     license: object('The Squash TM licence (commercial plugins), mounted as one file so the shipped plugins stay visible.', {
@@ -365,13 +403,21 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       600,
       { minimum: 60, maximum: 3600, multipleOf: 10 },
     ),
-    extraEnv: passthrough<IEnvVar[]>('Extra environment variables (Kubernetes `env` entries), e.g. Spring properties such as SPRING_MAIL_HOST.', [], {
-      type: 'array',
-      items: k8s.envVar,
-    }),
-    podSecurityContext: passthrough<IPodSecurityContext>('Pod security context.', { seccompProfile: { type: 'RuntimeDefault' } }, k8s.podSecurityContext),
+    extraEnv: passthrough<IEnvVar[]>(
+      'Extra environment variables (Kubernetes `env` entries), e.g. Spring properties such as SPRING_MAIL_HOST.',
+      [],
+      {
+        type: 'array',
+        items: k8s.envVar,
+      },
+    ),
+    podSecurityContext: passthrough<IPodSecurityContext>(
+      'Pod security context.',
+      { seccompProfile: { type: 'RuntimeDefault' } },
+      k8s.podSecurityContext,
+    ),
     containerSecurityContext: passthrough<ISecurityContext>(
-      'Container security context. The image\'s user is not documented, so no UID is forced by default.',
+      "Container security context. The image's user is not documented, so no UID is forced by default.",
       { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
       k8s.containerSecurityContext,
     ),
@@ -385,7 +431,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       loadBalancerSourceRanges: stringList('Client CIDRs a LoadBalancer accepts. Empty: any.', [], {
         items: { type: 'string', pattern: p.ipv4Cidr },
       }),
-      annotations: stringMap('Annotations of the Service (e.g. a cloud load balancer\'s settings).', {}, { keyPattern: k8s.qualifiedKey }),
+      annotations: stringMap("Annotations of the Service (e.g. a cloud load balancer's settings).", {}, { keyPattern: k8s.qualifiedKey }),
     }),
     ingress: object('An Ingress in front of the Squash TM Service.', {
       enabled: boolean('Create the Ingress.', false),
@@ -395,7 +441,11 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         '',
         { pattern: p.orEmpty(p.dnsSubdomain) },
       ),
-      annotations: stringMap('Annotations of the Ingress (controller settings, cert-manager issuer...).', {}, { keyPattern: k8s.qualifiedKey }),
+      annotations: stringMap(
+        'Annotations of the Ingress (controller settings, cert-manager issuer...).',
+        {},
+        { keyPattern: k8s.qualifiedKey },
+      ),
       hosts: stringList('Host names served.', ['squash.local'], {
         minItems: 1,
         items: { type: 'string', pattern: p.dnsSubdomain, maxLength: 253 },
@@ -419,7 +469,12 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
           {
             properties: {
               name: { type: 'string', pattern: p.dnsSubdomain, maxLength: 253, description: 'Name of the Gateway.' },
-              namespace: { type: 'string', pattern: p.dnsLabel, maxLength: 63, description: 'Namespace of the Gateway. Omitted: the release\'s.' },
+              namespace: {
+                type: 'string',
+                pattern: p.dnsLabel,
+                maxLength: 63,
+                description: "Namespace of the Gateway. Omitted: the release's.",
+              },
               sectionName: {
                 type: 'string',
                 pattern: p.dnsSubdomain,
@@ -436,7 +491,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         path: string('Path prefix routed to Squash TM; its context path is /squash.', '/squash', { pattern: p.httpPath }),
         redirectRoot: boolean(
           'Also answer `/` (exactly) with a 302 redirect to `<path>/`, so the bare host name opens Squash TM. Uses the ' +
-            'RequestRedirect filter\'s path rewrite, an extended Gateway API feature most implementations support.',
+            "RequestRedirect filter's path rewrite, an extended Gateway API feature most implementations support.",
           false,
         ),
       },

@@ -26,4 +26,3 @@ describe('the Makefile', () => {
     expect(stderr).toContain('deploy: release squash, namespace team-a, values values/dev.yaml');
   });
 });
-

@@ -20,11 +20,7 @@ export interface ValueRead {
   /** False for a bare alias ($x := .Values.a, or `with`/`range` over an object of ours): binding is not reading. */
   counts: boolean;
 }
-type Ref =
-  | { kind: 'root' }
-  | { kind: 'values'; path: string[] }
-  | { kind: 'arg'; template: string }
-  | { kind: 'unknown' };
+type Ref = { kind: 'root' } | { kind: 'values'; path: string[] } | { kind: 'arg'; template: string } | { kind: 'unknown' };
 
 /** template name -> dict key -> the values paths callers pass under that key. */
 type Bindings = Map<string, Map<string, string[][]>>;
@@ -38,7 +34,8 @@ interface Scope {
 const ACTION = /\{\{-?\s*([\s\S]*?)\s*-?\}\}/g;
 const STRING = /"(?:[^"\\]|\\.)*"|`[^`]*`/g;
 // A variable or a field chain: $x.a.b, $.a, .a.b, $x, or a lone dot.
-const TOKEN = /(\$[A-Za-z_][A-Za-z0-9_]*|\$)?((?:\.[A-Za-z_][A-Za-z0-9_]*)+)|(\$[A-Za-z_][A-Za-z0-9_]*|\$(?![\w.]))|(?<![\w)\]])\.(?![\w.])/g;
+const TOKEN =
+  /(\$[A-Za-z_][A-Za-z0-9_]*|\$)?((?:\.[A-Za-z_][A-Za-z0-9_]*)+)|(\$[A-Za-z_][A-Za-z0-9_]*|\$(?![\w.]))|(?<![\w)\]])\.(?![\w.])/g;
 const SINGLE_PATH = /^(\$[A-Za-z_][A-Za-z0-9_]*|\$)?((?:\.[A-Za-z_][A-Za-z0-9_]*)+|\.)?$/;
 const UNKNOWN: Ref[] = [{ kind: 'unknown' }];
 const INCLUDE_DICT = /(?:include|template)\s+"([^"]+)"\s+\(dict\s+([^()]*)\)/g;
@@ -62,7 +59,7 @@ function step(ref: Ref, segment: string, bindings: Bindings): Ref[] {
 }
 
 function resolve(base: string | undefined, fields: string, scope: Scope, bindings: Bindings): Ref[] {
-  let refs = base === undefined ? scope.dot : base === '$' ? scope.dollar : scope.vars.get(base) ?? UNKNOWN;
+  let refs = base === undefined ? scope.dot : base === '$' ? scope.dollar : (scope.vars.get(base) ?? UNKNOWN);
   for (const segment of fields.split('.').filter(Boolean)) refs = refs.flatMap((ref) => step(ref, segment, bindings));
   return refs;
 }
@@ -72,10 +69,11 @@ function singlePath(expression: string, scope: Scope, bindings: Bindings): Ref[]
   const head = (expression.split('|')[0] ?? '').trim();
   const match = SINGLE_PATH.exec(head);
   if (!match || (!match[1] && !match[2])) return undefined;
-  return resolve(match[1], match[2] === '.' ? '' : match[2] ?? '', scope, bindings);
+  return resolve(match[1], match[2] === '.' ? '' : (match[2] ?? ''), scope, bindings);
 }
 
-const itemOf = (refs: Ref[]): Ref[] => refs.map((ref): Ref => (ref.kind === 'values' ? { kind: 'values', path: [...ref.path, '[]'] } : { kind: 'unknown' }));
+const itemOf = (refs: Ref[]): Ref[] =>
+  refs.map((ref): Ref => (ref.kind === 'values' ? { kind: 'values', path: [...ref.path, '[]'] } : { kind: 'unknown' }));
 
 interface Frame {
   scope: Scope;
@@ -101,7 +99,12 @@ function scanFile(template: TemplateFile, bindings: Bindings, isObjectOfOurs: (p
       // A dict argument of an include binds, it does not read: the named template's body is read instead.
       const reading = expression.replace(INCLUDE_DICT, '""').replace(STRING, '""');
       for (const token of reading.matchAll(TOKEN)) {
-        const refs = token[3] !== undefined ? resolve(token[3], '', scope, bindings) : token[2] !== undefined ? resolve(token[1], token[2], scope, bindings) : scope.dot;
+        const refs =
+          token[3] !== undefined
+            ? resolve(token[3], '', scope, bindings)
+            : token[2] !== undefined
+              ? resolve(token[1], token[2], scope, bindings)
+              : scope.dot;
         record(refs, true);
       }
     };
@@ -176,7 +179,7 @@ function scanFile(template: TemplateFile, bindings: Bindings, isObjectOfOurs: (p
       case 'range': {
         push();
         const declared = /^(\$[A-Za-z_][A-Za-z0-9_]*)(?:\s*,\s*(\$[A-Za-z_][A-Za-z0-9_]*))?\s*:=\s*([\s\S]*)$/.exec(rest);
-        const expression = declared ? declared[3] ?? '' : rest;
+        const expression = declared ? (declared[3] ?? '') : rest;
         const target = singlePath(expression, scope, bindings);
         if (target) bind(target);
         else readAll(expression);

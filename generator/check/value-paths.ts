@@ -22,7 +22,8 @@ function missingAt(schema: JsonSchema, path: string[]): { index: number; known: 
     const types = ([] as JsonType[]).concat(node.type ?? []);
     if (segment === '[]') {
       // An item of a list, or a value of a map (range over either).
-      const item: JsonSchema | undefined = node.items ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
+      const item: JsonSchema | undefined =
+        node.items ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined);
       if (!item && types.length > 0 && types.every((t) => SCALAR_TYPES.has(t))) return { index, known: [] };
       node = item;
     } else if (properties && segment in properties) {
@@ -87,10 +88,12 @@ const acceptedUnread = new Set(['global']);
  * .Values.x) reads its leaves; reading into a passthrough block reads that block.
  */
 export function unreadValues(definition: Field<unknown>, reads: ValueRead[]): string[] {
-  const readPaths = reads.filter((read) => read.counts).map((read) => {
-    const item = read.path.indexOf('[]');
-    return (item < 0 ? read.path : read.path.slice(0, item)).join('.');
-  });
+  const readPaths = reads
+    .filter((read) => read.counts)
+    .map((read) => {
+      const item = read.path.indexOf('[]');
+      return (item < 0 ? read.path : read.path.slice(0, item)).join('.');
+    });
   const unread: string[] = [];
   const visit = (field: Field<unknown>, path: string[]) => {
     if (field.properties) {

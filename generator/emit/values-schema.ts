@@ -6,9 +6,7 @@ import { GENERATED_NOTICE } from './header';
 export function fieldSchema(field: Field<unknown>): JsonSchema {
   const schema: JsonSchema = { description: field.description, ...field.schema };
   if (field.properties) {
-    schema.properties = Object.fromEntries(
-      Object.entries(field.properties).map(([key, child]) => [key, fieldSchema(child)]),
-    );
+    schema.properties = Object.fromEntries(Object.entries(field.properties).map(([key, child]) => [key, fieldSchema(child)]));
     // A null default is a deletion to Helm 3 (the key disappears from .Values), so it cannot be required.
     schema.required = Object.entries(field.properties)
       .filter(([, child]) => child.default !== null)

@@ -41,9 +41,16 @@ export function conditionSchema(condition: Condition): JsonSchema {
     case 'is':
       return atPath(condition.path, { const: condition.value });
     case 'filled':
-      return atPath(condition.path, { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1 }, { type: ['integer', 'number', 'boolean', 'object'] }] });
+      return atPath(condition.path, {
+        anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1 }, { type: ['integer', 'number', 'boolean', 'object'] }],
+      });
     case 'empty':
-      return atPath(condition.path, { anyOf: [{ type: 'string', maxLength: 0 }, { type: 'array', maxItems: 0 }] });
+      return atPath(condition.path, {
+        anyOf: [
+          { type: 'string', maxLength: 0 },
+          { type: 'array', maxItems: 0 },
+        ],
+      });
     case 'matches':
       return atPath(condition.path, condition.schema);
     case 'all':

@@ -70,8 +70,7 @@ function leaf<T>(typeName: string, type: JsonType | JsonType[], description: str
   return { description, default: def, typeName, schema: { type, ...c } };
 }
 
-export const string = (description: string, def: string, c?: Constraints): Field<string> =>
-  leaf('string', 'string', description, def, c);
+export const string = (description: string, def: string, c?: Constraints): Field<string> => leaf('string', 'string', description, def, c);
 
 export const integer = (description: string, def: number, c?: Constraints): Field<number> =>
   leaf('integer', 'integer', description, def, c);
@@ -79,8 +78,7 @@ export const integer = (description: string, def: number, c?: Constraints): Fiel
 export const nullableInteger = (description: string, def: number | null, c?: Constraints): Field<number | null> =>
   leaf('integer or null', ['integer', 'null'], description, def, c);
 
-export const boolean = (description: string, def: boolean): Field<boolean> =>
-  leaf('boolean', 'boolean', description, def);
+export const boolean = (description: string, def: boolean): Field<boolean> => leaf('boolean', 'boolean', description, def);
 
 export function oneOf<const V extends string>(description: string, values: readonly V[], def: V): Field<V> {
   return leaf(values.map((v) => `\`${v}\``).join(', '), 'string', description, def, { enum: [...values] });

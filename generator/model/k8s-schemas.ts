@@ -65,7 +65,12 @@ export const podSecurityContext: JsonSchema = {
     supplementalGroupsPolicy: { enum: ['Merge', 'Strict'] },
     sysctls: {
       type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['name', 'value'], properties: { name: { type: 'string' }, value: { type: 'string' } } },
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'value'],
+        properties: { name: { type: 'string' }, value: { type: 'string' } },
+      },
     },
   },
 };

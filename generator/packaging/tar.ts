@@ -52,7 +52,7 @@ function checksumOk(block: Buffer, stored: number): boolean {
 function paxRecords(data: Buffer): Map<string, string> {
   const records = new Map<string, string>();
   // The length prefix counts bytes (the whole record, newline included), so slice bytes, not chars.
-  for (let at = 0; at < data.length; ) {
+  for (let at = 0; at < data.length;) {
     const space = data.indexOf(0x20, at);
     const length = Number(data.subarray(at, space).toString('ascii'));
     const record = data.subarray(space + 1, at + length - 1).toString('utf8');
@@ -70,7 +70,7 @@ function paxRecords(data: Buffer): Map<string, string> {
 export function readTar(tar: Buffer): TarEntry[] {
   const entries: TarEntry[] = [];
   let pax = new Map<string, string>();
-  for (let offset = 0; offset + BLOCK <= tar.length; ) {
+  for (let offset = 0; offset + BLOCK <= tar.length;) {
     const block = tar.subarray(offset, offset + BLOCK);
     if (block.every((byte) => byte === 0)) return entries; // end-of-archive marker
     const prefix = text(block, 345, 155);

@@ -21,10 +21,18 @@ export function parseArgs(argv: string[]): RestoreOptions | { error: string } {
     const flag = argv[i] as string;
     const value = (): string | undefined => argv[++i];
     switch (flag) {
-      case '--release': options.release = value() ?? ''; break;
-      case '--namespace': options.namespace = value() ?? ''; break;
-      case '--timeout': options.timeoutSeconds = Number(value()); break;
-      case '--dry-run': options.dryRun = true; break;
+      case '--release':
+        options.release = value() ?? '';
+        break;
+      case '--namespace':
+        options.namespace = value() ?? '';
+        break;
+      case '--timeout':
+        options.timeoutSeconds = Number(value());
+        break;
+      case '--dry-run':
+        options.dryRun = true;
+        break;
       default:
         if (flag.startsWith('--')) return { error: `unknown option ${flag}` };
         positional.push(flag);
@@ -34,7 +42,8 @@ export function parseArgs(argv: string[]): RestoreOptions | { error: string } {
   const dump = parseDumpName(positional[0] as string);
   if (typeof dump !== 'string') return dump;
   if (!options.release || !options.namespace) return { error: '--release and --namespace need a value' };
-  if (!Number.isInteger(options.timeoutSeconds) || options.timeoutSeconds < 1) return { error: '--timeout needs a whole number of seconds' };
+  if (!Number.isInteger(options.timeoutSeconds) || options.timeoutSeconds < 1)
+    return { error: '--timeout needs a whole number of seconds' };
   return { ...options, dump };
 }
 
@@ -42,7 +51,8 @@ const io: Io = {
   kubectl: (args, stdin) =>
     new Promise((resolve) => {
       const child = execFile(kubectlPath(), args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-        resolve({ ok: !error, stdout, stderr }));
+        resolve({ ok: !error, stdout, stderr }),
+      );
       if (stdin !== undefined) child.stdin?.end(stdin);
       else child.stdin?.end();
     }),

@@ -29,24 +29,50 @@ export interface Io {
   now(): number;
 }
 
-const selector = (release: string, component: string) =>
-  `app.kubernetes.io/instance=${release},app.kubernetes.io/component=${component}`;
+const selector = (release: string, component: string) => `app.kubernetes.io/instance=${release},app.kubernetes.io/component=${component}`;
 
 /** The kubectl arguments of each step: what the procedure runs, in one place. */
 export const commands = {
   findCronJob: (o: RestoreOptions) => ['-n', o.namespace, 'get', 'cronjob', '-l', selector(o.release, 'backup'), '-o', 'json'],
   findSquash: (o: RestoreOptions) => ['-n', o.namespace, 'get', 'deployment', '-l', selector(o.release, 'squash'), '-o', 'json'],
-  suspend: (o: RestoreOptions, cronJob: string, suspend: boolean) =>
-    ['-n', o.namespace, 'patch', 'cronjob', cronJob, '--type=merge', '-p', JSON.stringify({ spec: { suspend } })],
-  scale: (o: RestoreOptions, deployment: string, replicas: number) =>
-    ['-n', o.namespace, 'scale', `deployment/${deployment}`, `--replicas=${replicas}`],
-  waitSquashGone: (o: RestoreOptions) =>
-    ['-n', o.namespace, 'wait', '--for=delete', 'pod', '-l', selector(o.release, 'squash'), `--timeout=${o.timeoutSeconds}s`],
+  suspend: (o: RestoreOptions, cronJob: string, suspend: boolean) => [
+    '-n',
+    o.namespace,
+    'patch',
+    'cronjob',
+    cronJob,
+    '--type=merge',
+    '-p',
+    JSON.stringify({ spec: { suspend } }),
+  ],
+  scale: (o: RestoreOptions, deployment: string, replicas: number) => [
+    '-n',
+    o.namespace,
+    'scale',
+    `deployment/${deployment}`,
+    `--replicas=${replicas}`,
+  ],
+  waitSquashGone: (o: RestoreOptions) => [
+    '-n',
+    o.namespace,
+    'wait',
+    '--for=delete',
+    'pod',
+    '-l',
+    selector(o.release, 'squash'),
+    `--timeout=${o.timeoutSeconds}s`,
+  ],
   createJob: (o: RestoreOptions) => ['-n', o.namespace, 'create', '-f', '-', '-o', 'name'],
   getJob: (o: RestoreOptions, job: string) => ['-n', o.namespace, 'get', 'job', job, '-o', 'json'],
   logs: (o: RestoreOptions, job: string) => ['-n', o.namespace, 'logs', `job/${job}`],
-  rolloutStatus: (o: RestoreOptions, deployment: string) =>
-    ['-n', o.namespace, 'rollout', 'status', `deployment/${deployment}`, `--timeout=${o.timeoutSeconds}s`],
+  rolloutStatus: (o: RestoreOptions, deployment: string) => [
+    '-n',
+    o.namespace,
+    'rollout',
+    'status',
+    `deployment/${deployment}`,
+    `--timeout=${o.timeoutSeconds}s`,
+  ],
 };
 
 export class RestoreError extends Error {}
@@ -104,14 +130,20 @@ export async function restore(o: RestoreOptions, io: Io): Promise<boolean> {
     // (kubernetes/kubernetes#96676): that is the state waited for.
     const gone = await io.kubectl(commands.waitSquashGone(o));
     if (!gone.ok && !/no matching resources found/.test(gone.stderr)) {
-      throw new RestoreError(`waiting for the Squash TM pods to stop failed (kubectl ${commands.waitSquashGone(o).join(' ')}): ${lastLine(gone)}`);
+      throw new RestoreError(
+        `waiting for the Squash TM pods to stop failed (kubectl ${commands.waitSquashGone(o).join(' ')}): ${lastLine(gone)}`,
+      );
     }
-    const jobName = (await must(io, 'creating the restore Job', commands.createJob(o), JSON.stringify(job))).trim().replace(/^job(\.batch)?\//, '');
+    const jobName = (await must(io, 'creating the restore Job', commands.createJob(o), JSON.stringify(job)))
+      .trim()
+      .replace(/^job(\.batch)?\//, '');
     io.log(`Restoring ${o.dump} with job/${jobName}`);
     restored = await waitForJob(o, io, jobName);
     const logs = await io.kubectl(commands.logs(o, jobName));
     io.log(logs.stdout.trimEnd());
-    io.log(restored ? `Restored ${o.dump}.` : `The restore failed and was rolled back: the database is as it was. Job kept: job/${jobName}.`);
+    io.log(
+      restored ? `Restored ${o.dump}.` : `The restore failed and was rolled back: the database is as it was. Job kept: job/${jobName}.`,
+    );
   } finally {
     // Back to the replica count the release set, so Helm's server-side apply sees no conflict.
     io.log(`Starting Squash TM again (${replicas} replica(s))`);
@@ -127,7 +159,8 @@ async function waitForJob(o: RestoreOptions, io: Io, jobName: string): Promise<b
   for (;;) {
     const outcome = jobOutcome(JSON.parse(await must(io, 'reading the restore Job', commands.getJob(o, jobName))) as IJob);
     if (outcome !== 'running') return outcome === 'succeeded';
-    if (io.now() > deadline) throw new RestoreError(`job/${jobName} still running after ${o.timeoutSeconds}s; Squash TM is being started again`);
+    if (io.now() > deadline)
+      throw new RestoreError(`job/${jobName} still running after ${o.timeoutSeconds}s; Squash TM is being started again`);
     await io.sleep(5000);
   }
 }

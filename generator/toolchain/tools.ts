@@ -36,7 +36,6 @@ function resolveTool(name: HelmMajor | 'kubectl', bundled: string): string {
   return bundled;
 }
 
-export const helmPath = (major: HelmMajor = 'helm4'): string =>
-  resolveTool(major, path.join(toolsDir, major, 'helm'));
+export const helmPath = (major: HelmMajor = 'helm4'): string => resolveTool(major, path.join(toolsDir, major, 'helm'));
 
 export const kubectlPath = (): string => resolveTool('kubectl', path.join(toolsDir, 'kubectl', 'kubectl'));

@@ -35,8 +35,15 @@ describe('backup.enabled', () => {
   });
 
   it('renders a CronJob, a pre-upgrade Job and a kept claim, all of component "backup"', () => {
-    expect(objects.filter((o) => componentOf(o) === 'backup').map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'CronJob/squash-squash-tm-backup', 'Job/squash-squash-tm-backup-pre-upgrade', 'PersistentVolumeClaim/squash-squash-tm-backup',
+    expect(
+      objects
+        .filter((o) => componentOf(o) === 'backup')
+        .map((o) => `${o.kind}/${o.metadata.name}`)
+        .sort(),
+    ).toEqual([
+      'CronJob/squash-squash-tm-backup',
+      'Job/squash-squash-tm-backup-pre-upgrade',
+      'PersistentVolumeClaim/squash-squash-tm-backup',
     ]);
     const claim = objects.find((o) => o.kind === 'PersistentVolumeClaim' && componentOf(o) === 'backup') as K8sObject & { spec: unknown };
     expect(claim.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
@@ -65,11 +72,14 @@ describe('backup.enabled', () => {
     expect(hook.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 3600 });
   });
 
-  it('gives both the same pod but for the reason in the dump\'s name', () => {
+  it("gives both the same pod but for the reason in the dump's name", () => {
     const hookPod = hookOf(objects)!.spec!.template.spec!;
     expect(env(cronPod(objects), 'REASON')?.value).toBe('scheduled');
     expect(env(hookPod, 'REASON')?.value).toBe('pre-upgrade-r1');
-    const withoutReason = (pod: IPodSpec) => ({ ...pod, containers: pod.containers.map((c) => ({ ...c, env: c.env?.filter((e) => e.name !== 'REASON') })) });
+    const withoutReason = (pod: IPodSpec) => ({
+      ...pod,
+      containers: pod.containers.map((c) => ({ ...c, env: c.env?.filter((e) => e.name !== 'REASON') })),
+    });
     expect(withoutReason(hookPod)).toEqual(withoutReason(cronPod(objects)));
   });
 
@@ -87,7 +97,9 @@ describe('backup.enabled', () => {
     const cronJob = structuredClone(cronJobOf(objects)!);
     const pod = cronJob.spec!.jobTemplate.spec!.template.spec!;
     pod.securityContext = { ...pod.securityContext, runAsNonRoot: false, runAsUser: 0 };
-    expect(podSecurityViolations([cronJob as unknown as K8sObject], 'restricted').map((v) => v.rule)).toContain('pss-restricted/runAsNonRoot');
+    expect(podSecurityViolations([cronJob as unknown as K8sObject], 'restricted').map((v) => v.rule)).toContain(
+      'pss-restricted/runAsNonRoot',
+    );
   });
 
   it('use the PostgreSQL image and the address and credentials Squash TM uses', () => {
@@ -105,11 +117,16 @@ describe('backup.enabled', () => {
   it('are admitted by the PostgreSQL NetworkPolicy', () => {
     const policy = objects.find((o) => o.kind === 'NetworkPolicy' && componentOf(o) === 'postgresql') as unknown as INetworkPolicy;
     const labels = cronJobOf(objects)!.spec!.jobTemplate.spec!.template.metadata!.labels!;
-    const admitted = (policy.spec?.ingress ?? []).flatMap((r) => r.from ?? []).some((peer) => {
-      const s = peer.podSelector;
-      return !!s && Object.entries(s.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
-        (s.matchExpressions ?? []).every((e) => e.operator === 'In' && (e.values ?? []).includes(labels[e.key] as string));
-    });
+    const admitted = (policy.spec?.ingress ?? [])
+      .flatMap((r) => r.from ?? [])
+      .some((peer) => {
+        const s = peer.podSelector;
+        return (
+          !!s &&
+          Object.entries(s.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+          (s.matchExpressions ?? []).every((e) => e.operator === 'In' && (e.values ?? []).includes(labels[e.key] as string))
+        );
+      });
     expect(admitted).toBe(true);
   });
 });
@@ -121,9 +138,14 @@ describe('backup options', () => {
     expect(cronPod(objects).volumes?.find((v) => v.name === 'backups')?.persistentVolumeClaim?.claimName).toBe('my-dumps');
   });
 
-  it('dump an external database through its host and port, with the user\'s Secret', async () => {
+  it("dump an external database through its host and port, with the user's Secret", async () => {
     const objects = await renderOk({
-      values: { postgresql: { enabled: false }, externalDatabase: { host: 'pg.shared.svc.cluster.local', port: 6432 }, auth: { existingSecret: 'shared-pg' }, backup: { enabled: true } },
+      values: {
+        postgresql: { enabled: false },
+        externalDatabase: { host: 'pg.shared.svc.cluster.local', port: 6432 },
+        auth: { existingSecret: 'shared-pg' },
+        backup: { enabled: true },
+      },
     });
     const pod = cronPod(objects);
     expect([env(pod, 'PGHOST')?.value, env(pod, 'PGPORT')?.value]).toEqual(['pg.shared.svc.cluster.local', '6432']);
@@ -134,7 +156,14 @@ describe('backup options', () => {
     const objects = await renderOk({
       values: {
         ...on,
-        backup: { enabled: true, schedule: '@hourly', timeZone: 'Europe/Paris', retention: 30, roles: false, persistence: { size: '50Gi', storageClass: 'fast', keep: false } },
+        backup: {
+          enabled: true,
+          schedule: '@hourly',
+          timeZone: 'Europe/Paris',
+          retention: 30,
+          roles: false,
+          persistence: { size: '50Gi', storageClass: 'fast', keep: false },
+        },
       },
     });
     expect(cronJobOf(objects)!.spec).toMatchObject({ schedule: '@hourly', timeZone: 'Europe/Paris' });
@@ -150,7 +179,7 @@ describe('backup options', () => {
     expect(hookOf(objects)).toBeUndefined();
   });
 
-  it('keep names within the API server\'s limits for the longest release names', async () => {
+  it("keep names within the API server's limits for the longest release names", async () => {
     const objects = await renderOk({ values: on, release: 'r'.repeat(53) });
     expect(cronJobOf(objects)!.metadata!.name!.length).toBeLessThanOrEqual(52);
     expect(hookOf(objects)!.metadata!.name!.length).toBeLessThanOrEqual(63);
@@ -170,7 +199,10 @@ describe('backup options', () => {
 
 describe.each<HelmMajor>(['helm4', 'helm3'])('the pre-upgrade dump on a real upgrade (%s, against a fake API server)', (helm) => {
   const claim: StoredObject = {
-    apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'squash-squash-tm-backup', namespace: 'default' }, spec: {},
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'squash-squash-tm-backup', namespace: 'default' },
+    spec: {},
   };
   const upgrade = async (stored: StoredObject[]) => {
     const server = await startFakeApiServer(stored, mkdtempSync(path.join(tmpdir(), 'fake-api-')));

@@ -14,135 +14,159 @@ import { completeDumps, listing, localEnv, runScript, sql } from './scripts';
 
 const RETENTION = 3;
 
-describeWithPostgres('the backup scripts against a local PostgreSQL server', (binDir) => {
-  let pg: LocalPostgres;
-  let dump: IContainer;
-  let restoreContainer: (name: string) => IContainer;
-  beforeAll(async () => {
-    pg = await startPostgres(binDir);
-    const objects = await renderOk({ values: { auth: { password: FAKE_PASSWORD }, backup: { enabled: true, retention: RETENTION } } });
-    const cronJob = objects.find((o) => o.kind === 'CronJob') as unknown as ICronJob;
-    dump = cronJob.spec!.jobTemplate.spec!.template.spec!.containers[0]!;
-    restoreContainer = (name) => restoreJob(cronJob, name).spec!.template.spec!.containers[0]!;
-  });
-  afterAll(() => pg?.stop());
+describeWithPostgres(
+  'the backup scripts against a local PostgreSQL server',
+  (binDir) => {
+    let pg: LocalPostgres;
+    let dump: IContainer;
+    let restoreContainer: (name: string) => IContainer;
+    beforeAll(async () => {
+      pg = await startPostgres(binDir);
+      const objects = await renderOk({ values: { auth: { password: FAKE_PASSWORD }, backup: { enabled: true, retention: RETENTION } } });
+      const cronJob = objects.find((o) => o.kind === 'CronJob') as unknown as ICronJob;
+      dump = cronJob.spec!.jobTemplate.spec!.template.spec!.containers[0]!;
+      restoreContainer = (name) => restoreJob(cronJob, name).spec!.template.spec!.containers[0]!;
+    });
+    afterAll(() => pg?.stop());
 
-  const freshDir = () => mkdtempSync(path.join(tmpdir(), 'squash-backups-'));
-  const seed = () => {
-    sql(pg, 'DROP TABLE IF EXISTS requirement; DROP TABLE IF EXISTS junk');
-    sql(pg, "CREATE TABLE requirement (id int PRIMARY KEY, title text); INSERT INTO requirement VALUES (1, 'login'), (2, 'logout'), (3, 'été ü')");
-  };
-  const rows = () => sql(pg, 'SELECT string_agg(id || \':\' || title, \',\' ORDER BY id) FROM requirement');
+    const freshDir = () => mkdtempSync(path.join(tmpdir(), 'squash-backups-'));
+    const seed = () => {
+      sql(pg, 'DROP TABLE IF EXISTS requirement; DROP TABLE IF EXISTS junk');
+      sql(
+        pg,
+        "CREATE TABLE requirement (id int PRIMARY KEY, title text); INSERT INTO requirement VALUES (1, 'login'), (2, 'logout'), (3, 'été ü')",
+      );
+    };
+    const rows = () => sql(pg, "SELECT string_agg(id || ':' || title, ',' ORDER BY id) FROM requirement");
 
-  it('dumps, and the restore brings the rows back after they were changed and dropped', async () => {
-    seed();
-    const dir = freshDir();
-    const dumped = await runScript(dump, localEnv(pg, dir));
-    expect(dumped).toEqual({ code: 0, output: expect.stringMatching(/Complete: \d{8}T\d{6}Z-scheduled\.dump/) });
-    const [base] = completeDumps(dir);
-    expect(listing(dir)).toEqual([`${base}.dump`, `${base}.roles.sql`, `${base}.sha256`]);
-    expect(readFileSync(path.join(dir, `${base}.roles.sql`), 'utf8')).toContain('CREATE ROLE squashtm');
-    expect(readFileSync(path.join(dir, `${base}.roles.sql`), 'utf8')).not.toMatch(/SCRAM-SHA-256\$/);
+    it('dumps, and the restore brings the rows back after they were changed and dropped', async () => {
+      seed();
+      const dir = freshDir();
+      const dumped = await runScript(dump, localEnv(pg, dir));
+      expect(dumped).toEqual({ code: 0, output: expect.stringMatching(/Complete: \d{8}T\d{6}Z-scheduled\.dump/) });
+      const [base] = completeDumps(dir);
+      expect(listing(dir)).toEqual([`${base}.dump`, `${base}.roles.sql`, `${base}.sha256`]);
+      expect(readFileSync(path.join(dir, `${base}.roles.sql`), 'utf8')).toContain('CREATE ROLE squashtm');
+      expect(readFileSync(path.join(dir, `${base}.roles.sql`), 'utf8')).not.toMatch(/SCRAM-SHA-256\$/);
 
-    sql(pg, "UPDATE requirement SET title = 'changed'; INSERT INTO requirement VALUES (4, 'extra'); CREATE TABLE junk (x int)");
-    sql(pg, 'DROP TABLE requirement');
-    const restored = await runScript(restoreContainer(base as string), localEnv(pg, dir));
-    expect(restored).toEqual({ code: 0, output: expect.stringContaining(`PASS: restored ${base}`) });
-    expect(rows()).toBe('1:login,2:logout,3:été ü');
-    // Objects the dump does not hold are left alone: --clean drops only what it recreates.
-    expect(sql(pg, "SELECT count(*) FROM pg_tables WHERE tablename = 'junk'")).toBe('1');
-  });
+      sql(pg, "UPDATE requirement SET title = 'changed'; INSERT INTO requirement VALUES (4, 'extra'); CREATE TABLE junk (x int)");
+      sql(pg, 'DROP TABLE requirement');
+      const restored = await runScript(restoreContainer(base as string), localEnv(pg, dir));
+      expect(restored).toEqual({ code: 0, output: expect.stringContaining(`PASS: restored ${base}`) });
+      expect(rows()).toBe('1:login,2:logout,3:été ü');
+      // Objects the dump does not hold are left alone: --clean drops only what it recreates.
+      expect(sql(pg, "SELECT count(*) FROM pg_tables WHERE tablename = 'junk'")).toBe('1');
+    });
 
-  it('keeps the newest N complete dumps and deletes older ones, orphans and stale partial files', async () => {
-    seed();
-    const dir = freshDir();
-    const old = ['20250101T000000Z-scheduled', '20250102T000000Z-scheduled', '20250103T000000Z-pre-upgrade-r4', '20250104T000000Z-scheduled'];
-    for (const base of old) {
-      writeFileSync(path.join(dir, `${base}.dump`), 'x');
-      writeFileSync(path.join(dir, `${base}.sha256`), 'x');
-    }
-    writeFileSync(path.join(dir, '20241231T000000Z-scheduled.dump'), 'an orphan: renamed, but its checksum never was');
-    writeFileSync(path.join(dir, '.20241230T000000Z-scheduled.dump.partial'), 'a run killed long ago');
-    utimesSync(path.join(dir, '.20241230T000000Z-scheduled.dump.partial'), new Date('2024-12-30'), new Date('2024-12-30'));
-    writeFileSync(path.join(dir, '.20991231T000000Z-scheduled.dump.partial'), 'another run, still writing');
-    writeFileSync(path.join(dir, 'lost+found'), '');
+    it('keeps the newest N complete dumps and deletes older ones, orphans and stale partial files', async () => {
+      seed();
+      const dir = freshDir();
+      const old = [
+        '20250101T000000Z-scheduled',
+        '20250102T000000Z-scheduled',
+        '20250103T000000Z-pre-upgrade-r4',
+        '20250104T000000Z-scheduled',
+      ];
+      for (const base of old) {
+        writeFileSync(path.join(dir, `${base}.dump`), 'x');
+        writeFileSync(path.join(dir, `${base}.sha256`), 'x');
+      }
+      writeFileSync(path.join(dir, '20241231T000000Z-scheduled.dump'), 'an orphan: renamed, but its checksum never was');
+      writeFileSync(path.join(dir, '.20241230T000000Z-scheduled.dump.partial'), 'a run killed long ago');
+      utimesSync(path.join(dir, '.20241230T000000Z-scheduled.dump.partial'), new Date('2024-12-30'), new Date('2024-12-30'));
+      writeFileSync(path.join(dir, '.20991231T000000Z-scheduled.dump.partial'), 'another run, still writing');
+      writeFileSync(path.join(dir, 'lost+found'), '');
 
-    const result = await runScript(dump, localEnv(pg, dir));
-    expect(result.code).toBe(0);
-    const [newest] = completeDumps(dir);
-    expect(completeDumps(dir)).toEqual([newest, '20250104T000000Z-scheduled', '20250103T000000Z-pre-upgrade-r4']);
-    expect(listing(dir)).toEqual([
-      '.20991231T000000Z-scheduled.dump.partial',
-      '20250103T000000Z-pre-upgrade-r4.dump', '20250103T000000Z-pre-upgrade-r4.sha256',
-      '20250104T000000Z-scheduled.dump', '20250104T000000Z-scheduled.sha256',
-      `${newest}.dump`, `${newest}.roles.sql`, `${newest}.sha256`,
-      'lost+found',
-    ]);
-    expect(result.output).toContain('Retention: deleting 20250101T000000Z-scheduled.dump');
-  });
+      const result = await runScript(dump, localEnv(pg, dir));
+      expect(result.code).toBe(0);
+      const [newest] = completeDumps(dir);
+      expect(completeDumps(dir)).toEqual([newest, '20250104T000000Z-scheduled', '20250103T000000Z-pre-upgrade-r4']);
+      expect(listing(dir)).toEqual([
+        '.20991231T000000Z-scheduled.dump.partial',
+        '20250103T000000Z-pre-upgrade-r4.dump',
+        '20250103T000000Z-pre-upgrade-r4.sha256',
+        '20250104T000000Z-scheduled.dump',
+        '20250104T000000Z-scheduled.sha256',
+        `${newest}.dump`,
+        `${newest}.roles.sql`,
+        `${newest}.sha256`,
+        'lost+found',
+      ]);
+      expect(result.output).toContain('Retention: deleting 20250101T000000Z-scheduled.dump');
+    });
 
-  it('a dump that fails leaves the directory as it was, and "latest" still restores the previous dump', async () => {
-    seed();
-    const dir = freshDir();
-    expect((await runScript(dump, localEnv(pg, dir))).code).toBe(0);
-    const before = listing(dir);
-    sql(pg, "INSERT INTO requirement VALUES (9, 'after the good dump')");
+    it('a dump that fails leaves the directory as it was, and "latest" still restores the previous dump', async () => {
+      seed();
+      const dir = freshDir();
+      expect((await runScript(dump, localEnv(pg, dir))).code).toBe(0);
+      const before = listing(dir);
+      sql(pg, "INSERT INTO requirement VALUES (9, 'after the good dump')");
 
-    const failed = await runScript(dump, { ...localEnv(pg, dir), PGPASSWORD: 'wrong' });
-    expect(failed.code).not.toBe(0);
-    expect(failed.output).toContain('password authentication failed');
-    expect(listing(dir)).toEqual(before);
+      const failed = await runScript(dump, { ...localEnv(pg, dir), PGPASSWORD: 'wrong' });
+      expect(failed.code).not.toBe(0);
+      expect(failed.output).toContain('password authentication failed');
+      expect(listing(dir)).toEqual(before);
 
-    const restored = await runScript(restoreContainer('latest'), localEnv(pg, dir));
-    expect(restored.code).toBe(0);
-    expect(rows()).toBe('1:login,2:logout,3:été ü');
-  });
+      const restored = await runScript(restoreContainer('latest'), localEnv(pg, dir));
+      expect(restored.code).toBe(0);
+      expect(rows()).toBe('1:login,2:logout,3:été ü');
+    });
 
-  it('a pg_dump that dies half-way leaves no partial file and no complete-looking dump', async () => {
-    const dir = freshDir();
-    // A pg_dump that writes part of its file, then dies: the rename must never happen.
-    const bin = mkdtempSync(path.join(tmpdir(), 'fake-pg-dump-'));
-    writeFileSync(path.join(bin, 'pg_dump'), '#!/bin/sh\nfor a; do case "$a" in --file=*) echo truncated > "${a#--file=}";; esac; done\nexit 1\n');
-    chmodSync(path.join(bin, 'pg_dump'), 0o755);
-    const result = await runScript(dump, localEnv(pg, dir), `${bin}:${process.env.PATH}`);
-    expect(result.code).toBe(1);
-    expect(listing(dir)).toEqual([]);
-  });
+    it('a pg_dump that dies half-way leaves no partial file and no complete-looking dump', async () => {
+      const dir = freshDir();
+      // A pg_dump that writes part of its file, then dies: the rename must never happen.
+      const bin = mkdtempSync(path.join(tmpdir(), 'fake-pg-dump-'));
+      writeFileSync(
+        path.join(bin, 'pg_dump'),
+        '#!/bin/sh\nfor a; do case "$a" in --file=*) echo truncated > "${a#--file=}";; esac; done\nexit 1\n',
+      );
+      chmodSync(path.join(bin, 'pg_dump'), 0o755);
+      const result = await runScript(dump, localEnv(pg, dir), `${bin}:${process.env.PATH}`);
+      expect(result.code).toBe(1);
+      expect(listing(dir)).toEqual([]);
+    });
 
-  it('refuses a dump whose bytes no longer match its checksum, and leaves the database alone', async () => {
-    seed();
-    const dir = freshDir();
-    expect((await runScript(dump, localEnv(pg, dir))).code).toBe(0);
-    const [base] = completeDumps(dir);
-    const file = path.join(dir, `${base}.dump`);
-    const bytes = readFileSync(file);
-    bytes.writeUInt8((bytes.readUInt8(bytes.length - 10) ^ 0xff), bytes.length - 10);
-    writeFileSync(file, bytes);
-    sql(pg, "INSERT INTO requirement VALUES (7, 'kept')");
-    const result = await runScript(restoreContainer(base as string), localEnv(pg, dir));
-    expect(result.code).not.toBe(0);
-    expect(result.output).toContain('FAILED');
-    expect(sql(pg, 'SELECT title FROM requirement WHERE id = 7')).toBe('kept');
-  });
+    it('refuses a dump whose bytes no longer match its checksum, and leaves the database alone', async () => {
+      seed();
+      const dir = freshDir();
+      expect((await runScript(dump, localEnv(pg, dir))).code).toBe(0);
+      const [base] = completeDumps(dir);
+      const file = path.join(dir, `${base}.dump`);
+      const bytes = readFileSync(file);
+      bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0xff, bytes.length - 10);
+      writeFileSync(file, bytes);
+      sql(pg, "INSERT INTO requirement VALUES (7, 'kept')");
+      const result = await runScript(restoreContainer(base as string), localEnv(pg, dir));
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('FAILED');
+      expect(sql(pg, 'SELECT title FROM requirement WHERE id = 7')).toBe('kept');
+    });
 
-  it('dumps, roles included, as a user who is no superuser (as an external database\'s user often is)', async () => {
-    sql(pg, "CREATE ROLE plain LOGIN PASSWORD 'fake-plain-password-not-secret'");
-    sql(pg, 'CREATE DATABASE plaindb OWNER plain');
-    const dir = freshDir();
-    const result = await runScript(dump, { ...localEnv(pg, dir), PGUSER: 'plain', PGPASSWORD: 'fake-plain-password-not-secret', PGDATABASE: 'plaindb' });
-    expect(result).toEqual({ code: 0, output: expect.stringContaining('Complete: ') });
-    const [base] = completeDumps(dir);
-    expect(readFileSync(path.join(dir, `${base}.roles.sql`), 'utf8')).toContain('ALTER ROLE plain WITH NOSUPERUSER');
-  });
+    it("dumps, roles included, as a user who is no superuser (as an external database's user often is)", async () => {
+      sql(pg, "CREATE ROLE plain LOGIN PASSWORD 'fake-plain-password-not-secret'");
+      sql(pg, 'CREATE DATABASE plaindb OWNER plain');
+      const dir = freshDir();
+      const result = await runScript(dump, {
+        ...localEnv(pg, dir),
+        PGUSER: 'plain',
+        PGPASSWORD: 'fake-plain-password-not-secret',
+        PGDATABASE: 'plaindb',
+      });
+      expect(result).toEqual({ code: 0, output: expect.stringContaining('Complete: ') });
+      const [base] = completeDumps(dir);
+      expect(readFileSync(path.join(dir, `${base}.roles.sql`), 'utf8')).toContain('ALTER ROLE plain WITH NOSUPERUSER');
+    });
 
-  it('names the complete dumps when asked for one that does not exist', async () => {
-    seed();
-    const dir = freshDir();
-    expect((await runScript(dump, localEnv(pg, dir))).code).toBe(0);
-    const [base] = completeDumps(dir);
-    const result = await runScript(restoreContainer('20000101T000000Z-scheduled'), localEnv(pg, dir));
-    expect(result.code).toBe(1);
-    expect(result.output).toContain('FAIL: 20000101T000000Z-scheduled is not a complete dump');
-    expect(result.output).toContain(base);
-  });
-}, ['bash', 'psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'sha256sum']);
+    it('names the complete dumps when asked for one that does not exist', async () => {
+      seed();
+      const dir = freshDir();
+      expect((await runScript(dump, localEnv(pg, dir))).code).toBe(0);
+      const [base] = completeDumps(dir);
+      const result = await runScript(restoreContainer('20000101T000000Z-scheduled'), localEnv(pg, dir));
+      expect(result.code).toBe(1);
+      expect(result.output).toContain('FAIL: 20000101T000000Z-scheduled is not a complete dump');
+      expect(result.output).toContain(base);
+    });
+  },
+  ['bash', 'psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'sha256sum'],
+);

@@ -10,7 +10,13 @@ import { podSecurityViolations } from '../validator/pod-security';
 import { FAKE_PASSWORD } from '../chart/scenarios';
 import { K8sObject, renderOk } from '../support/helm';
 
-const options: RestoreOptions = { dump: '20261129T030000Z-scheduled', release: 'squash', namespace: 'squash', timeoutSeconds: 60, dryRun: false };
+const options: RestoreOptions = {
+  dump: '20261129T030000Z-scheduled',
+  release: 'squash',
+  namespace: 'squash',
+  timeoutSeconds: 60,
+  dryRun: false,
+};
 
 let cronJob: ICronJob;
 beforeAll(async () => {
@@ -51,7 +57,14 @@ function fakeIo(answers: { cronJob?: object; squashList?: KubectlResult; jobStat
   return { io, calls, stdins };
 }
 
-const verbs = (calls: string[]) => calls.map((c) => c.replace(/^-n squash /, '').split(' ').slice(0, 2).join(' '));
+const verbs = (calls: string[]) =>
+  calls.map((c) =>
+    c
+      .replace(/^-n squash /, '')
+      .split(' ')
+      .slice(0, 2)
+      .join(' '),
+  );
 
 describe('the restore procedure', () => {
   it('suspends the schedule, stops Squash TM, runs the Job, starts Squash TM and resumes the schedule', async () => {
@@ -95,7 +108,8 @@ describe('the restore procedure', () => {
     await restore(options, io);
     expect(calls.filter((c) => c.includes('patch cronjob'))).toEqual([]);
     expect(calls.filter((c) => c.includes(' scale '))).toEqual([
-      '-n squash scale deployment/squash-squash-tm --replicas=0', '-n squash scale deployment/squash-squash-tm --replicas=2',
+      '-n squash scale deployment/squash-squash-tm --replicas=0',
+      '-n squash scale deployment/squash-squash-tm --replicas=2',
     ]);
   });
 
@@ -121,7 +135,9 @@ describe('the restore procedure', () => {
     const alreadyGone: Io = {
       ...io,
       kubectl: async (args, stdin) =>
-        args.includes('--for=delete') ? (await io.kubectl(args, stdin), { ok: false, stdout: '', stderr: 'error: no matching resources found\n' }) : io.kubectl(args, stdin),
+        args.includes('--for=delete')
+          ? (await io.kubectl(args, stdin), { ok: false, stdout: '', stderr: 'error: no matching resources found\n' })
+          : io.kubectl(args, stdin),
     };
     await expect(restore(options, alreadyGone)).resolves.toBe(true);
     expect(calls.some((c) => c.includes('create -f -'))).toBe(true);
@@ -143,7 +159,9 @@ describe('the restore procedure', () => {
   it('says what to check when the release has no backup CronJob', async () => {
     const { io } = fakeIo({ cronJob: undefined });
     const noCron: Io = { ...io, kubectl: async (args, stdin) => (args.includes('cronjob') ? list() : io.kubectl(args, stdin)) };
-    await expect(restore(options, noCron)).rejects.toThrow('found 0 backup CronJob of release "squash" in namespace "squash", expected 1: is the release installed there with backup.enabled=true?');
+    await expect(restore(options, noCron)).rejects.toThrow(
+      'found 0 backup CronJob of release "squash" in namespace "squash", expected 1: is the release installed there with backup.enabled=true?',
+    );
   });
 
   it('in a dry run only reads', async () => {
@@ -159,7 +177,7 @@ describe('the restore Job', () => {
     job = restoreJob(cronJob, '20261129T030000Z-scheduled');
   });
 
-  it('runs the restore script on the CronJob\'s pod, with the dump name and without the dump\'s settings', () => {
+  it("runs the restore script on the CronJob's pod, with the dump name and without the dump's settings", () => {
     const container = job.spec!.template.spec!.containers[0]!;
     const dumpContainer = cronJob.spec!.jobTemplate.spec!.template.spec!.containers[0]!;
     expect(container).toMatchObject({ name: 'restore', image: dumpContainer.image, command: ['bash', '-c'], args: [restoreScript] });
@@ -170,7 +188,7 @@ describe('the restore Job', () => {
     expect(container.env!.find((e) => e.name === 'DUMP')?.value).toBe('20261129T030000Z-scheduled');
   });
 
-  it('mounts the dumps read-only and keeps the CronJob\'s labels, which the PostgreSQL NetworkPolicy admits', () => {
+  it("mounts the dumps read-only and keeps the CronJob's labels, which the PostgreSQL NetworkPolicy admits", () => {
     expect(job.spec!.template.spec!.containers[0]!.volumeMounts).toContainEqual({ name: 'backups', mountPath: '/backups', readOnly: true });
     expect(job.spec!.template.metadata?.labels).toEqual(cronJob.spec!.jobTemplate.spec!.template.metadata?.labels);
     expect(job.metadata?.generateName).toBe('squash-squash-tm-backup-restore-');
@@ -182,7 +200,7 @@ describe('the restore Job', () => {
     expect(podSecurityViolations([named as unknown as K8sObject], 'restricted')).toEqual([]);
   });
 
-  it('reads a Job\'s outcome from its conditions', () => {
+  it("reads a Job's outcome from its conditions", () => {
     expect(jobOutcome({ status: {} } as IJob)).toBe('running');
     expect(jobOutcome(jobWith('Complete') as IJob)).toBe('succeeded');
     expect(jobOutcome(jobWith('Failed') as IJob)).toBe('failed');
@@ -201,7 +219,11 @@ describe('npm run restore arguments', () => {
   it('default to release and namespace "squash", and refuse unknown options or a missing dump', () => {
     expect(parseArgs(['latest'])).toEqual({ ...options, dump: 'latest', timeoutSeconds: 1800 });
     expect(parseArgs(['latest', '--release', 'sq', '--namespace', 'qa', '--timeout', '600', '--dry-run'])).toEqual({
-      dump: 'latest', release: 'sq', namespace: 'qa', timeoutSeconds: 600, dryRun: true,
+      dump: 'latest',
+      release: 'sq',
+      namespace: 'qa',
+      timeoutSeconds: 600,
+      dryRun: true,
     });
     expect(parseArgs([])).toEqual({ error: expect.stringContaining('exactly one dump name') });
     expect(parseArgs(['latest', '--force'])).toEqual({ error: 'unknown option --force' });

@@ -14,7 +14,8 @@ export interface ScriptRun {
 
 /** The script and literal env of a container that runs `bash -c <script>`. */
 export function scriptOf(container: IContainer): { script: string; env: Record<string, string> } {
-  if (JSON.stringify(container.command) !== JSON.stringify(['bash', '-c'])) throw new Error(`container ${container.name} does not run bash -c`);
+  if (JSON.stringify(container.command) !== JSON.stringify(['bash', '-c']))
+    throw new Error(`container ${container.name} does not run bash -c`);
   const env = Object.fromEntries((container.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]));
   return { script: container.args?.[0] ?? '', env };
 }
@@ -22,10 +23,15 @@ export function scriptOf(container: IContainer): { script: string; env: Record<s
 export function runScript(container: IContainer, overrides: Record<string, string>, path = process.env.PATH ?? ''): Promise<ScriptRun> {
   const { script, env } = scriptOf(container);
   return new Promise((resolve) => {
-    execFile('bash', ['-c', script], { env: { PATH: path, HOME: tmpdir(), ...env, ...overrides }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, output: stdout + stderr });
-    });
+    execFile(
+      'bash',
+      ['-c', script],
+      { env: { PATH: path, HOME: tmpdir(), ...env, ...overrides }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, output: stdout + stderr });
+      },
+    );
   });
 }
 
@@ -40,14 +46,22 @@ export const localEnv = (pg: LocalPostgres, dir: string): Record<string, string>
 
 /** Run SQL on the local server; returns psql's unaligned, tuples-only output. */
 export function sql(pg: LocalPostgres, query: string): string {
-  return execFileSync('psql', ['--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(pg.port), '-U', pg.user, '-d', pg.database, '-tAc', query], {
-    env: { ...process.env, PGPASSWORD: pg.password, PGOPTIONS: '-c client_min_messages=warning' },
-    encoding: 'utf8',
-  }).trim();
+  return execFileSync(
+    'psql',
+    ['--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(pg.port), '-U', pg.user, '-d', pg.database, '-tAc', query],
+    {
+      env: { ...process.env, PGPASSWORD: pg.password, PGOPTIONS: '-c client_min_messages=warning' },
+      encoding: 'utf8',
+    },
+  ).trim();
 }
 
 export const listing = (dir: string): string[] => readdirSync(dir).sort();
 
 /** The base names the checksum files mark complete, newest first. */
 export const completeDumps = (dir: string): string[] =>
-  listing(dir).filter((f) => /^\d{8}T\d{6}Z-[a-z0-9-]+\.sha256$/.test(f)).map((f) => f.replace(/\.sha256$/, '')).sort().reverse();
+  listing(dir)
+    .filter((f) => /^\d{8}T\d{6}Z-[a-z0-9-]+\.sha256$/.test(f))
+    .map((f) => f.replace(/\.sha256$/, ''))
+    .sort()
+    .reverse();

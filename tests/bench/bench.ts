@@ -19,7 +19,10 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_RUNS "${process.
 const targets: Target[] = [];
 const failures: string[] = [];
 const unevaluated: string[] = [];
-const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 
 function section(title: string, body: () => void): void {
   console.log(`\n## ${title}`);
@@ -58,13 +61,27 @@ section('1. Chart generation vs bare Node start', () => {
   const [bare, tsxStart, direct, viaNpm] = commands.map((c) => summarize(samples.get(c.label) ?? []));
   if (!bare || !tsxStart || !direct || !viaNpm) throw new Error('missing samples');
   for (const command of commands) console.log(`${command.label.padEnd(36)} ${formatSummary(summarize(samples.get(command.label) ?? []))}`);
-  console.log(`ratio to node -e 0 (medians): tsx generator ${ratio(direct.median, bare.median).toFixed(1)}x, npm run ${ratio(viaNpm.median, bare.median).toFixed(1)}x, bare tsx ${ratio(tsxStart.median, bare.median).toFixed(1)}x`);
+  console.log(
+    `ratio to node -e 0 (medians): tsx generator ${ratio(direct.median, bare.median).toFixed(1)}x, npm run ${ratio(viaNpm.median, bare.median).toFixed(1)}x, bare tsx ${ratio(tsxStart.median, bare.median).toFixed(1)}x`,
+  );
   console.log(
     `where the time goes (medians): node ${formatMs(bare.median)}, tsx loader +${formatMs(tsxStart.median - bare.median)}, ` +
       `generator +${formatMs(direct.median - tsxStart.median)}, npm run +${formatMs(viaNpm.median - direct.median)}`,
   );
-  targets.push({ what: 'npm run generate-chart vs node -e 0', value: ratio(viaNpm.median, bare.median), limit: 4, inclusive: false, unit: 'x' });
-  targets.push({ what: '(for reference) tsx generator/cli.ts vs node -e 0', value: ratio(direct.median, bare.median), limit: 4, inclusive: false, unit: 'x' });
+  targets.push({
+    what: 'npm run generate-chart vs node -e 0',
+    value: ratio(viaNpm.median, bare.median),
+    limit: 4,
+    inclusive: false,
+    unit: 'x',
+  });
+  targets.push({
+    what: '(for reference) tsx generator/cli.ts vs node -e 0',
+    value: ratio(direct.median, bare.median),
+    limit: 4,
+    inclusive: false,
+    unit: 'x',
+  });
 });
 
 section('2. helm template: our chart vs the `helm create` scaffold (helm 4)', () => {
@@ -80,7 +97,13 @@ section('2. helm template: our chart vs the `helm create` scaffold (helm 4)', ()
   if (!ours || !scaffold) throw new Error('missing samples');
   commands.forEach((c, i) => console.log(`${c.label.padEnd(36)} ${formatSummary(i === 0 ? ours : scaffold)}, ${objects[i]} objects`));
   console.log(`ratio (medians): ${ratio(ours.median, scaffold.median).toFixed(2)}x`);
-  targets.push({ what: 'our helm template vs the scaffold', value: ratio(ours.median, scaffold.median), limit: 1.2, inclusive: true, unit: 'x' });
+  targets.push({
+    what: 'our helm template vs the scaffold',
+    value: ratio(ours.median, scaffold.median),
+    limit: 1.2,
+    inclusive: true,
+    unit: 'x',
+  });
 });
 
 section('3. npm test (once) and the helm calls it makes', () => {
@@ -101,12 +124,23 @@ section('3. npm test (once) and the helm calls it makes', () => {
   const summaryLines = output.split('\n').filter((l) => /^(Test Suites|Tests|Time):/.test(l));
   console.log(`npm test: ${formatMs(ms)} wall, exit ${result.status}${result.status === 0 ? '' : ' (FAILED: see below)'}`);
   for (const line of summaryLines) console.log(`  ${line}`);
-  if (result.status !== 0) console.log(output.trim().split('\n').slice(-20).map((l) => `  | ${l}`).join('\n'));
+  if (result.status !== 0)
+    console.log(
+      output
+        .trim()
+        .split('\n')
+        .slice(-20)
+        .map((l) => `  | ${l}`)
+        .join('\n'),
+    );
   const calls = parseHelmLog(readFileSync(log, 'utf8'));
-  console.log(`helm calls through HELM_BIN/HELM3_BIN: ${calls.total}; renderings (template, install/upgrade dry runs, lint): ${renderings(calls)}`);
+  console.log(
+    `helm calls through HELM_BIN/HELM3_BIN: ${calls.total}; renderings (template, install/upgrade dry runs, lint): ${renderings(calls)}`,
+  );
   for (const [command, n] of Object.entries(calls.byCommand).sort((a, b) => b[1] - a[1])) console.log(`  ${command.padEnd(20)} ${n}`);
   // A failed run stops early (or runs fewer tests): its time says nothing about the target.
-  if (result.status === 0) targets.push({ what: 'offline suite (npm test) wall time', value: ms / 1000, limit: 120, inclusive: false, unit: 's' });
+  if (result.status === 0)
+    targets.push({ what: 'offline suite (npm test) wall time', value: ms / 1000, limit: 120, inclusive: false, unit: 's' });
   else unevaluated.push('offline suite < 120 s: npm test failed, so its time is not comparable');
 });
 

@@ -42,7 +42,9 @@ describe('targets', () => {
     expect(formatTarget({ what: 'generation vs node', value: 9.87, limit: 4, inclusive: false, unit: 'x' })).toBe(
       'NOT MET  generation vs node: 9.87x (target < 4.00x)',
     );
-    expect(formatTarget({ what: 'suite', value: 61.04, limit: 120, inclusive: false, unit: 's' })).toBe('MET      suite: 61.0 s (target < 120.0 s)');
+    expect(formatTarget({ what: 'suite', value: 61.04, limit: 120, inclusive: false, unit: 's' })).toBe(
+      'MET      suite: 61.0 s (target < 120.0 s)',
+    );
   });
 });
 

@@ -26,8 +26,13 @@ Exit codes: 0 passed, 1 failed, 2 bad usage, 3 skipped (no reachable cluster).`;
 
 export function parseArgs(argv: string[]): Options | { error: string } {
   const options: Options = {
-    minikube: false, profile: 'minikube', valuesFile: 'values/minikube.yaml', helm3: false, keep: false,
-    timeoutSeconds: 900, release: 'squash',
+    minikube: false,
+    profile: 'minikube',
+    valuesFile: 'values/minikube.yaml',
+    helm3: false,
+    keep: false,
+    timeoutSeconds: 900,
+    release: 'squash',
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
@@ -38,21 +43,41 @@ export function parseArgs(argv: string[]): Options | { error: string } {
     };
     try {
       switch (flag) {
-        case '--minikube': options.minikube = true; break;
-        case '--helm3': options.helm3 = true; break;
-        case '--keep': options.keep = true; break;
-        case '--profile': options.profile = value(); break;
-        case '--values': options.valuesFile = value(); break;
-        case '--release': options.release = value(); break;
-        case '--namespace': options.namespace = value(); break;
-        case '--timeout': options.timeoutSeconds = parseDuration(value()); break;
-        default: return { error: `unknown option ${flag}` };
+        case '--minikube':
+          options.minikube = true;
+          break;
+        case '--helm3':
+          options.helm3 = true;
+          break;
+        case '--keep':
+          options.keep = true;
+          break;
+        case '--profile':
+          options.profile = value();
+          break;
+        case '--values':
+          options.valuesFile = value();
+          break;
+        case '--release':
+          options.release = value();
+          break;
+        case '--namespace':
+          options.namespace = value();
+          break;
+        case '--timeout':
+          options.timeoutSeconds = parseDuration(value());
+          break;
+        default:
+          return { error: `unknown option ${flag}` };
       }
     } catch (error) {
       return { error: (error as Error).message };
     }
   }
-  for (const [flag, name] of [['--release', options.release], ['--namespace', options.namespace]] as const) {
+  for (const [flag, name] of [
+    ['--release', options.release],
+    ['--namespace', options.namespace],
+  ] as const) {
     if (name !== undefined && !/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(name)) {
       return { error: `${flag} "${name}" is not a DNS label of at most 53 characters (a-z, 0-9, -)` };
     }

@@ -38,7 +38,8 @@ export const serverOf = (clusterInfo: string): string =>
 export function decideCluster(probe: ClusterProbe): ClusterDecision {
   if (probe.minikubeRequested) {
     const minikube = probe.minikube;
-    if (!minikube?.found) return { run: false, reason: '--minikube was given but no minikube binary is on PATH (minikube >= 1.30 is needed)' };
+    if (!minikube?.found)
+      return { run: false, reason: '--minikube was given but no minikube binary is on PATH (minikube >= 1.30 is needed)' };
     if (!minikube.start?.ok) {
       return { run: false, reason: `minikube start failed (no Docker or VM driver?): ${kubectlError(minikube.start?.output ?? '')}` };
     }

@@ -17,10 +17,15 @@ export function runContainerScript(container: IContainer, overrides: Record<stri
   const literal = Object.fromEntries((container.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]));
   const script = container.args?.[0] ?? '';
   return new Promise((resolve) => {
-    execFile('bash', ['-c', script], { env: { PATH: process.env.PATH, HOME: tmpdir(), ...literal, ...overrides }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, output: stdout + stderr });
-    });
+    execFile(
+      'bash',
+      ['-c', script],
+      { env: { PATH: process.env.PATH, HOME: tmpdir(), ...literal, ...overrides }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, output: stdout + stderr });
+      },
+    );
   });
 }
 

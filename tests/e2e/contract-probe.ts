@@ -60,7 +60,17 @@ export function lastXmxMiB(options: string[]): number | undefined {
 }
 
 /** Options that take the next argument as their value. */
-const withValue = new Set(['-cp', '-classpath', '--class-path', '-p', '--module-path', '--add-modules', '--add-opens', '--add-exports', '--add-reads']);
+const withValue = new Set([
+  '-cp',
+  '-classpath',
+  '--class-path',
+  '-p',
+  '--module-path',
+  '--add-modules',
+  '--add-opens',
+  '--add-exports',
+  '--add-reads',
+]);
 
 /** The JVM options of a java command line: up to the main class, `-jar FILE` or `-m MODULE`. */
 export function jvmOptions(commandLine: string[]): string[] {
@@ -93,7 +103,10 @@ export function effectiveHeap(probe: Probe): { mib?: number; source: string } {
     ...variable(environ, '_JAVA_OPTIONS'),
   ];
   const mib = lastXmxMiB(ordered);
-  return { mib, source: mib === undefined ? 'no -Xmx anywhere: the JVM default (a share of the container limit)' : 'the last -Xmx of the JVM options' };
+  return {
+    mib,
+    source: mib === undefined ? 'no -Xmx anywhere: the JVM default (a share of the container limit)' : 'the last -Xmx of the JVM options',
+  };
 }
 
 const SECRET_WORD = /(password|passwd|secret|token|credential)/i;
@@ -134,4 +147,3 @@ export function minutesSinceStart(pod: IPod, now: Date): number {
   const ms = started ? now.getTime() - new Date(started).getTime() : 0;
   return Math.max(1, Math.ceil(ms / 60_000) + 1);
 }
-

@@ -13,7 +13,9 @@ describe('events printed on timeout', () => {
       '10:02:10 WARNING FailedScheduling pod/squash-squash-tm-postgresql-6d9f7c5b8-p7t6y: 0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.',
       '10:02:11 normal  Scheduled pod/squash-squash-tm-7c8b9d6f4-m3n8r: Successfully assigned squash-e2e-mfx2k1/squash-squash-tm-7c8b9d6f4-m3n8r to minikube',
       '10:02:41 normal  Pulling pod/squash-squash-tm-7c8b9d6f4-m3n8r: Pulling image "squashtest/squash:13.0.1"',
-      expect.stringMatching(/^10:09:03 WARNING BackOff pod\/squash-squash-tm-7c8b9d6f4-m3n8r: Back-off restarting failed container squash .* \(x12\)$/),
+      expect.stringMatching(
+        /^10:09:03 WARNING BackOff pod\/squash-squash-tm-7c8b9d6f4-m3n8r: Back-off restarting failed container squash .* \(x12\)$/,
+      ),
     ]);
   });
 
@@ -37,9 +39,7 @@ describe('containers whose logs are printed', () => {
   });
 
   it('include a failed helm test pod', () => {
-    expect(logTargets([pod('pod-test-db-failed')])).toEqual([
-      { pod: 'squash-squash-tm-test-db', container: 'database', previous: false },
-    ]);
+    expect(logTargets([pod('pod-test-db-failed')])).toEqual([{ pod: 'squash-squash-tm-test-db', container: 'database', previous: false }]);
   });
 
   it('leave out ready pods, containers that never started, and unscheduled pods', () => {
@@ -49,7 +49,12 @@ describe('containers whose logs are printed', () => {
 
 describe('the timeout report', () => {
   it('says what was awaited, for how long, what is pending, then the events', () => {
-    const report = timeoutReport('the release to be ready', 900, ['deploy/squash-squash-tm 0/1 available'], fixtureItems<IEvent>('events').slice(0, 1));
+    const report = timeoutReport(
+      'the release to be ready',
+      900,
+      ['deploy/squash-squash-tm 0/1 available'],
+      fixtureItems<IEvent>('events').slice(0, 1),
+    );
     expect(report).toEqual([
       'TIMEOUT: the release to be ready not reached after 900s. Still pending:',
       '  - deploy/squash-squash-tm 0/1 available',

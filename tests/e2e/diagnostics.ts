@@ -12,7 +12,9 @@ export function formatEvents(events: IEvent[], limit = 25): string[] {
     .sort((a, b) => (Date.parse(eventTime(a)) || 0) - (Date.parse(eventTime(b)) || 0))
     .slice(-limit)
     .map((e) => {
-      const time = eventTime(e).replace(/^\d{4}-\d\d-\d\dT/, '').replace(/(\.\d+)?Z$/, '');
+      const time = eventTime(e)
+        .replace(/^\d{4}-\d\d-\d\dT/, '')
+        .replace(/(\.\d+)?Z$/, '');
       const count = (e.count ?? 1) > 1 ? ` (x${e.count})` : '';
       const object = `${(e.involvedObject.kind ?? '').toLowerCase()}/${e.involvedObject.name ?? ''}`;
       const message = (e.message ?? '').replace(/\s+/g, ' ').trim();

@@ -14,7 +14,9 @@ describe('expectations read from the release manifest', () => {
       pvs: [`${NS}-squash-squash-tm-postgresql`],
       deployments: expect.arrayContaining(['squash-squash-tm', 'squash-squash-tm-postgresql']),
       claims: [{ name: 'squash-squash-tm-postgresql', size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true }],
-      volumes: [{ name: `${NS}-squash-squash-tm-postgresql`, size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true, reclaimPolicy: 'Retain' }],
+      volumes: [
+        { name: `${NS}-squash-squash-tm-postgresql`, size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true, reclaimPolicy: 'Retain' },
+      ],
       squashService: 'squash-squash-tm',
       postgresDeployment: 'squash-squash-tm-postgresql',
       squashDeployment: 'squash-squash-tm',
@@ -30,13 +32,15 @@ describe('expectations read from the release manifest', () => {
   });
 });
 
-describe('the brief\'s checks', () => {
+describe("the brief's checks", () => {
   const expected: Expectations = {
     pvcs: ['squash-squash-tm-postgresql'],
     pvs: [`${NS}-squash-squash-tm-postgresql`],
     deployments: ['squash-squash-tm'],
     claims: [{ name: 'squash-squash-tm-postgresql', size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true }],
-    volumes: [{ name: `${NS}-squash-squash-tm-postgresql`, size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true, reclaimPolicy: 'Retain' }],
+    volumes: [
+      { name: `${NS}-squash-squash-tm-postgresql`, size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true, reclaimPolicy: 'Retain' },
+    ],
   };
   const healthy = (): Snapshot => ({
     pvcs: [fixture<IPersistentVolumeClaim>('pvc-bound')],

@@ -50,9 +50,8 @@ export function expectationsFrom(manifest: K8sObject[]): Expectations {
   const byComponent = (name: string) => deployments.find((d) => component(d) === name)?.metadata?.name;
   const squashService = ofKind(manifest, 'Service').find((s) => component(s) === 'squash');
   const squash = deployments.find((d) => component(d) === 'squash');
-  const ref = squash?.spec?.template.spec?.containers
-    .flatMap((c) => c.env ?? [])
-    .find((e) => e.name === 'SPRING_DATASOURCE_PASSWORD')?.valueFrom?.secretKeyRef;
+  const ref = squash?.spec?.template.spec?.containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'SPRING_DATASOURCE_PASSWORD')
+    ?.valueFrom?.secretKeyRef;
   const secrets = ofKind(manifest, 'Secret').map((s) => s.metadata?.name);
   return {
     pvcs: claims.map((c) => c.name),
@@ -77,18 +76,25 @@ export function briefFailures(expected: Expectations, snapshot: Snapshot): strin
   const failures: string[] = [];
   for (const claim of expected.claims) {
     const live = snapshot.pvcs.find((p) => p.metadata?.name === claim.name);
-    if (!live) { failures.push(`pvc/${claim.name} not found`); continue; }
+    if (!live) {
+      failures.push(`pvc/${claim.name} not found`);
+      continue;
+    }
     if (live.status?.phase !== 'Bound') failures.push(`pvc/${claim.name} is ${live.status?.phase ?? 'Pending'}, expected Bound`);
     const capacity = live.status?.capacity?.storage;
     if (!(size(capacity) >= size(claim.size))) {
       failures.push(`pvc/${claim.name} has capacity ${capacity ?? 'none'}, expected at least ${claim.size}`);
     }
     const missing = missingModes(claim.accessModes, live.status?.accessModes);
-    if (missing.length > 0) failures.push(`pvc/${claim.name} lacks access modes ${missing.join(', ')} (has ${live.status?.accessModes?.join(', ') || 'none'})`);
+    if (missing.length > 0)
+      failures.push(`pvc/${claim.name} lacks access modes ${missing.join(', ')} (has ${live.status?.accessModes?.join(', ') || 'none'})`);
   }
   for (const volume of expected.volumes) {
     const live = snapshot.pvs.find((p) => p.metadata?.name === volume.name);
-    if (!live) { failures.push(`pv/${volume.name} not found`); continue; }
+    if (!live) {
+      failures.push(`pv/${volume.name} not found`);
+      continue;
+    }
     if (live.status?.phase !== 'Bound') failures.push(`pv/${volume.name} is ${live.status?.phase ?? 'Pending'}, expected Bound`);
     const capacity = live.spec?.capacity?.storage ?? '0';
     if (!(size(capacity) === size(volume.size))) failures.push(`pv/${volume.name} has capacity ${capacity}, expected ${volume.size}`);
@@ -100,7 +106,10 @@ export function briefFailures(expected: Expectations, snapshot: Snapshot): strin
   }
   for (const name of expected.deployments) {
     const live = snapshot.deployments.find((d) => d.metadata?.name === name);
-    if (!live) { failures.push(`deploy/${name} not found`); continue; }
+    if (!live) {
+      failures.push(`deploy/${name} not found`);
+      continue;
+    }
     const desired = live.spec?.replicas ?? 1;
     const ready = `${live.status?.readyReplicas ?? 0}/${desired}`;
     if (ready !== '1/1') failures.push(`deploy/${name} is READY ${ready}, expected 1/1`);

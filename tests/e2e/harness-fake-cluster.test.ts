@@ -18,13 +18,22 @@ const NS = 'squash-e2e-mfx2k1';
 function runHarnessAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [path.join(repoRoot, 'tests', 'e2e', 'run.ts'), ...args], {
-      cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
     const timer = setTimeout(() => child.kill(), 50_000);
-    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout }); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout });
+    });
   });
 }
 
@@ -46,10 +55,13 @@ describe('the e2e harness on a fake healthy cluster whose helm test fails', () =
     const port = (server.address() as AddressInfo).port;
 
     dir = mkdtempSync(path.join(tmpdir(), 'e2e-fake-cluster-'));
-    const write = (name: string, value: unknown) => writeFileSync(path.join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
+    const write = (name: string, value: unknown) =>
+      writeFileSync(path.join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
     const list = (items: unknown[]) => ({ apiVersion: 'v1', kind: 'List', items });
     const squashReady = fixture<IPod>('pod-squash-starting');
-    squashReady.status!.conditions = squashReady.status!.conditions!.map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'True' } : c));
+    squashReady.status!.conditions = squashReady.status!.conditions!.map((c) =>
+      c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'True' } : c,
+    );
     squashReady.status!.containerStatuses![0] = { ...squashReady.status!.containerStatuses![0]!, ready: true, started: true };
     const postgresDeployment = fixture<IDeployment>('deploy-available');
     postgresDeployment.metadata!.name = 'squash-squash-tm-postgresql';
@@ -73,7 +85,9 @@ describe('the e2e harness on a fake healthy cluster whose helm test fails', () =
       writeFileSync(path.join(dir, name), `#!/usr/bin/env bash\necho "${name} $*" >> "${log}"\ncd "${dir}"\n${body}\n`);
       chmodSync(path.join(dir, name), 0o755);
     };
-    fake('kubectl', `case "$*" in
+    fake(
+      'kubectl',
+      `case "$*" in
   "config current-context") echo fake-ctx ;;
   *cluster-info*) echo "Kubernetes control plane is running at https://127.0.0.1:6443" ;;
   *"get pvc -o json"*) cat pvcs.json ;;
@@ -85,11 +99,15 @@ describe('the e2e harness on a fake healthy cluster whose helm test fails', () =
   *"get events"*) cat events.json ;;
   *"get pvc,deploy,pods,svc"*) echo "NAME   STATUS   VOLUME   CAPACITY" ;;
   *" logs "*) echo "FAIL: psql as squashtm on squashtm could not run SELECT 1 (error above)" ;;
-esac`);
-    fake('helm', `case "$1" in
+esac`,
+    );
+    fake(
+      'helm',
+      `case "$1" in
   "get") cat manifest.yaml ;;
   "test") echo "Phase: Failed"; echo "Error: 1 error occurred: pod squash-squash-tm-test-db failed" >&2; exit 1 ;;
-esac`);
+esac`,
+    );
     result = await runHarnessAsync(['--namespace', NS], { KUBECTL_BIN: path.join(dir, 'kubectl'), HELM_BIN: path.join(dir, 'helm') });
     calls = readFileSync(log, 'utf8');
   });
@@ -104,16 +122,19 @@ esac`);
       `[2/10] install release squash into the new namespace ${NS}: ok`,
       '[3/10] wait until volumes are Bound, Deployments available and pods Ready: ok',
       '[4/10] check the brief: pv/pvc Bound, deployments 1/1, Squash TM reachable through its NodePort: ok',
-    ]) expect(result.stdout).toContain(step);
+    ])
+      expect(result.stdout).toContain(step);
     expect(result.stdout).toMatch(/\[3\/10\] .*: ok \(\d+\.\ds\)/);
   });
 
   it('reached Squash TM through the node address and node port', () => {
     expect(hits).toEqual(['/squash/isSquashAlive', '/squash/login']);
-    expect(result.stdout).toMatch(/from outside the cluster, through the node port: GET http:\/\/127\.0\.0\.1:\d+\/squash\/isSquashAlive -> 200/);
+    expect(result.stdout).toMatch(
+      /from outside the cluster, through the node port: GET http:\/\/127\.0\.0\.1:\d+\/squash\/isSquashAlive -> 200/,
+    );
   });
 
-  it('fails step 5 with exit code 1, printing the failed test pod\'s log, and never says PASSED', () => {
+  it("fails step 5 with exit code 1, printing the failed test pod's log, and never says PASSED", () => {
     expect(result.code).toBe(EXIT.failed);
     expect(result.stdout).toContain('[5/10] helm test: the chart test pods, run in the cluster: FAILED');
     expect(result.stdout).toContain('--- logs of pod/squash-squash-tm-test-db container database, last 40 lines:');

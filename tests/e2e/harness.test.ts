@@ -58,19 +58,30 @@ describe('the e2e harness on a fake cluster whose helm install fails', () => {
       writeFileSync(path.join(dir, name), `#!/usr/bin/env bash\necho "${name} $*" >> "${log}"\n${body}\n`);
       chmodSync(path.join(dir, name), 0o755);
     };
-    fake('kubectl', `case "$*" in
+    fake(
+      'kubectl',
+      `case "$*" in
   "config current-context") echo fake-ctx ;;
   *cluster-info*) echo "Kubernetes control plane is running at https://10.0.0.1:6443" ;;
   *"create namespace"*) if [ -n "$FAKE_NS_EXISTS" ]; then echo 'Error from server (AlreadyExists): namespaces "e2e-x" already exists' >&2; exit 1; fi ;;
   *"get pv"*) echo '{"apiVersion":"v1","kind":"List","items":[]}' ;;
-esac`);
-    fake('helm', `case "$1" in
+esac`,
+    );
+    fake(
+      'helm',
+      `case "$1" in
   install) echo 'Error: INSTALLATION FAILED: fake cluster says no' >&2; exit 1 ;;
-esac`);
+esac`,
+    );
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const env = (extra: Record<string, string> = {}) => ({ KUBECTL_BIN: path.join(dir, 'kubectl'), HELM_BIN: path.join(dir, 'helm'), FAKE_NS_EXISTS: '', ...extra });
+  const env = (extra: Record<string, string> = {}) => ({
+    KUBECTL_BIN: path.join(dir, 'kubectl'),
+    HELM_BIN: path.join(dir, 'helm'),
+    FAKE_NS_EXISTS: '',
+    ...extra,
+  });
 
   it('fails with exit code 1 at the install step, never PASSED, and removes the namespace it created', () => {
     const result = runHarness([], env());

@@ -69,11 +69,15 @@ describe('the helm test pods', () => {
     ]);
   });
 
-  it('carry the chart\'s labels and match no Deployment selector, so no ReplicaSet adopts them', () => {
+  it("carry the chart's labels and match no Deployment selector, so no ReplicaSet adopts them", () => {
     const deployments = ofKind(withAlias, 'Deployment');
     for (const pod of testPods(withAlias)) {
       const labels = pod.metadata?.labels ?? {};
-      expect(labels).toMatchObject({ 'app.kubernetes.io/instance': 'squash', 'app.kubernetes.io/name': 'squash-tm', tier: expect.any(String) });
+      expect(labels).toMatchObject({
+        'app.kubernetes.io/instance': 'squash',
+        'app.kubernetes.io/name': 'squash-tm',
+        tier: expect.any(String),
+      });
       for (const deployment of deployments) {
         const selector = Object.entries(deployment.spec?.selector.matchLabels ?? {});
         expect(selector.every(([k, v]) => labels[k] === v)).toBe(false);
@@ -81,7 +85,7 @@ describe('the helm test pods', () => {
     }
   });
 
-  it('run under the Deployments\' service account and pull secrets', async () => {
+  it("run under the Deployments' service account and pull secrets", async () => {
     const objects = await renderOk({ values: { imagePullSecrets: ['regcred'], serviceAccount: { create: true } } });
     const postgres = one(objects, 'Deployment', 'postgresql').spec!.template.spec!;
     for (const pod of testPods(objects)) {
@@ -92,12 +96,15 @@ describe('the helm test pods', () => {
   });
 
   it('are admitted by the NetworkPolicy in front of PostgreSQL', () => {
-    const policy = withAlias.find((o) => o.kind === 'NetworkPolicy' && o.metadata.labels?.['app.kubernetes.io/component'] === 'postgresql') as
-      unknown as INetworkPolicy | undefined;
+    const policy = withAlias.find(
+      (o) => o.kind === 'NetworkPolicy' && o.metadata.labels?.['app.kubernetes.io/component'] === 'postgresql',
+    ) as unknown as INetworkPolicy | undefined;
     expect(policy).toBeDefined();
     const peers = (policy?.spec?.ingress ?? []).flatMap((rule) => rule.from ?? []);
     for (const pod of testPods(withAlias)) {
-      const admitted = peers.some((peer) => !peer.namespaceSelector && peer.podSelector && selects(peer.podSelector, pod.metadata?.labels ?? {}));
+      const admitted = peers.some(
+        (peer) => !peer.namespaceSelector && peer.podSelector && selects(peer.podSelector, pod.metadata?.labels ?? {}),
+      );
       expect({ pod: pod.metadata?.name, admitted }).toEqual({ pod: pod.metadata?.name, admitted: true });
     }
   });
@@ -110,16 +117,24 @@ describe('the helm test pods', () => {
   it('connect where Squash TM connects, with the credentials Squash TM reads', () => {
     const objects = withAlias;
     const squash = mainContainer(one(objects, 'Deployment', 'squash'));
-    const [, host, port, database] = /^jdbc:postgresql:\/\/([^:/]+):(\d+)\/(\w+)$/.exec(envValue(squash, 'SPRING_DATASOURCE_URL') ?? '') ?? [];
+    const [, host, port, database] =
+      /^jdbc:postgresql:\/\/([^:/]+):(\d+)\/(\w+)$/.exec(envValue(squash, 'SPRING_DATASOURCE_URL') ?? '') ?? [];
     const db = byName(testPods(objects), 'test-db');
-    expect([envValue(container(db), 'PGHOST'), envValue(container(db), 'PGPORT'), envValue(container(db), 'PGDATABASE')]).toEqual([host, port, database]);
+    expect([envValue(container(db), 'PGHOST'), envValue(container(db), 'PGPORT'), envValue(container(db), 'PGDATABASE')]).toEqual([
+      host,
+      port,
+      database,
+    ]);
     const squashRef = (name: string) => squash.env?.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
     expect(env(db, 'PGUSER')?.valueFrom?.secretKeyRef).toEqual(squashRef('SPRING_DATASOURCE_USERNAME'));
     expect(env(db, 'PGPASSWORD')?.valueFrom?.secretKeyRef).toEqual(squashRef('SPRING_DATASOURCE_PASSWORD'));
   });
 
-  it('read a user\'s existingSecret under its own key names', async () => {
-    const db = byName(testPods(await renderOk({ values: { auth: { existingSecret: 'my-db', secretKeys: { username: 'user', password: 'pass' } } } })), 'test-db');
+  it("read a user's existingSecret under its own key names", async () => {
+    const db = byName(
+      testPods(await renderOk({ values: { auth: { existingSecret: 'my-db', secretKeys: { username: 'user', password: 'pass' } } } })),
+      'test-db',
+    );
     expect(env(db, 'PGUSER')?.valueFrom?.secretKeyRef).toEqual({ name: 'my-db', key: 'user' });
     expect(env(db, 'PGPASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'my-db', key: 'pass' });
   });
@@ -131,7 +146,7 @@ describe('the helm test pods', () => {
     expect(envValue(container(http), 'SQUASH_PORT')).toBe(String(service.spec?.ports?.[0]?.port));
   });
 
-  it('compare the alias with its externalName target, the PostgreSQL Service\'s FQDN', () => {
+  it("compare the alias with its externalName target, the PostgreSQL Service's FQDN", () => {
     const alias = one(withAlias, 'Service', 'database');
     const postgres = one(withAlias, 'Service', 'postgresql');
     const pod = byName(testPods(withAlias), 'test-alias');
@@ -152,11 +167,16 @@ function selects(selector: LabelSelector, labels: Record<string, string>): boole
   const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
   const byExpressions = (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
     switch (operator) {
-      case 'In': return key in labels && values.includes(labels[key] as string);
-      case 'NotIn': return !(key in labels) || !values.includes(labels[key] as string);
-      case 'Exists': return key in labels;
-      case 'DoesNotExist': return !(key in labels);
-      default: throw new Error(`unknown selector operator ${operator}`);
+      case 'In':
+        return key in labels && values.includes(labels[key] as string);
+      case 'NotIn':
+        return !(key in labels) || !values.includes(labels[key] as string);
+      case 'Exists':
+        return key in labels;
+      case 'DoesNotExist':
+        return !(key in labels);
+      default:
+        throw new Error(`unknown selector operator ${operator}`);
     }
   });
   return byLabels && byExpressions;
@@ -164,18 +184,28 @@ function selects(selector: LabelSelector, labels: Record<string, string>): boole
 
 // ---- The scripts, run here with bash against local stand-ins for the cluster's services. ----
 
-interface ScriptRun { code: number | null; output: string }
+interface ScriptRun {
+  code: number | null;
+  output: string;
+}
 
 /** Run a test pod's script with its literal env values, overridden by `overrides` (addresses, secrets). */
 function runScript(pod: IPod, overrides: Record<string, string>): Promise<ScriptRun> {
-  const literal = Object.fromEntries((container(pod).env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]));
+  const literal = Object.fromEntries(
+    (container(pod).env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]),
+  );
   const script = container(pod).args?.[0] ?? '';
   expect(container(pod).command).toEqual(['bash', '-c']);
   return new Promise((resolve) => {
-    execFile('bash', ['-c', script], { env: { PATH: process.env.PATH, HOME: tmpdir(), ...literal, ...overrides }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, output: stdout + stderr });
-    });
+    execFile(
+      'bash',
+      ['-c', script],
+      { env: { PATH: process.env.PATH, HOME: tmpdir(), ...literal, ...overrides }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, output: stdout + stderr });
+      },
+    );
   });
 }
 
@@ -235,7 +265,9 @@ describeIfHas(['bash', 'timeout', 'grep', 'head'])('the HTTP test script, agains
     answers = { alive: [503, 503], login: 200 };
     const result = await run(1);
     expect(result.code).toBe(1);
-    expect(result.output).toContain(`FAIL: GET http://127.0.0.1:${port}/squash/isSquashAlive -> HTTP/1.1 503 Service Unavailable; expected 200 and "Squash is Alive"`);
+    expect(result.output).toContain(
+      `FAIL: GET http://127.0.0.1:${port}/squash/isSquashAlive -> HTTP/1.1 503 Service Unavailable; expected 200 and "Squash is Alive"`,
+    );
     expect(requests).toEqual(['GET /squash/isSquashAlive 1.0']);
   });
 
@@ -254,57 +286,64 @@ describeIfHas(['bash', 'timeout', 'grep', 'head'])('the HTTP test script, agains
   });
 });
 
-describeWithPostgres('the database and alias test scripts, against a local PostgreSQL server', (binDir) => {
-  let pg: LocalPostgres;
-  let db: IPod;
-  let alias: IPod;
-  beforeAll(async () => {
-    pg = await startPostgres(binDir);
-    const pods = testPods(await renderOk({ values: { databaseAlias: { enabled: true } } }));
-    [db, alias] = [byName(pods, 'test-db'), byName(pods, 'test-alias')];
-  });
-  afterAll(() => pg?.stop());
+describeWithPostgres(
+  'the database and alias test scripts, against a local PostgreSQL server',
+  (binDir) => {
+    let pg: LocalPostgres;
+    let db: IPod;
+    let alias: IPod;
+    beforeAll(async () => {
+      pg = await startPostgres(binDir);
+      const pods = testPods(await renderOk({ values: { databaseAlias: { enabled: true } } }));
+      [db, alias] = [byName(pods, 'test-db'), byName(pods, 'test-alias')];
+    });
+    afterAll(() => pg?.stop());
 
-  const credentials = () => ({ PGHOST: '127.0.0.1', PGPORT: String(pg.port), PGUSER: pg.user, PGPASSWORD: pg.password, TRIES: '1' });
+    const credentials = () => ({ PGHOST: '127.0.0.1', PGPORT: String(pg.port), PGUSER: pg.user, PGPASSWORD: pg.password, TRIES: '1' });
 
-  it('passes with the right credentials', async () => {
-    const result = await runScript(db, credentials());
-    expect(result).toEqual({ code: 0, output: expect.stringContaining(`PASS: 127.0.0.1:${pg.port} accepts squashtm and answers SELECT 1`) });
-  });
+    it('passes with the right credentials', async () => {
+      const result = await runScript(db, credentials());
+      expect(result).toEqual({
+        code: 0,
+        output: expect.stringContaining(`PASS: 127.0.0.1:${pg.port} accepts squashtm and answers SELECT 1`),
+      });
+    });
 
-  it('fails with a wrong password, saying psql could not log in', async () => {
-    const result = await runScript(db, { ...credentials(), PGPASSWORD: 'wrong' });
-    expect(result.code).toBe(1);
-    expect(result.output).toContain('password authentication failed for user "squashtm"');
-    expect(result.output).toContain('FAIL: psql as squashtm on squashtm could not run SELECT 1');
-  });
+    it('fails with a wrong password, saying psql could not log in', async () => {
+      const result = await runScript(db, { ...credentials(), PGPASSWORD: 'wrong' });
+      expect(result.code).toBe(1);
+      expect(result.output).toContain('password authentication failed for user "squashtm"');
+      expect(result.output).toContain('FAIL: psql as squashtm on squashtm could not run SELECT 1');
+    });
 
-  it('fails when the database does not exist', async () => {
-    const result = await runScript(db, { ...credentials(), PGDATABASE: 'nosuchdb' });
-    expect(result.code).toBe(1);
-    expect(result.output).toContain('FAIL: psql as squashtm on nosuchdb could not run SELECT 1');
-  });
+    it('fails when the database does not exist', async () => {
+      const result = await runScript(db, { ...credentials(), PGDATABASE: 'nosuchdb' });
+      expect(result.code).toBe(1);
+      expect(result.output).toContain('FAIL: psql as squashtm on nosuchdb could not run SELECT 1');
+    });
 
-  it('fails when nothing accepts connections', async () => {
-    const result = await runScript(db, { ...credentials(), PGPORT: '1' });
-    expect(result.code).toBe(1);
-    expect(result.output).toContain('FAIL: 127.0.0.1:1 does not accept connections after 1 tries');
-  });
+    it('fails when nothing accepts connections', async () => {
+      const result = await runScript(db, { ...credentials(), PGPORT: '1' });
+      expect(result.code).toBe(1);
+      expect(result.output).toContain('FAIL: 127.0.0.1:1 does not accept connections after 1 tries');
+    });
 
-  it('alias: passes when the alias resolves like its target and PostgreSQL answers through it', async () => {
-    const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.1', PGPORT: String(pg.port), TRIES: '1' });
-    expect(result).toEqual({ code: 0, output: expect.stringContaining(`PASS: PostgreSQL answers through 127.0.0.1:${pg.port}`) });
-  });
+    it('alias: passes when the alias resolves like its target and PostgreSQL answers through it', async () => {
+      const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.1', PGPORT: String(pg.port), TRIES: '1' });
+      expect(result).toEqual({ code: 0, output: expect.stringContaining(`PASS: PostgreSQL answers through 127.0.0.1:${pg.port}`) });
+    });
 
-  it('alias: fails when the alias resolves elsewhere than its target', async () => {
-    const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.2', PGPORT: String(pg.port), TRIES: '1' });
-    expect(result.code).toBe(1);
-    expect(result.output).toContain('FAIL: 127.0.0.1 resolves to [127.0.0.1], its target 127.0.0.2 to [127.0.0.2]');
-  });
+    it('alias: fails when the alias resolves elsewhere than its target', async () => {
+      const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.2', PGPORT: String(pg.port), TRIES: '1' });
+      expect(result.code).toBe(1);
+      expect(result.output).toContain('FAIL: 127.0.0.1 resolves to [127.0.0.1], its target 127.0.0.2 to [127.0.0.2]');
+    });
 
-  it('alias: fails when PostgreSQL does not answer through it', async () => {
-    const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.1', PGPORT: '1', TRIES: '1' });
-    expect(result.code).toBe(1);
-    expect(result.output).toContain('FAIL: PostgreSQL does not answer through 127.0.0.1:1');
-  });
-}, ['bash', 'pg_isready', 'psql', 'getent', 'cut', 'sort']);
+    it('alias: fails when PostgreSQL does not answer through it', async () => {
+      const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.1', PGPORT: '1', TRIES: '1' });
+      expect(result.code).toBe(1);
+      expect(result.output).toContain('FAIL: PostgreSQL does not answer through 127.0.0.1:1');
+    });
+  },
+  ['bash', 'pg_isready', 'psql', 'getent', 'cut', 'sort'],
+);

@@ -7,9 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderOk } from '../support/helm';
 import { fixture } from './fixtures';
-import {
-  contractScript, jvmOptions, lastXmxMiB, minutesSinceStart, parseProbe, redact, suggestedEmptyDirs,
-} from './contract-probe';
+import { contractScript, jvmOptions, lastXmxMiB, minutesSinceStart, parseProbe, redact, suggestedEmptyDirs } from './contract-probe';
 import { Assumptions, chartAssumptions, contractFailure, ContractInput, evaluateContract, formatReport } from './image-contract';
 import type { IPod } from './types';
 
@@ -18,7 +16,7 @@ const pod = () => fixture<IPod>('pod-squash-starting');
 const SQUASH_TABLES = ['core_user', 'databasechangelog', 'project', 'test_case'];
 const statusOf = (r: ReturnType<typeof evaluateContract>) => Object.fromEntries(r.findings.map((f) => [f.name, f.status]));
 
-describe('the chart\'s assumptions, read from the release manifest', () => {
+describe("the chart's assumptions, read from the release manifest", () => {
   it('with values/minikube.yaml: the pinned image, a 65 % heap of the 2560Mi limit, the two emptyDirs, the in-chart PostgreSQL', async () => {
     const a = chartAssumptions(await renderOk({ valuesFiles: ['minikube.yaml'] }));
     expect(a).toMatchObject({
@@ -32,7 +30,11 @@ describe('the chart\'s assumptions, read from the release manifest', () => {
   });
 
   it('with an external database: nothing to look inside', async () => {
-    const a = chartAssumptions(await renderOk({ values: { postgresql: { enabled: false }, externalDatabase: { host: 'pg.example.com' }, auth: { existingSecret: 'pg' } } }));
+    const a = chartAssumptions(
+      await renderOk({
+        values: { postgresql: { enabled: false }, externalDatabase: { host: 'pg.example.com' }, auth: { existingSecret: 'pg' } },
+      }),
+    );
     expect(a.inChartPostgresql).toBe(false);
   });
 
@@ -49,16 +51,30 @@ const assumed: Assumptions = {
   mountPaths: ['/opt/squash-tm/logs', '/opt/squash-tm/tmp'],
   inChartPostgresql: true,
 };
-const input = (over: Partial<ContractInput> = {}): ContractInput => ({ assumptions: assumed, pod: pod(), probe: probe('contract-probe-as-assumed'), tables: SQUASH_TABLES, ...over });
+const input = (over: Partial<ContractInput> = {}): ContractInput => ({
+  assumptions: assumed,
+  pod: pod(),
+  probe: probe('contract-probe-as-assumed'),
+  tables: SQUASH_TABLES,
+  ...over,
+});
 
 describe('an image that behaves as the chart assumes', () => {
   const report = evaluateContract(input());
 
   it('confirms every assumption, and notes what could be tightened', () => {
     expect(statusOf(report)).toEqual({
-      image: 'confirmed', user: 'confirmed', runAsNonRoot: 'note', heap: 'confirmed', 'java-args': 'confirmed', database: 'confirmed', writes: 'note',
+      image: 'confirmed',
+      user: 'confirmed',
+      runAsNonRoot: 'note',
+      heap: 'confirmed',
+      'java-args': 'confirmed',
+      database: 'confirmed',
+      writes: 'note',
     });
-    expect(report.findings.find((f) => f.name === 'runAsNonRoot')?.observed).toBe('runs as UID 1000: runAsNonRoot: true and runAsUser: 1000 could be set');
+    expect(report.findings.find((f) => f.name === 'runAsNonRoot')?.observed).toBe(
+      'runs as UID 1000: runAsNonRoot: true and runAsUser: 1000 could be set',
+    );
   });
 
   it('records the user, the digest, the effective heap and the database', () => {
@@ -71,7 +87,11 @@ describe('an image that behaves as the chart assumes', () => {
 
   it('lists the files written outside the volumes and where emptyDirs would go', () => {
     expect(report.writes).toEqual({
-      files: ['/opt/squash-tm/tomcat-home/work/Tomcat/localhost/squash/SESSIONS.ser', '/opt/squash-tm/tomcat-home/conf/server.xml', '/tmp/hsperfdata_squash/7'],
+      files: [
+        '/opt/squash-tm/tomcat-home/work/Tomcat/localhost/squash/SESSIONS.ser',
+        '/opt/squash-tm/tomcat-home/conf/server.xml',
+        '/tmp/hsperfdata_squash/7',
+      ],
       suggestedEmptyDirs: ['/opt/squash-tm/tomcat-home', '/tmp'],
     });
   });
@@ -83,10 +103,14 @@ describe('an image that behaves as the chart assumes', () => {
 
   it('prints one line per finding', () => {
     const lines = formatReport(report);
-    expect(lines[0]).toBe('pod squash-squash-tm-7c8b9d6f4-q9w7e, image squashtest/squash:13.0.1 (sha256:3a1f9e0d2c4b6a8f7e5d3c1b9a7f5e3d1c9b7a5f3e1d9c7b5a3f1e9d7c5b3a1f)');
+    expect(lines[0]).toBe(
+      'pod squash-squash-tm-7c8b9d6f4-q9w7e, image squashtest/squash:13.0.1 (sha256:3a1f9e0d2c4b6a8f7e5d3c1b9a7f5e3d1c9b7a5f3e1d9c7b5a3f1e9d7c5b3a1f)',
+    );
     expect(lines.filter((l) => l.startsWith('WRONG'))).toEqual([]);
     expect(contractFailure(report)).toBeUndefined();
-    expect(lines).toContain('ok    heap: effective maximum heap 1664 MiB (the last -Xmx of the JVM options) [assumed: the chart\'s -Xmx1664m wins (SQUASH_JAVA_ARGS comes after the start script\'s own -Xmx)]');
+    expect(lines).toContain(
+      "ok    heap: effective maximum heap 1664 MiB (the last -Xmx of the JVM options) [assumed: the chart's -Xmx1664m wins (SQUASH_JAVA_ARGS comes after the start script's own -Xmx)]",
+    );
   });
 });
 
@@ -96,12 +120,14 @@ describe('an image whose start script wins', () => {
   it('names the wrong assumptions: the user switch and the heap (read from jcmd)', () => {
     expect(report.findings.filter((f) => f.status === 'wrong').map((f) => f.name)).toEqual(['user', 'heap']);
     expect(contractFailure(report)?.split('\n')).toEqual([
-      'the image contradicts the chart\'s assumptions:',
+      "the image contradicts the chart's assumptions:",
       '  - user: assumed the start script does not switch user (with capabilities dropped it could not); observed java runs as UID 1000 GID 1000; the entrypoint (PID 1) as UID 0 GID 0',
-      '  - heap: assumed the chart\'s -Xmx1664m wins (SQUASH_JAVA_ARGS comes after the start script\'s own -Xmx); observed effective maximum heap 2048 MiB (jcmd VM.flags)',
+      "  - heap: assumed the chart's -Xmx1664m wins (SQUASH_JAVA_ARGS comes after the start script's own -Xmx); observed effective maximum heap 2048 MiB (jcmd VM.flags)",
     ]);
     expect(report.heap).toMatchObject({ effectiveMiB: 2048, source: 'jcmd VM.flags' });
-    expect(report.findings.find((f) => f.name === 'user')?.observed).toBe('java runs as UID 1000 GID 1000; the entrypoint (PID 1) as UID 0 GID 0');
+    expect(report.findings.find((f) => f.name === 'user')?.observed).toBe(
+      'java runs as UID 1000 GID 1000; the entrypoint (PID 1) as UID 0 GID 0',
+    );
     expect(statusOf(report)['java-args']).toBe('note');
     expect(report.writes.files).toEqual([]);
     expect(statusOf(report).writes).toBe('confirmed');
@@ -109,7 +135,7 @@ describe('an image whose start script wins', () => {
 });
 
 describe('each assumption can fail', () => {
-  it('the heap: jcmd\'s MaxHeapSize rounded up to the GC alignment still confirms the chart\'s -Xmx; 64 MiB more does not', () => {
+  it("the heap: jcmd's MaxHeapSize rounded up to the GC alignment still confirms the chart's -Xmx; 64 MiB more does not", () => {
     const withJcmd = (bytes: number) => {
       const p = probe('contract-probe-as-assumed');
       p['java-flags'] = [`-XX:MaxHeapSize=${bytes} -XX:+UseG1GC`];
@@ -119,9 +145,12 @@ describe('each assumption can fail', () => {
     expect(withJcmd(1728 * 2 ** 20)).toBe('wrong');
   });
 
-  it('the database: Squash TM\'s tables are not in the chart\'s PostgreSQL', () => {
+  it("the database: Squash TM's tables are not in the chart's PostgreSQL", () => {
     const report = evaluateContract(input({ tables: ['marker'] }));
-    expect(report.findings.find((f) => f.name === 'database')).toMatchObject({ status: 'wrong', observed: '1 tables in the chart\'s database; missing databasechangelog, core_user' });
+    expect(report.findings.find((f) => f.name === 'database')).toMatchObject({
+      status: 'wrong',
+      observed: "1 tables in the chart's database; missing databasechangelog, core_user",
+    });
   });
 
   it('the database is only noted when it is outside the chart', () => {
@@ -145,7 +174,7 @@ describe('each assumption can fail', () => {
     expect(statusOf(evaluateContract(input({ probe: p })))).toMatchObject({ java: 'wrong' });
   });
 
-  it('runAsUser: the securityContext\'s UID is not the process\'s', () => {
+  it("runAsUser: the securityContext's UID is not the process's", () => {
     expect(statusOf(evaluateContract(input({ assumptions: { ...assumed, runAsUser: 2000 } }))).runAsUser).toBe('wrong');
     expect(statusOf(evaluateContract(input({ assumptions: { ...assumed, runAsUser: 1000 } }))).runAsUser).toBe('confirmed');
   });
@@ -165,7 +194,12 @@ describe('small parsers', () => {
   });
 
   it('redacts secret-looking options and the value after a secret-looking flag', () => {
-    expect(redact(['-Dsquash.crypto.secret=abc', '--db-password', 'abc', '-Dx=abc'])).toEqual(['-Dsquash.crypto.secret=<redacted>', '--db-password', '<redacted>', '-Dx=abc']);
+    expect(redact(['-Dsquash.crypto.secret=abc', '--db-password', 'abc', '-Dx=abc'])).toEqual([
+      '-Dsquash.crypto.secret=<redacted>',
+      '--db-password',
+      '<redacted>',
+      '-Dx=abc',
+    ]);
   });
 
   it('suggests one emptyDir per folder below /opt/squash-tm', () => {
@@ -192,10 +226,16 @@ describe('the probe script', () => {
     // And a `jcmd` that fails, as on a JRE image (this machine may have a real one, slow to give up).
     writeFileSync(path.join(dir, 'jcmd'), '#!/bin/sh\nexit 1\n');
     chmodSync(path.join(dir, 'jcmd'), 0o755);
-    const java = spawn(path.join(dir, 'java'), ['30'], { env: { JAVA_TOOL_OPTIONS: '-Xmx321m', SQTM_DB_PASSWORD: 'fake-test-password-not-secret' }, stdio: 'ignore' });
+    const java = spawn(path.join(dir, 'java'), ['30'], {
+      env: { JAVA_TOOL_OPTIONS: '-Xmx321m', SQTM_DB_PASSWORD: 'fake-test-password-not-secret' },
+      stdio: 'ignore',
+    });
     try {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const result = spawnSync('sh', ['-c', contractScript, 'probe', '5'], { encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH}` } });
+      const result = spawnSync('sh', ['-c', contractScript, 'probe', '5'], {
+        encoding: 'utf8',
+        env: { PATH: `${dir}:${process.env.PATH}` },
+      });
       const p = parseProbe(result.stdout);
       expect(p.uid).toEqual([String(process.getuid?.())]);
       expect(p['java-pid']).toEqual([String(java.pid)]);

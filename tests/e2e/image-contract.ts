@@ -18,7 +18,13 @@ export interface Assumptions {
   inChartPostgresql: boolean;
 }
 
-type Container = { name: string; image?: string; env?: { name: string; value?: string }[]; securityContext?: { runAsUser?: number; readOnlyRootFilesystem?: boolean }; volumeMounts?: { mountPath: string }[] };
+type Container = {
+  name: string;
+  image?: string;
+  env?: { name: string; value?: string }[];
+  securityContext?: { runAsUser?: number; readOnlyRootFilesystem?: boolean };
+  volumeMounts?: { mountPath: string }[];
+};
 type PodSpec = { securityContext?: { runAsUser?: number }; containers: Container[] };
 type Workload = K8sObject & { spec?: { template?: { spec?: PodSpec } } };
 
@@ -62,7 +68,14 @@ export interface Finding {
 export interface ContractReport {
   pod: string;
   image: { reference: string; imageID?: string; digest?: string };
-  process: { uid?: number; gid?: number; pid1?: { uid?: number; gid?: number }; javaPid?: string; commandLine: string[]; jvmEnvironment: string[] };
+  process: {
+    uid?: number;
+    gid?: number;
+    pid1?: { uid?: number; gid?: number };
+    javaPid?: string;
+    commandLine: string[];
+    jvmEnvironment: string[];
+  };
   heap: { effectiveMiB?: number; source: string; chartMiB?: number };
   database: { checked: boolean; tables?: number; squashTables?: string[] };
   writes: { files: string[]; suggestedEmptyDirs: string[] };
@@ -79,16 +92,27 @@ export interface ContractInput {
 
 export function evaluateContract({ assumptions: a, pod, probe, tables }: ContractInput): ContractReport {
   const findings: Finding[] = [];
-  const add = (name: string, assumption: string, observed: string, status: Finding['status']) => findings.push({ name, assumption, observed, status });
+  const add = (name: string, assumption: string, observed: string, status: Finding['status']) =>
+    findings.push({ name, assumption, observed, status });
   const status = pod.status?.containerStatuses?.find((c) => c.name === 'squash');
   const digest = /@(sha256:[0-9a-f]{64})$/.exec(status?.imageID ?? '')?.[1];
 
   // Image.
   const running = status?.image ?? '';
   if (!running || running.startsWith('sha256:') || running.includes('@')) {
-    add('image', `the pod runs ${a.image}`, `the runtime reports ${running || 'no image'}, digest ${digest ?? 'unknown'}: not comparable`, 'note');
+    add(
+      'image',
+      `the pod runs ${a.image}`,
+      `the runtime reports ${running || 'no image'}, digest ${digest ?? 'unknown'}: not comparable`,
+      'note',
+    );
   } else {
-    add('image', `the pod runs ${a.image}`, `${running}, digest ${digest ?? 'unknown'}`, normaliseImage(running) === normaliseImage(a.image) ? 'confirmed' : 'wrong');
+    add(
+      'image',
+      `the pod runs ${a.image}`,
+      `${running}, digest ${digest ?? 'unknown'}`,
+      normaliseImage(running) === normaliseImage(a.image) ? 'confirmed' : 'wrong',
+    );
   }
 
   // The java process and its user.
@@ -106,12 +130,19 @@ export function evaluateContract({ assumptions: a, pod, probe, tables }: Contrac
       switched ? 'wrong' : 'confirmed',
     );
     if (a.runAsUser !== undefined) {
-      add('runAsUser', `the process runs as the securityContext's UID ${a.runAsUser}`, `UID ${java.uid}`, java.uid === a.runAsUser ? 'confirmed' : 'wrong');
+      add(
+        'runAsUser',
+        `the process runs as the securityContext's UID ${a.runAsUser}`,
+        `UID ${java.uid}`,
+        java.uid === a.runAsUser ? 'confirmed' : 'wrong',
+      );
     } else {
       add(
         'runAsNonRoot',
-        'none: the image\'s user is undocumented, so the chart forces no UID',
-        java.uid === 0 ? 'runs as root: runAsNonRoot cannot be enabled without another user' : `runs as UID ${java.uid}: runAsNonRoot: true and runAsUser: ${java.uid} could be set`,
+        "none: the image's user is undocumented, so the chart forces no UID",
+        java.uid === 0
+          ? 'runs as root: runAsNonRoot cannot be enabled without another user'
+          : `runs as UID ${java.uid}: runAsNonRoot: true and runAsUser: ${java.uid} could be set`,
         'note',
       );
     }
@@ -127,8 +158,16 @@ export function evaluateContract({ assumptions: a, pod, probe, tables }: Contrac
       // The JVM rounds MaxHeapSize up to its heap alignment (a GC region, up to a few MiB): allow 16 MiB.
       heap.mib !== undefined && a.heapMiB !== undefined && Math.abs(heap.mib - a.heapMiB) <= 16 ? 'confirmed' : 'wrong',
     );
-    const passed = a.javaArgs.split(/\s+/).filter(Boolean).every((flag) => commandLine.includes(flag));
-    add('java-args', 'the start script appends SQUASH_JAVA_ARGS to the java command line', passed ? 'yes' : 'no: the chart\'s flags are not all on the command line', passed ? 'confirmed' : 'note');
+    const passed = a.javaArgs
+      .split(/\s+/)
+      .filter(Boolean)
+      .every((flag) => commandLine.includes(flag));
+    add(
+      'java-args',
+      'the start script appends SQUASH_JAVA_ARGS to the java command line',
+      passed ? 'yes' : "no: the chart's flags are not all on the command line",
+      passed ? 'confirmed' : 'note',
+    );
   }
 
   // Database.
@@ -139,7 +178,7 @@ export function evaluateContract({ assumptions: a, pod, probe, tables }: Contrac
     const ok = squashTables?.length === SQUASH_TABLES.length;
     add(
       'database',
-      'Squash TM uses the chart\'s PostgreSQL (it honours SPRING_DATASOURCE_* or SQTM_DB_*), not a fallback database',
+      "Squash TM uses the chart's PostgreSQL (it honours SPRING_DATASOURCE_* or SQTM_DB_*), not a fallback database",
       `${tables.length} tables in the chart's database${ok ? `, including ${SQUASH_TABLES.join(' and ')}` : `; missing ${SQUASH_TABLES.filter((t) => !squashTables?.includes(t)).join(', ')}`}`,
       ok ? 'confirmed' : 'wrong',
     );

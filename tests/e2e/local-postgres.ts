@@ -20,7 +20,9 @@ export function postgresBinaries(): { dir: string } | { missing: string } {
   const candidates = [
     ...(process.env.PATH ?? '').split(':'),
     ...(existsSync('/usr/lib/postgresql')
-      ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)).map((v) => `/usr/lib/postgresql/${v}/bin`)
+      ? readdirSync('/usr/lib/postgresql')
+          .sort((a, b) => Number(b) - Number(a))
+          .map((v) => `/usr/lib/postgresql/${v}/bin`)
       : []),
   ];
   const tools = ['initdb', 'pg_ctl', 'createdb'];
@@ -56,7 +58,12 @@ export async function startPostgres(binDir: string): Promise<LocalPostgres> {
   };
   const dir = mkdtempSync(path.join(tmpdir(), 'e2e-pg-'));
   chmodSync(dir, 0o700);
-  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+  if (asRoot)
+    chownSync(
+      dir,
+      Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+      Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+    );
   const port = await freePort();
   const data = path.join(dir, 'data');
   const password = 'local-test-password-not-secret';

@@ -3,7 +3,7 @@ import { minikubeServiceUrl, nodePortOf, nodePortUrls } from './nodeport';
 import type { INode, IService } from './types';
 
 describe('reaching a NodePort Service from outside', () => {
-  it('on minikube: the node\'s InternalIP and the allocated node port', () => {
+  it("on minikube: the node's InternalIP and the allocated node port", () => {
     expect(nodePortUrls(fixture<IService>('svc-squash-nodeport'), fixtureItems<INode>('nodes-minikube'))).toEqual([
       'http://192.168.49.2:31380',
     ]);

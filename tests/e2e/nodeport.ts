@@ -42,5 +42,8 @@ export function nodePortUrls(service: IService, nodes: INode[]): string[] {
 
 /** The first URL `minikube service --url` prints (it may print a tunnel notice around it). */
 export function minikubeServiceUrl(output: string): string | undefined {
-  return output.split('\n').map((line) => line.trim()).find((line) => /^https?:\/\/\S+$/.test(line));
+  return output
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => /^https?:\/\/\S+$/.test(line));
 }

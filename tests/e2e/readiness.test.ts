@@ -76,8 +76,14 @@ describe('pod readiness', () => {
     ['pod-squash-crashloop', 'pod/squash-squash-tm-7c8b9d6f4-m3n8r CrashLoopBackOff (container squash, 4 restarts): back-off 2m40s'],
     ['pod-squash-starting', 'pod/squash-squash-tm-7c8b9d6f4-q9w7e Running, not Ready: startup probe not passed yet (squash)'],
     ['pod-squash-init-waiting', 'pod/squash-squash-tm-7c8b9d6f4-h5j2k Init:0/1 (wait-for-database running)'],
-    ['pod-squash-imagepull', 'pod/squash-squash-tm-7c8b9d6f4-z8x6c ImagePullBackOff (container squash): Back-off pulling image "squashtest/squash:13.0.9"'],
-    ['pod-postgresql-unschedulable', 'pod/squash-squash-tm-postgresql-6d9f7c5b8-p7t6y Pending, Unschedulable: 0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.'],
+    [
+      'pod-squash-imagepull',
+      'pod/squash-squash-tm-7c8b9d6f4-z8x6c ImagePullBackOff (container squash): Back-off pulling image "squashtest/squash:13.0.9"',
+    ],
+    [
+      'pod-postgresql-unschedulable',
+      'pod/squash-squash-tm-postgresql-6d9f7c5b8-p7t6y Pending, Unschedulable: 0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.',
+    ],
     ['pod-postgresql-terminating', 'pod/squash-squash-tm-postgresql-6d9f7c5b8-x2k4p Terminating'],
   ])('is not ready: %s', (name, detail) => {
     const readiness = podReadiness(pod(name));
@@ -103,21 +109,25 @@ describe('pendingItems', () => {
   };
 
   it('is empty when every awaited object and every serving pod is ready', () => {
-    expect(pendingItems(awaited, {
-      pvcs: [fixture('pvc-bound')],
-      pvs: [fixture('pv-bound')],
-      deployments: [fixture('deploy-available')],
-      pods: [pod('pod-postgresql-ready'), pod('pod-test-db-failed'), pod('pod-postgresql-terminating')],
-    })).toEqual([]);
+    expect(
+      pendingItems(awaited, {
+        pvcs: [fixture('pvc-bound')],
+        pvs: [fixture('pv-bound')],
+        deployments: [fixture('deploy-available')],
+        pods: [pod('pod-postgresql-ready'), pod('pod-test-db-failed'), pod('pod-postgresql-terminating')],
+      }),
+    ).toEqual([]);
   });
 
   it('lists each object still waiting, and the ones not created yet', () => {
-    expect(pendingItems(awaited, {
-      pvcs: [fixture('pvc-pending')],
-      pvs: [],
-      deployments: [fixture('deploy-unavailable')],
-      pods: [pod('pod-postgresql-ready'), pod('pod-squash-crashloop')],
-    })).toEqual([
+    expect(
+      pendingItems(awaited, {
+        pvcs: [fixture('pvc-pending')],
+        pvs: [],
+        deployments: [fixture('deploy-unavailable')],
+        pods: [pod('pod-postgresql-ready'), pod('pod-squash-crashloop')],
+      }),
+    ).toEqual([
       expect.stringMatching(/^pvc\/squash-squash-tm-postgresql Pending/),
       'pv/squash-e2e-mfx2k1-squash-squash-tm-postgresql not found',
       'deploy/squash-squash-tm 0/1 available',

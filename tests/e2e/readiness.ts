@@ -117,9 +117,7 @@ export interface Awaited {
 /** What is not ready yet, one line per object; empty when everything is. */
 export function pendingItems(awaited: Awaited, snapshot: Snapshot): string[] {
   const pending: string[] = [];
-  const check = <T extends { metadata?: { name?: string } }>(
-    kind: string, names: string[], live: T[], readiness: (o: T) => Readiness,
-  ) => {
+  const check = <T extends { metadata?: { name?: string } }>(kind: string, names: string[], live: T[], readiness: (o: T) => Readiness) => {
     for (const name of names) {
       const object = live.find((o) => o.metadata?.name === name);
       if (!object) pending.push(`${kind}/${name} not found`);

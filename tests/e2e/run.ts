@@ -67,7 +67,8 @@ async function main(argv: string[]): Promise<number> {
   detail(`context ${decision.context}, API server ${decision.server}; ${binaries.helm}`);
   console.log(stepLine(1, TOTAL, 'find a cluster', 'ok', Date.now() - started));
 
-  const onMinikube = options.minikube || (decision.context === options.profile && (await run('sh', ['-c', 'command -v minikube'], '10s')).ok);
+  const onMinikube =
+    options.minikube || (decision.context === options.profile && (await run('sh', ['-c', 'command -v minikube'], '10s')).ok);
   const namespace = options.namespace ?? freshNamespace(new Date());
   const ctx: Context = {
     kube: new Kube(binaries, decision.context, namespace),
@@ -81,7 +82,8 @@ async function main(argv: string[]): Promise<number> {
     installed: false,
   };
   let cleaning: Promise<void> | undefined;
-  const cleanOnce = () => (cleaning ??= timed(TOTAL, options.keep ? 'keep what was installed (--keep)' : 'clean up', () => cleanup(ctx)).catch(() => undefined));
+  const cleanOnce = () =>
+    (cleaning ??= timed(TOTAL, options.keep ? 'keep what was installed (--keep)' : 'clean up', () => cleanup(ctx)).catch(() => undefined));
   process.once('SIGINT', () => {
     console.log('interrupted: cleaning up (Ctrl-C again to abandon)');
     void cleanOnce().then(() => process.exit(130));
@@ -92,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
     ['wait until volumes are Bound, Deployments available and pods Ready', waitInstalled],
     ['check the brief: pv/pvc Bound, deployments 1/1, Squash TM reachable through its NodePort', briefChecks],
     ['helm test: the chart test pods, run in the cluster', helmTest],
-    ['image contract: what the Squash TM image really does, against the chart\'s assumptions', imageContract],
+    ["image contract: what the Squash TM image really does, against the chart's assumptions", imageContract],
     ['persistence: a row survives the PostgreSQL pod', persistence],
     ['helm upgrade: unchanged values change nothing; a new setting rolls Squash TM', upgrade],
     ['helm uninstall keeps the data; a reinstall finds it', uninstallAndReinstall],

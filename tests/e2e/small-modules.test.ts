@@ -8,13 +8,42 @@ import type { IPod } from './types';
 describe('command line', () => {
   it('defaults to values/minikube.yaml, Helm 4, cleanup, 15 minutes', () => {
     expect(parseArgs([])).toEqual({
-      minikube: false, profile: 'minikube', valuesFile: 'values/minikube.yaml', helm3: false, keep: false, timeoutSeconds: 900, release: 'squash',
+      minikube: false,
+      profile: 'minikube',
+      valuesFile: 'values/minikube.yaml',
+      helm3: false,
+      keep: false,
+      timeoutSeconds: 900,
+      release: 'squash',
     });
   });
 
   it('reads every option', () => {
-    expect(parseArgs(['--minikube', '--profile', 'lab', '--values', 'values/dev.yaml', '--helm3', '--keep', '--timeout', '20m', '--release', 'sq', '--namespace', 'e2e-1'])).toEqual({
-      minikube: true, profile: 'lab', valuesFile: 'values/dev.yaml', helm3: true, keep: true, timeoutSeconds: 1200, release: 'sq', namespace: 'e2e-1',
+    expect(
+      parseArgs([
+        '--minikube',
+        '--profile',
+        'lab',
+        '--values',
+        'values/dev.yaml',
+        '--helm3',
+        '--keep',
+        '--timeout',
+        '20m',
+        '--release',
+        'sq',
+        '--namespace',
+        'e2e-1',
+      ]),
+    ).toEqual({
+      minikube: true,
+      profile: 'lab',
+      valuesFile: 'values/dev.yaml',
+      helm3: true,
+      keep: true,
+      timeoutSeconds: 1200,
+      release: 'sq',
+      namespace: 'e2e-1',
     });
   });
 
@@ -35,7 +64,13 @@ describe('command line', () => {
 });
 
 describe('durations', () => {
-  it.each([['90s', 90], ['15m', 900], ['1h', 3600], ['1m30s', 90], ['45', 45]])('parses %s', (text, seconds) => {
+  it.each([
+    ['90s', 90],
+    ['15m', 900],
+    ['1h', 3600],
+    ['1m30s', 90],
+    ['45', 45],
+  ])('parses %s', (text, seconds) => {
     expect(parseDuration(text)).toBe(seconds);
   });
 
@@ -45,11 +80,15 @@ describe('durations', () => {
   });
 
   it('prints short durations in seconds and long ones in minutes', () => {
-    expect([formatDuration(400), formatDuration(12_345), formatDuration(134_000), formatDuration(3_720_000)]).toEqual(['0.4s', '12.3s', '2m14s', '1h02m']);
+    expect([formatDuration(400), formatDuration(12_345), formatDuration(134_000), formatDuration(3_720_000)]).toEqual([
+      '0.4s',
+      '12.3s',
+      '2m14s',
+      '1h02m',
+    ]);
     expect(stepLine(3, 9, 'wait', 'ok', 134_000)).toBe('[3/9] wait: ok (2m14s)');
   });
 });
-
 
 describe('pods before and after an upgrade', () => {
   const postgres = fixture<IPod>('pod-postgresql-ready');
@@ -58,7 +97,12 @@ describe('pods before and after an upgrade', () => {
 
   it('identify serving pods by component, uid and restarts; test pods are left out', () => {
     expect(before).toEqual([
-      { component: 'postgresql', name: 'squash-squash-tm-postgresql-6d9f7c5b8-x2k4p', uid: '4c1d9a52-7e3b-4f1a-a2c6-9b8e0d1f2a33', restarts: 0 },
+      {
+        component: 'postgresql',
+        name: 'squash-squash-tm-postgresql-6d9f7c5b8-x2k4p',
+        uid: '4c1d9a52-7e3b-4f1a-a2c6-9b8e0d1f2a33',
+        restarts: 0,
+      },
       { component: 'squash', name: 'squash-squash-tm-7c8b9d6f4-q9w7e', uid: 'a9e2f7c1-3b5d-4e8f-9a0b-2c4d6e8f0a1b', restarts: 0 },
     ]);
   });

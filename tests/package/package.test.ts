@@ -11,7 +11,9 @@ import { HelmMajor, helmPath } from '../../generator/toolchain/tools';
 import { withFakePassword } from '../chart/scenarios';
 
 const listFiles = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 
 /** Give every file of dir its own mtime, as a checkout at another moment would. */
 function touchAll(dir: string, base: number): void {
@@ -55,9 +57,13 @@ describe('the packaged chart', () => {
   });
 
   it('holds every chart file, each stamped with the fixed time and owned by 0:0', () => {
-    const expected = listFiles(copy).map((f) => `squash-tm/${path.relative(copy, f).split(path.sep).join('/')}`).sort();
+    const expected = listFiles(copy)
+      .map((f) => `squash-tm/${path.relative(copy, f).split(path.sep).join('/')}`)
+      .sort();
     expect(first.entries.map((e) => e.name).sort()).toEqual(expected);
-    expect(new Set(first.entries.map((e) => `${e.mtime} ${e.uid}:${e.gid} ${e.mode.toString(8)}`))).toEqual(new Set([`${DEFAULT_EPOCH} 0:0 644`]));
+    expect(new Set(first.entries.map((e) => `${e.mtime} ${e.uid}:${e.gid} ${e.mode.toString(8)}`))).toEqual(
+      new Set([`${DEFAULT_EPOCH} 0:0 644`]),
+    );
   });
 
   it('is refused when the helm stamps entries with the current time (helm 3)', () => {
@@ -81,7 +87,10 @@ describe('the packaged chart', () => {
     };
     it.each(Object.entries(scenarios))('renders the same objects as chart/ with %s', async (_name, scenario) => {
       const options = { ...scenario, helm };
-      const fromPackage = await runHelm(helm, helmArgs('template', options).map((arg) => (arg === chartDir ? first.file : arg)));
+      const fromPackage = await runHelm(
+        helm,
+        helmArgs('template', options).map((arg) => (arg === chartDir ? first.file : arg)),
+      );
       if (!fromPackage.ok) throw new Error(fromPackage.error);
       const objects = parseObjects(fromPackage.stdout);
       expect(objects.length).toBeGreaterThan(0);

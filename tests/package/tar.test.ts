@@ -4,7 +4,14 @@ import { gzipSync } from 'node:zlib';
 import { archiveProblems, DEFAULT_EPOCH, resolveEpoch } from '../../generator/packaging/package';
 import { readGzipHeader, readTar, readTgz } from '../../generator/packaging/tar';
 
-interface Fields { name: string; body?: string; mtime?: number; uid?: number; type?: string; uname?: string }
+interface Fields {
+  name: string;
+  body?: string;
+  mtime?: number;
+  uid?: number;
+  type?: string;
+  uname?: string;
+}
 
 /** One ustar entry (header + padded body), with a correct checksum unless told otherwise. */
 function entry({ name, body = '', mtime = DEFAULT_EPOCH, uid = 0, type = '0', uname = '' }: Fields, breakChecksum = false): Buffer {
@@ -43,7 +50,11 @@ const pax = (records: Record<string, string>) =>
 
 describe('readTar', () => {
   it('reads names, owners, times and bytes of each entry in order', () => {
-    const tar = Buffer.concat([entry({ name: 'c/Chart.yaml', body: 'name: c\n' }), entry({ name: 'c/values.yaml', body: 'a: 1\n', uid: 1000, mtime: 5 }), end]);
+    const tar = Buffer.concat([
+      entry({ name: 'c/Chart.yaml', body: 'name: c\n' }),
+      entry({ name: 'c/values.yaml', body: 'a: 1\n', uid: 1000, mtime: 5 }),
+      end,
+    ]);
     const entries = readTar(tar);
     expect(entries.map((e) => [e.name, e.uid, e.mtime, e.data.toString()])).toEqual([
       ['c/Chart.yaml', 0, DEFAULT_EPOCH, 'name: c\n'],

@@ -18,7 +18,10 @@ const resources: Record<string, { name: string; kind: string; namespaced: boolea
     { name: 'configmaps', kind: 'ConfigMap', namespaced: true },
   ],
   'apps/v1': [{ name: 'deployments', kind: 'Deployment', namespaced: true }],
-  'batch/v1': [{ name: 'cronjobs', kind: 'CronJob', namespaced: true }, { name: 'jobs', kind: 'Job', namespaced: true }],
+  'batch/v1': [
+    { name: 'cronjobs', kind: 'CronJob', namespaced: true },
+    { name: 'jobs', kind: 'Job', namespaced: true },
+  ],
   'networking.k8s.io/v1': [
     { name: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
     { name: 'ingresses', kind: 'Ingress', namespaced: true },
@@ -36,18 +39,22 @@ function objectPath(o: StoredObject): string {
   const group = o.apiVersion === 'v1' ? '/api/v1' : `/apis/${o.apiVersion}`;
   const plural = resources[o.apiVersion]?.find((r) => r.kind === o.kind)?.name;
   if (!plural) throw new Error(`fake API server: no resource for ${o.apiVersion} ${o.kind}`);
-  return o.metadata.namespace ? `${group}/namespaces/${o.metadata.namespace}/${plural}/${o.metadata.name}` : `${group}/${plural}/${o.metadata.name}`;
+  return o.metadata.namespace
+    ? `${group}/namespaces/${o.metadata.namespace}/${plural}/${o.metadata.name}`
+    : `${group}/${plural}/${o.metadata.name}`;
 }
 
 function discovery(url: string): object | undefined {
   if (url === '/version') return { major: '1', minor: '33', gitVersion: 'v1.33.0', platform: 'linux/amd64' };
   if (url === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
   if (url === '/apis') {
-    const groups = Object.keys(resources).filter((gv) => gv.includes('/')).map((gv) => {
-      const [group, version] = gv.split('/') as [string, string];
-      const v = { groupVersion: gv, version };
-      return { name: group, versions: [v], preferredVersion: v };
-    });
+    const groups = Object.keys(resources)
+      .filter((gv) => gv.includes('/'))
+      .map((gv) => {
+        const [group, version] = gv.split('/') as [string, string];
+        const v = { groupVersion: gv, version };
+        return { name: group, versions: [v], preferredVersion: v };
+      });
     return { kind: 'APIGroupList', apiVersion: 'v1', groups };
   }
   const gv = url === '/api/v1' ? 'v1' : url.startsWith('/apis/') ? url.slice('/apis/'.length) : undefined;

@@ -38,9 +38,7 @@ export interface RenderOptions {
   kubeconfig?: string;
 }
 
-export type Rendering =
-  | { ok: true; objects: K8sObject[]; yaml: string }
-  | { ok: false; error: string };
+export type Rendering = { ok: true; objects: K8sObject[]; yaml: string } | { ok: false; error: string };
 
 let scratch: string | undefined;
 function valuesFile(values: object): string {
@@ -76,7 +74,8 @@ export function parseObjects(yamlText: string): K8sObject[] {
     })
     .filter((value) => value !== null)
     .map((value) => {
-      if (!isKubeObject(value)) throw new Error(`rendered document without apiVersion, kind or metadata.name: ${JSON.stringify(value).slice(0, 200)}`);
+      if (!isKubeObject(value))
+        throw new Error(`rendered document without apiVersion, kind or metadata.name: ${JSON.stringify(value).slice(0, 200)}`);
       return value;
     });
 }

@@ -38,7 +38,15 @@ export interface CliResult {
 class UsageError extends Error {}
 
 /** Options followed by a value (the input is the argument that is neither). */
-const valueOptions = new Set(['--kube-version', '--pss', '--namespace', '--service-cidr', '--existing-secret', '--existing-claim', '--output']);
+const valueOptions = new Set([
+  '--kube-version',
+  '--pss',
+  '--namespace',
+  '--service-cidr',
+  '--existing-secret',
+  '--existing-claim',
+  '--output',
+]);
 
 interface Parsed {
   input?: string;
@@ -52,7 +60,14 @@ interface Parsed {
 }
 
 function parseArgs(args: readonly string[]): Parsed {
-  const parsed: Parsed = { help: false, listRules: false, json: false, target: newestKnown, crossObject: false, cross: { existingSecrets: {}, existingClaims: [] } };
+  const parsed: Parsed = {
+    help: false,
+    listRules: false,
+    json: false,
+    target: newestKnown,
+    crossObject: false,
+    cross: { existingSecrets: {}, existingClaims: [] },
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const value = (): string => {
@@ -120,7 +135,10 @@ function report(reports: readonly ObjectReport[], extra: readonly Violation[], p
       valid,
       target: formatVersion(parsed.target),
       checks,
-      objects: objects.map((o) => ({ object: o.object, violations: o.violations.map((v) => ({ path: v.path, rule: v.rule, level: levelOf(v), message: v.message })) })),
+      objects: objects.map((o) => ({
+        object: o.object,
+        violations: o.violations.map((v) => ({ path: v.path, rule: v.rule, level: levelOf(v), message: v.message })),
+      })),
       violations: all.length,
     };
     return { exitCode, output: `${JSON.stringify(body, null, 2)}\n`, stream: 'stdout' };
@@ -128,8 +146,12 @@ function report(reports: readonly ObjectReport[], extra: readonly Violation[], p
   const lines = objects.flatMap((o) => (o.violations.length === 0 ? [`${o.object}: ok`] : o.violations.map(formatViolation)));
   const what = `${reports.length} object(s), Kubernetes ${formatVersion(parsed.target)}${parsed.crossObject ? ', cross-object' : ''}${parsed.pss ? `, Pod Security ${parsed.pss}` : ''}`;
   if (reports.length === 0) lines.push('no objects: the input holds no Kubernetes object (an empty rendering?)');
-  else if (all.some((v) => v.rule === 'unrendered-template')) lines.push('invalid: a chart template, not a rendering: validate the output of helm template');
-  else lines.push(all.length === 0 ? `valid: ${what}` : `${errors > 0 ? 'invalid' : 'valid with warnings'}: ${all.length} violation(s) in ${what}`);
+  else if (all.some((v) => v.rule === 'unrendered-template'))
+    lines.push('invalid: a chart template, not a rendering: validate the output of helm template');
+  else
+    lines.push(
+      all.length === 0 ? `valid: ${what}` : `${errors > 0 ? 'invalid' : 'valid with warnings'}: ${all.length} violation(s) in ${what}`,
+    );
   return { exitCode, output: `${lines.join('\n')}\n`, stream: 'stdout' };
 }
 
@@ -149,7 +171,11 @@ export function runCli(args: readonly string[], read: (input: string) => string)
     text = read(parsed.input as string);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message.split('\n')[0];
-    return { exitCode: 2, output: `error: cannot read ${parsed.input === '-' ? 'stdin' : `"${parsed.input}"`}: ${reason}\n`, stream: 'stderr' };
+    return {
+      exitCode: 2,
+      output: `error: cannot read ${parsed.input === '-' ? 'stdin' : `"${parsed.input}"`}: ${reason}\n`,
+      stream: 'stderr',
+    };
   }
   const reports = validateYaml(text, { target: parsed.target });
   const manifests = reports.flatMap((r) => (r.manifest ? [r.manifest] : []));
@@ -170,7 +196,12 @@ async function main(args: readonly string[]): Promise<number> {
   // unreadable input is reported by runCli.
   const input = inputOf(args);
   try {
-    if (input !== undefined) await preloadModels(parseDocuments(read(input)).map((d) => d.value as KubeObject).filter((v) => typeof v === 'object' && v !== null));
+    if (input !== undefined)
+      await preloadModels(
+        parseDocuments(read(input))
+          .map((d) => d.value as KubeObject)
+          .filter((v) => typeof v === 'object' && v !== null),
+      );
   } catch {
     // runCli reads it again and says why it cannot.
   }

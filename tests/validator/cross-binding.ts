@@ -22,15 +22,31 @@ export function binding(ctx: Context): void {
     const claimClass = pvc.spec?.storageClassName ?? options.defaultStorageClass ?? 'standard';
     const volumeClass = pv.spec?.storageClassName ?? '';
     if (claimClass !== volumeClass) {
-      add(object, side, 'pv-binding', `${pair} have storage classes "${claimClass}"${pvc.spec?.storageClassName === undefined ? ' (the cluster default, as the claim names none)' : ''} and "${volumeClass}": set the same storageClassName on both ("" for class-less)`);
+      add(
+        object,
+        side,
+        'pv-binding',
+        `${pair} have storage classes "${claimClass}"${pvc.spec?.storageClassName === undefined ? ' (the cluster default, as the claim names none)' : ''} and "${volumeClass}": set the same storageClassName on both ("" for class-less)`,
+      );
     }
     const offered = pv.spec?.accessModes ?? [];
     const missing = (pvc.spec?.accessModes ?? []).filter((m) => !offered.includes(m));
-    if (missing.length > 0) add(object, side, 'pv-binding', `${pair}: the volume does not offer access mode ${missing.join(', ')} (it offers ${offered.join(', ') || 'none'})`);
+    if (missing.length > 0)
+      add(
+        object,
+        side,
+        'pv-binding',
+        `${pair}: the volume does not offer access mode ${missing.join(', ')} (it offers ${offered.join(', ') || 'none'})`,
+      );
     const request = parseQuantity(pvc.spec?.resources?.requests?.storage);
     const capacity = parseQuantity(pv.spec?.capacity?.storage);
     if (request !== undefined && capacity !== undefined && capacity < request) {
-      add(object, side, 'pv-binding', `${pair}: capacity ${String(pv.spec?.capacity?.storage)} is smaller than the request ${String(pvc.spec?.resources?.requests?.storage)}`);
+      add(
+        object,
+        side,
+        'pv-binding',
+        `${pair}: capacity ${String(pv.spec?.capacity?.storage)} is smaller than the request ${String(pvc.spec?.resources?.requests?.storage)}`,
+      );
     }
     if ((pvc.spec?.volumeMode ?? 'Filesystem') !== (pv.spec?.volumeMode ?? 'Filesystem')) {
       add(object, side, 'pv-binding', `${pair} have different volumeModes`);
@@ -40,22 +56,39 @@ export function binding(ctx: Context): void {
     }
     const ref = pv.spec?.claimRef;
     if (ref && (ref.name !== nameOf(pvc) || (ref.namespace ?? '') !== namespaceOf(pvc))) {
-      const hint = ref.name === nameOf(pvc) ? ' (claimRef needs the claim\'s namespace too)' : '';
-      add(object, side, 'pv-binding', `${pair}: the volume's claimRef names ${ref.namespace ?? '?'}/${ref.name ?? '?'}, not ${namespaceOf(pvc)}/${nameOf(pvc)}${hint}`);
+      const hint = ref.name === nameOf(pvc) ? " (claimRef needs the claim's namespace too)" : '';
+      add(
+        object,
+        side,
+        'pv-binding',
+        `${pair}: the volume's claimRef names ${ref.namespace ?? '?'}/${ref.name ?? '?'}, not ${namespaceOf(pvc)}/${nameOf(pvc)}${hint}`,
+      );
     }
   };
   for (const pvc of claims) {
     const volumeName = pvc.spec?.volumeName;
     if (volumeName === undefined) continue;
     const pv = volumes.find((v) => nameOf(v) === volumeName);
-    if (!pv) add(describeObject(pvc), ['spec', 'volumeName'], 'pv-binding', `the claim pre-binds PersistentVolume "${volumeName}", which is not rendered: the claim stays Pending`);
+    if (!pv)
+      add(
+        describeObject(pvc),
+        ['spec', 'volumeName'],
+        'pv-binding',
+        `the claim pre-binds PersistentVolume "${volumeName}", which is not rendered: the claim stays Pending`,
+      );
     else compare(pvc, pv, pvc);
   }
   for (const pv of volumes) {
     const ref = pv.spec?.claimRef;
     if (!ref?.name) continue;
     const pvc = claims.find((c) => nameOf(c) === ref.name && namespaceOf(c) === (ref.namespace ?? namespaceOf(c)));
-    if (!pvc) add(describeObject(pv), ['spec', 'claimRef'], 'pv-binding', `claimRef names PersistentVolumeClaim ${ref.namespace ?? '?'}/${ref.name}, which is not rendered`);
+    if (!pvc)
+      add(
+        describeObject(pv),
+        ['spec', 'claimRef'],
+        'pv-binding',
+        `claimRef names PersistentVolumeClaim ${ref.namespace ?? '?'}/${ref.name}, which is not rendered`,
+      );
     else compare(pvc, pv, pv);
   }
 }

@@ -42,14 +42,17 @@ export interface LabelSelector {
 
 /** A full label selector (matchLabels and matchExpressions), as NetworkPolicies use them. */
 export function matchesSelector(selector: LabelSelector, labels: Record<string, string> = {}): boolean {
-  return selects(selector.matchLabels ?? {}, labels) && (selector.matchExpressions ?? []).every((e) => {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const value = labels[e.key];
-    if (e.operator === 'In') return has && (e.values ?? []).includes(value as string);
-    if (e.operator === 'NotIn') return !has || !(e.values ?? []).includes(value as string);
-    if (e.operator === 'Exists') return has;
-    return !has; // DoesNotExist
-  });
+  return (
+    selects(selector.matchLabels ?? {}, labels) &&
+    (selector.matchExpressions ?? []).every((e) => {
+      const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+      const value = labels[e.key];
+      if (e.operator === 'In') return has && (e.values ?? []).includes(value as string);
+      if (e.operator === 'NotIn') return !has || !(e.values ?? []).includes(value as string);
+      if (e.operator === 'Exists') return has;
+      return !has; // DoesNotExist
+    })
+  );
 }
 
 export function containerPorts(pod: PodTemplate): Array<{ name?: string; containerPort: number }> {

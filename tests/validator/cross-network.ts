@@ -22,19 +22,39 @@ export function services(ctx: Context): void {
     const spec = service.spec ?? {};
     if (spec.type === 'ExternalName') {
       if (spec.selector && Object.keys(spec.selector).length > 0) {
-        add(object, ['spec', 'selector'], 'service-selector', 'an ExternalName Service resolves by DNS and ignores its selector: remove spec.selector');
+        add(
+          object,
+          ['spec', 'selector'],
+          'service-selector',
+          'an ExternalName Service resolves by DNS and ignores its selector: remove spec.selector',
+        );
       }
       continue;
     }
     if (!spec.selector || Object.keys(spec.selector).length === 0) {
-      const endpoints = objects.some((o) => (o.kind === 'Endpoints' && nameOf(o) === nameOf(service)) || (o.kind === 'EndpointSlice' && o.metadata?.labels?.['kubernetes.io/service-name'] === nameOf(service)));
-      if (!endpoints) add(object, ['spec', 'selector'], 'service-selector', 'the Service has no selector and the rendering has no Endpoints for it: it will never have a backend; add a selector');
+      const endpoints = objects.some(
+        (o) =>
+          (o.kind === 'Endpoints' && nameOf(o) === nameOf(service)) ||
+          (o.kind === 'EndpointSlice' && o.metadata?.labels?.['kubernetes.io/service-name'] === nameOf(service)),
+      );
+      if (!endpoints)
+        add(
+          object,
+          ['spec', 'selector'],
+          'service-selector',
+          'the Service has no selector and the rendering has no Endpoints for it: it will never have a backend; add a selector',
+        );
       continue;
     }
     const selector = spec.selector;
     const matched = pods.filter((p) => namespaceOf(p.owner) === namespaceOf(service) && selects(selector, p.metadata.labels));
     if (matched.length === 0) {
-      add(object, ['spec', 'selector'], 'service-selector', `the selector ${JSON.stringify(selector)} matches no pod template in the rendering: align it with the labels of the pods it fronts`);
+      add(
+        object,
+        ['spec', 'selector'],
+        'service-selector',
+        `the selector ${JSON.stringify(selector)} matches no pod template in the rendering: align it with the labels of the pods it fronts`,
+      );
       continue;
     }
     (spec.ports ?? []).forEach((port, i) => {
@@ -42,7 +62,12 @@ export function services(ctx: Context): void {
       for (const pod of matched) {
         const found = containerPorts(pod).some((p) => (typeof target === 'number' ? p.containerPort === target : p.name === target));
         if (!found) {
-          add(object, ['spec', 'ports', i, 'targetPort'], 'target-port', `targetPort ${JSON.stringify(target)} is not a container port ${typeof target === 'number' ? 'number' : 'name'} of ${pod.object}: name or number one of its containerPorts`);
+          add(
+            object,
+            ['spec', 'ports', i, 'targetPort'],
+            'target-port',
+            `targetPort ${JSON.stringify(target)} is not a container port ${typeof target === 'number' ? 'number' : 'name'} of ${pod.object}: name or number one of its containerPorts`,
+          );
         }
       }
     });
@@ -78,7 +103,12 @@ export function serviceLinks(ctx: Context): void {
       (at.container.env ?? []).forEach((env: NonNullable<IContainer['env']>[number], i) => {
         const service = injected.get(env.name);
         if (service) {
-          ctx.add(pod.object, [...at.path, 'env', i, 'name'], 'service-link', `${at.label}: ${env.name} is also injected by service links for Service "${service}": rename the Service or variable, or set enableServiceLinks: false in the pod spec`);
+          ctx.add(
+            pod.object,
+            [...at.path, 'env', i, 'name'],
+            'service-link',
+            `${at.label}: ${env.name} is also injected by service links for Service "${service}": rename the Service or variable, or set enableServiceLinks: false in the pod spec`,
+          );
         }
       });
     }
@@ -95,20 +125,47 @@ export function clusterIPs(ctx: Context): void {
     if (ip && ip !== 'None') {
       const offset = offsetIn(cidr, ip);
       if (offset === undefined) {
-        ctx.add(object, ['spec', 'clusterIP'], 'cluster-ip-cidr', `clusterIP ${ip} is outside the service CIDR ${cidr.text}: the API server rejects it; pick an address inside the range or leave clusterIP empty`);
+        ctx.add(
+          object,
+          ['spec', 'clusterIP'],
+          'cluster-ip-cidr',
+          `clusterIP ${ip} is outside the service CIDR ${cidr.text}: the API server rejects it; pick an address inside the range or leave clusterIP empty`,
+        );
       } else if (offset === 0 || offset === cidr.size - 1) {
-        ctx.add(object, ['spec', 'clusterIP'], 'cluster-ip-cidr', `clusterIP ${ip} is the network or broadcast address of ${cidr.text}, which is never allocated`);
+        ctx.add(
+          object,
+          ['spec', 'clusterIP'],
+          'cluster-ip-cidr',
+          `clusterIP ${ip} is the network or broadcast address of ${cidr.text}, which is never allocated`,
+        );
       } else if (offset === 1) {
-        ctx.add(object, ['spec', 'clusterIP'], 'cluster-ip-cidr', `clusterIP ${ip} is the first address of ${cidr.text}, taken by the kubernetes API Service`);
+        ctx.add(
+          object,
+          ['spec', 'clusterIP'],
+          'cluster-ip-cidr',
+          `clusterIP ${ip} is the first address of ${cidr.text}, taken by the kubernetes API Service`,
+        );
       } else if (offset === 10) {
-        ctx.add(object, ['spec', 'clusterIP'], 'cluster-ip-cidr', `clusterIP ${ip} is the tenth address of ${cidr.text}, conventionally the cluster DNS Service (kube-dns on minikube and kubeadm)`);
+        ctx.add(
+          object,
+          ['spec', 'clusterIP'],
+          'cluster-ip-cidr',
+          `clusterIP ${ip} is the tenth address of ${cidr.text}, conventionally the cluster DNS Service (kube-dns on minikube and kubeadm)`,
+        );
       }
-      if (taken.has(ip)) ctx.add(object, ['spec', 'clusterIP'], 'cluster-ip-cidr', `clusterIP ${ip} is also fixed on Service "${taken.get(ip)}"`);
+      if (taken.has(ip))
+        ctx.add(object, ['spec', 'clusterIP'], 'cluster-ip-cidr', `clusterIP ${ip} is also fixed on Service "${taken.get(ip)}"`);
       taken.set(ip, nameOf(service));
     }
     (service.spec?.ports ?? []).forEach((port, i) => {
       if (!port.nodePort) return;
-      if (nodePorts.has(port.nodePort)) ctx.add(object, ['spec', 'ports', i, 'nodePort'], 'node-port', `nodePort ${port.nodePort} is also used by Service "${nodePorts.get(port.nodePort)}"`);
+      if (nodePorts.has(port.nodePort))
+        ctx.add(
+          object,
+          ['spec', 'ports', i, 'nodePort'],
+          'node-port',
+          `nodePort ${port.nodePort} is also used by Service "${nodePorts.get(port.nodePort)}"`,
+        );
       nodePorts.set(port.nodePort, nameOf(service));
     });
   }
@@ -125,21 +182,40 @@ export function httpRoutes(ctx: Context): void {
     const refs: Array<[Segment[], BackendRef]> = [];
     (route.spec?.rules ?? []).forEach((rule, i) => {
       (rule.backendRefs ?? []).forEach((ref, j) => refs.push([['spec', 'rules', i, 'backendRefs', j], ref]));
-      (rule.filters ?? []).forEach((f, j) => f.requestMirror && refs.push([['spec', 'rules', i, 'filters', j, 'requestMirror', 'backendRef'], f.requestMirror.backendRef]));
+      (rule.filters ?? []).forEach(
+        (f, j) =>
+          f.requestMirror && refs.push([['spec', 'rules', i, 'filters', j, 'requestMirror', 'backendRef'], f.requestMirror.backendRef]),
+      );
     });
     for (const [path, ref] of refs) {
       if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') continue;
       if ((ref.namespace ?? namespaceOf(route)) !== namespaceOf(route)) continue;
-      const service = objects.find((o) => o.kind === 'Service' && nameOf(o) === ref.name && namespaceOf(o) === namespaceOf(route)) as (KubeObject & IService) | undefined;
+      const service = objects.find((o) => o.kind === 'Service' && nameOf(o) === ref.name && namespaceOf(o) === namespaceOf(route)) as
+        (KubeObject & IService) | undefined;
       if (!service) {
-        add(describeObject(route), [...path, 'name'], 'route-backend', `backendRef Service "${ref.name}" is not rendered: the route would answer 500; name the Service the chart renders`);
+        add(
+          describeObject(route),
+          [...path, 'name'],
+          'route-backend',
+          `backendRef Service "${ref.name}" is not rendered: the route would answer 500; name the Service the chart renders`,
+        );
         continue;
       }
       const ports = (service.spec?.ports ?? []).map((p) => p.port);
       if (ref.port === undefined) {
-        add(describeObject(route), [...path, 'port'], 'route-backend', `backendRef to Service "${ref.name}" has no port: Gateway API requires one for a Service; use ${ports.join(' or ')}`);
+        add(
+          describeObject(route),
+          [...path, 'port'],
+          'route-backend',
+          `backendRef to Service "${ref.name}" has no port: Gateway API requires one for a Service; use ${ports.join(' or ')}`,
+        );
       } else if (!ports.includes(ref.port)) {
-        add(describeObject(route), [...path, 'port'], 'route-backend', `backendRef port ${ref.port} is not a port of Service "${ref.name}" (it has ${ports.join(', ') || 'none'}): use the Service port, not the container port`);
+        add(
+          describeObject(route),
+          [...path, 'port'],
+          'route-backend',
+          `backendRef port ${ref.port} is not a port of Service "${ref.name}" (it has ${ports.join(', ') || 'none'}): use the Service port, not the container port`,
+        );
       }
     }
   }
@@ -151,19 +227,33 @@ export function ingresses(ctx: Context): void {
   for (const ingress of objects.filter((o) => o.kind === 'Ingress') as Array<KubeObject & IIngress>) {
     const backends: Array<[Segment[], NonNullable<IIngress['spec']>['defaultBackend']]> = [];
     if (ingress.spec?.defaultBackend) backends.push([['spec', 'defaultBackend'], ingress.spec.defaultBackend]);
-    (ingress.spec?.rules ?? []).forEach((rule, i) => (rule.http?.paths ?? []).forEach((p, j) => backends.push([['spec', 'rules', i, 'http', 'paths', j, 'backend'], p.backend])));
+    (ingress.spec?.rules ?? []).forEach((rule, i) =>
+      (rule.http?.paths ?? []).forEach((p, j) => backends.push([['spec', 'rules', i, 'http', 'paths', j, 'backend'], p.backend])),
+    );
     for (const [path, backend] of backends) {
       const ref = backend?.service;
       if (!ref) continue;
-      const service = objects.find((o) => o.kind === 'Service' && nameOf(o) === ref.name && namespaceOf(o) === namespaceOf(ingress)) as (KubeObject & IService) | undefined;
+      const service = objects.find((o) => o.kind === 'Service' && nameOf(o) === ref.name && namespaceOf(o) === namespaceOf(ingress)) as
+        (KubeObject & IService) | undefined;
       if (!service) {
-        add(describeObject(ingress), [...path, 'service', 'name'], 'ingress-backend', `backend Service "${ref.name}" is not rendered: the Ingress would answer 503`);
+        add(
+          describeObject(ingress),
+          [...path, 'service', 'name'],
+          'ingress-backend',
+          `backend Service "${ref.name}" is not rendered: the Ingress would answer 503`,
+        );
         continue;
       }
       const ports = service.spec?.ports ?? [];
       const port = ref.port;
       const found = port?.name !== undefined ? ports.some((p) => p.name === port.name) : ports.some((p) => p.port === port?.number);
-      if (!found) add(describeObject(ingress), [...path, 'service', 'port'], 'ingress-backend', `backend port ${JSON.stringify(port?.name ?? port?.number)} is not a port of Service "${ref.name}": use its port name or number`);
+      if (!found)
+        add(
+          describeObject(ingress),
+          [...path, 'service', 'port'],
+          'ingress-backend',
+          `backend port ${JSON.stringify(port?.name ?? port?.number)} is not a port of Service "${ref.name}": use its port name or number`,
+        );
     }
   }
 }
@@ -178,7 +268,13 @@ export function networkPolicies(ctx: Context): void {
     const matching = (selector: LabelSelector) => here.filter((p) => matchesSelector(selector, p.metadata.labels));
     const selector = policy.spec?.podSelector ?? {};
     const selected = matching(selector);
-    if (selected.length === 0) add(object, ['spec', 'podSelector'], 'policy-selector', 'spec.podSelector matches no pod template in the rendering: the policy protects nothing; align it with the pods\' labels');
+    if (selected.length === 0)
+      add(
+        object,
+        ['spec', 'podSelector'],
+        'policy-selector',
+        "spec.podSelector matches no pod template in the rendering: the policy protects nothing; align it with the pods' labels",
+      );
     for (const direction of ['ingress', 'egress'] as const) {
       (policy.spec?.[direction] ?? []).forEach((rule, i) => {
         const peers = ('from' in rule ? rule.from : 'to' in rule ? rule.to : undefined) ?? [];
@@ -186,16 +282,29 @@ export function networkPolicies(ctx: Context): void {
         peers.forEach((peer, j) => {
           // Only same-namespace pod peers can be resolved here; namespaceSelector peers are the cluster's.
           if (peer.podSelector && !peer.namespaceSelector && matching(peer.podSelector).length === 0) {
-            add(object, ['spec', direction, i, peerField, j, 'podSelector'], 'policy-selector', `this ${direction} peer selects no pod template in the rendering: the rule allows nothing`);
+            add(
+              object,
+              ['spec', direction, i, peerField, j, 'podSelector'],
+              'policy-selector',
+              `this ${direction} peer selects no pod template in the rendering: the rule allows nothing`,
+            );
           }
         });
         // A named port refers to the destination pods: the selected ones for ingress, the peers for egress.
-        const destinations = direction === 'ingress' ? selected : peers.flatMap((peer) => (peer.podSelector && !peer.namespaceSelector ? matching(peer.podSelector) : []));
+        const destinations =
+          direction === 'ingress'
+            ? selected
+            : peers.flatMap((peer) => (peer.podSelector && !peer.namespaceSelector ? matching(peer.podSelector) : []));
         (rule.ports ?? []).forEach((port, k) => {
           if (typeof port.port !== 'string' || destinations.length === 0) return;
           for (const pod of destinations) {
             if (!containerPorts(pod).some((p) => p.name === port.port)) {
-              add(object, ['spec', direction, i, 'ports', k, 'port'], 'policy-port', `port "${String(port.port)}" is not a container port name of ${pod.object}: the rule would not open it`);
+              add(
+                object,
+                ['spec', direction, i, 'ports', k, 'port'],
+                'policy-port',
+                `port "${String(port.port)}" is not a container port name of ${pod.object}: the rule would not open it`,
+              );
             }
           }
         });

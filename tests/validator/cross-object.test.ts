@@ -29,14 +29,26 @@ describe('names', () => {
   });
   it('allows the same name in two namespaces, but not for cluster-scoped kinds', () => {
     expect(check((o) => o.push({ ...find(o, 'ConfigMap'), metadata: { name: 'app-config', namespace: 'other' } }))).toEqual([]);
-    const v = only(check((o) => o.push({ ...find(o, 'PersistentVolume'), metadata: { name: 'default-app-data', namespace: 'other' }, spec: { ...(find(o, 'PersistentVolume').spec as object), claimRef: undefined } })));
+    const v = only(
+      check((o) =>
+        o.push({
+          ...find(o, 'PersistentVolume'),
+          metadata: { name: 'default-app-data', namespace: 'other' },
+          spec: { ...(find(o, 'PersistentVolume').spec as object), claimRef: undefined },
+        }),
+      ),
+    );
     expect(v.message).toContain('cluster-scoped');
   });
 });
 
 describe('Services and their pods', () => {
   it('rejects a selector that matches no pod template', () => {
-    const v = only(check((o) => set(find(o, 'Service', 'app'), 'spec.selector', { 'app.kubernetes.io/name': 'app', 'app.kubernetes.io/component': 'wbe' })));
+    const v = only(
+      check((o) =>
+        set(find(o, 'Service', 'app'), 'spec.selector', { 'app.kubernetes.io/name': 'app', 'app.kubernetes.io/component': 'wbe' }),
+      ),
+    );
     expect(v).toMatchObject({ object: 'Service/app', path: '.spec.selector', rule: 'service-selector' });
     expect(v.message).toContain('matches no pod template');
   });
@@ -97,7 +109,9 @@ describe('references to Secrets, ConfigMaps and claims', () => {
     expect(only(check(external, { existingSecrets: { 'db-credentials': ['user', 'username'] } })).message).toContain('no key "password"');
   });
   it('ignores an optional reference', () => {
-    expect(check((o) => set(deployment(o), `${web}.env.1.valueFrom.secretKeyRef`, { name: 'absent', key: 'x', optional: true }))).toEqual([]);
+    expect(check((o) => set(deployment(o), `${web}.env.1.valueFrom.secretKeyRef`, { name: 'absent', key: 'x', optional: true }))).toEqual(
+      [],
+    );
   });
   it('rejects a configMapKeyRef to a missing ConfigMap key', () => {
     expect(only(check((o) => set(deployment(o), `${web}.env.3.valueFrom.configMapKeyRef.key`, 'tz'))).rule).toBe('configmap-ref');
@@ -106,7 +120,10 @@ describe('references to Secrets, ConfigMaps and claims', () => {
     const violations = check((o) => {
       set(deployment(o), `${web}.envFrom`, [{ configMapRef: { name: 'absent-config' } }]);
       set(deployment(o), 'spec.template.spec.imagePullSecrets', [{ name: 'registry' }]);
-      set(deployment(o), 'spec.template.spec.volumes.2', { name: 'cfg', configMap: { name: 'app-config', items: [{ key: 'tz', path: 'tz' }] } });
+      set(deployment(o), 'spec.template.spec.volumes.2', {
+        name: 'cfg',
+        configMap: { name: 'app-config', items: [{ key: 'tz', path: 'tz' }] },
+      });
     });
     expect(violations.map((v) => [v.rule, v.path])).toEqual([
       ['configmap-ref', '.spec.template.spec.containers[0].envFrom[0].configMapRef'],
@@ -125,11 +142,31 @@ describe('PersistentVolumeClaim and PersistentVolume binding', () => {
   const pvc = (o: KubeObject[]) => find(o, 'PersistentVolumeClaim');
   const pv = (o: KubeObject[]) => find(o, 'PersistentVolume');
   it.each([
-    ['different storage classes', (o: KubeObject[]) => set(pvc(o), 'spec.storageClassName', 'standard'), /storage classes "standard" and ""/],
-    ['a claim without a class (it gets the cluster default)', (o: KubeObject[]) => set(pvc(o), 'spec.storageClassName', undefined), /"standard" \(the cluster default, as the claim names none\) and ""/],
-    ['an access mode the volume does not offer', (o: KubeObject[]) => set(pvc(o), 'spec.accessModes', ['ReadWriteMany']), /does not offer access mode ReadWriteMany/],
-    ['a request larger than the capacity', (o: KubeObject[]) => set(pvc(o), 'spec.resources.requests.storage', '3Gi'), /capacity 2Gi is smaller than the request 3Gi/],
-    ['a claimRef without the claim namespace', (o: KubeObject[]) => set(pv(o), 'spec.claimRef', { name: 'app-data' }), /claimRef needs the claim's namespace/],
+    [
+      'different storage classes',
+      (o: KubeObject[]) => set(pvc(o), 'spec.storageClassName', 'standard'),
+      /storage classes "standard" and ""/,
+    ],
+    [
+      'a claim without a class (it gets the cluster default)',
+      (o: KubeObject[]) => set(pvc(o), 'spec.storageClassName', undefined),
+      /"standard" \(the cluster default, as the claim names none\) and ""/,
+    ],
+    [
+      'an access mode the volume does not offer',
+      (o: KubeObject[]) => set(pvc(o), 'spec.accessModes', ['ReadWriteMany']),
+      /does not offer access mode ReadWriteMany/,
+    ],
+    [
+      'a request larger than the capacity',
+      (o: KubeObject[]) => set(pvc(o), 'spec.resources.requests.storage', '3Gi'),
+      /capacity 2Gi is smaller than the request 3Gi/,
+    ],
+    [
+      'a claimRef without the claim namespace',
+      (o: KubeObject[]) => set(pv(o), 'spec.claimRef', { name: 'app-data' }),
+      /claimRef needs the claim's namespace/,
+    ],
     ['different volume modes', (o: KubeObject[]) => set(pv(o), 'spec.volumeMode', 'Block'), /different volumeModes/],
   ])('rejects %s', (_what, edit, message) => {
     const violations = check(edit);
@@ -146,7 +183,15 @@ describe('PersistentVolumeClaim and PersistentVolume binding', () => {
     ]);
   });
   it('accepts the default class when a claim without class pre-binds a volume of that class', () => {
-    expect(check((o) => { set(pvc(o), 'spec.storageClassName', undefined); set(pv(o), 'spec.storageClassName', 'local'); }, { defaultStorageClass: 'local' })).toEqual([]);
+    expect(
+      check(
+        (o) => {
+          set(pvc(o), 'spec.storageClassName', undefined);
+          set(pv(o), 'spec.storageClassName', 'local');
+        },
+        { defaultStorageClass: 'local' },
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -158,7 +203,10 @@ describe('containers, env and volumes', () => {
   });
   it('rejects duplicate container and volume names, and mounts of undeclared volumes', () => {
     expect(rules(check((o) => set(deployment(o), 'spec.template.spec.initContainers.0.name', 'web')))).toEqual(['duplicate-container']);
-    expect(rules(check((o) => set(deployment(o), 'spec.template.spec.volumes.1.name', 'data')))).toEqual(['duplicate-volume', 'volume-mount']);
+    expect(rules(check((o) => set(deployment(o), 'spec.template.spec.volumes.1.name', 'data')))).toEqual([
+      'duplicate-volume',
+      'volume-mount',
+    ]);
     expect(rules(check((o) => set(deployment(o), `${web}.volumeMounts.1.mountPath`, '/var/lib/app')))).toEqual(['volume-mount']);
   });
 });
@@ -167,8 +215,14 @@ describe('service links', () => {
   it('lists the variables the kubelet injects for a Service', () => {
     const svc = manifest('apiVersion: v1\nkind: Service\nmetadata: { name: my-db }\nspec: { ports: [{ name: pg, port: 5432 }] }');
     expect(serviceLinkVariables(svc)).toEqual([
-      'MY_DB_SERVICE_HOST', 'MY_DB_SERVICE_PORT', 'MY_DB_SERVICE_PORT_PG', 'MY_DB_PORT',
-      'MY_DB_PORT_5432_TCP', 'MY_DB_PORT_5432_TCP_PROTO', 'MY_DB_PORT_5432_TCP_PORT', 'MY_DB_PORT_5432_TCP_ADDR',
+      'MY_DB_SERVICE_HOST',
+      'MY_DB_SERVICE_PORT',
+      'MY_DB_SERVICE_PORT_PG',
+      'MY_DB_PORT',
+      'MY_DB_PORT_5432_TCP',
+      'MY_DB_PORT_5432_TCP_PROTO',
+      'MY_DB_PORT_5432_TCP_PORT',
+      'MY_DB_PORT_5432_TCP_ADDR',
     ]);
     expect(serviceLinkVariables({ ...svc, spec: { type: 'ExternalName', externalName: 'x.y' } })).toEqual([]);
   });
@@ -177,7 +231,12 @@ describe('service links', () => {
     const v = only(check(edit));
     expect(v).toMatchObject({ rule: 'service-link', path: '.spec.template.spec.containers[0].env[0].name' });
     expect(v.message).toContain('APP_PORT is also injected by service links for Service "app"');
-    expect(check((o) => { edit(o); set(deployment(o), 'spec.template.spec.enableServiceLinks', false); })).toEqual([]);
+    expect(
+      check((o) => {
+        edit(o);
+        set(deployment(o), 'spec.template.spec.enableServiceLinks', false);
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -186,7 +245,9 @@ describe('fixed cluster IPs', () => {
   it('rejects an address outside the service CIDR', () => {
     const v = only(check(ip('10.200.0.5')));
     expect(v).toMatchObject({ object: 'Service/app', path: '.spec.clusterIP', rule: 'cluster-ip-cidr' });
-    expect(v.message).toBe('clusterIP 10.200.0.5 is outside the service CIDR 10.96.0.0/12: the API server rejects it; pick an address inside the range or leave clusterIP empty');
+    expect(v.message).toBe(
+      'clusterIP 10.200.0.5 is outside the service CIDR 10.96.0.0/12: the API server rejects it; pick an address inside the range or leave clusterIP empty',
+    );
   });
   it('uses the configured CIDR', () => {
     expect(check(ip('10.200.0.5'), { serviceCIDR: '10.200.0.0/16' })).toEqual([]);
@@ -199,30 +260,53 @@ describe('fixed cluster IPs', () => {
     expect(only(check(ip('10.111.255.255'))).message).toContain('network or broadcast');
   });
   it('rejects one fixed address, or one node port, on two Services', () => {
-    const twin = (o: KubeObject[]) => { o.push({ ...find(o, 'Service', 'app'), metadata: { name: 'app-2' } }); };
+    const twin = (o: KubeObject[]) => {
+      o.push({ ...find(o, 'Service', 'app'), metadata: { name: 'app-2' } });
+    };
     expect(rules(check(twin))).toEqual(['cluster-ip-cidr']);
-    expect(rules(check((o) => {
-      twin(o);
-      for (const s of o.filter((x) => x.kind === 'Service' && x.metadata?.name !== 'app-db')) { set(s, 'spec.clusterIP', undefined); set(s, 'spec.type', 'NodePort'); set(s, 'spec.ports.0.nodePort', 30080); }
-    }))).toEqual(['node-port']);
+    expect(
+      rules(
+        check((o) => {
+          twin(o);
+          for (const s of o.filter((x) => x.kind === 'Service' && x.metadata?.name !== 'app-db')) {
+            set(s, 'spec.clusterIP', undefined);
+            set(s, 'spec.type', 'NodePort');
+            set(s, 'spec.ports.0.nodePort', 30080);
+          }
+        }),
+      ),
+    ).toEqual(['node-port']);
   });
 });
 
 describe('Ingresses, NetworkPolicies and ServiceAccounts', () => {
   it('rejects an Ingress backend Service that is not rendered, or a port it lacks', () => {
     const path = 'spec.rules.0.http.paths.0.backend.service';
-    expect(only(check((o) => set(find(o, 'Ingress'), `${path}.name`, 'web')))).toMatchObject({ rule: 'ingress-backend', path: '.spec.rules[0].http.paths[0].backend.service.name' });
-    expect(only(check((o) => set(find(o, 'Ingress'), `${path}.port`, { number: 8080 }))).message).toBe('backend port 8080 is not a port of Service "app": use its port name or number');
+    expect(only(check((o) => set(find(o, 'Ingress'), `${path}.name`, 'web')))).toMatchObject({
+      rule: 'ingress-backend',
+      path: '.spec.rules[0].http.paths[0].backend.service.name',
+    });
+    expect(only(check((o) => set(find(o, 'Ingress'), `${path}.port`, { number: 8080 }))).message).toBe(
+      'backend port 8080 is not a port of Service "app": use its port name or number',
+    );
     expect(check((o) => set(find(o, 'Ingress'), `${path}.port`, { number: 80 }))).toEqual([]);
   });
   it('rejects a NetworkPolicy that selects no pod, and a peer that selects no pod', () => {
-    expect(only(check((o) => set(find(o, 'NetworkPolicy'), 'spec.podSelector.matchLabels', { 'app.kubernetes.io/component': 'db' })))).toMatchObject({ rule: 'policy-selector', path: '.spec.podSelector' });
+    expect(
+      only(check((o) => set(find(o, 'NetworkPolicy'), 'spec.podSelector.matchLabels', { 'app.kubernetes.io/component': 'db' }))),
+    ).toMatchObject({ rule: 'policy-selector', path: '.spec.podSelector' });
     const peer = 'spec.egress.0.to.0.podSelector.matchExpressions.0';
-    expect(only(check((o) => set(find(o, 'NetworkPolicy'), `${peer}.operator`, 'NotIn')))).toMatchObject({ rule: 'policy-selector', path: '.spec.egress[0].to[0].podSelector' });
+    expect(only(check((o) => set(find(o, 'NetworkPolicy'), `${peer}.operator`, 'NotIn')))).toMatchObject({
+      rule: 'policy-selector',
+      path: '.spec.egress[0].to[0].podSelector',
+    });
     expect(check((o) => set(find(o, 'NetworkPolicy'), `${peer}.operator`, 'Exists'))).toEqual([]);
   });
   it('rejects a named policy port the destination pods do not declare', () => {
-    expect(only(check((o) => set(find(o, 'NetworkPolicy'), 'spec.ingress.0.ports.0.port', 'https')))).toMatchObject({ rule: 'policy-port', path: '.spec.ingress[0].ports[0].port' });
+    expect(only(check((o) => set(find(o, 'NetworkPolicy'), 'spec.ingress.0.ports.0.port', 'https')))).toMatchObject({
+      rule: 'policy-port',
+      path: '.spec.ingress[0].ports[0].port',
+    });
   });
   it('rejects a ServiceAccount that is neither rendered nor documented as existing', () => {
     const edit = (o: KubeObject[]) => o.splice(o.indexOf(find(o, 'ServiceAccount')), 1);

@@ -17,9 +17,22 @@ export type { CrossObjectOptions } from './cross-context';
 export { serviceLinkVariables } from './cross-network';
 
 const clusterScoped = new Set([
-  'PersistentVolume', 'StorageClass', 'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'IngressClass',
-  'CustomResourceDefinition', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'CSIDriver', 'RuntimeClass',
-  'VolumeAttributesClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'APIService',
+  'PersistentVolume',
+  'StorageClass',
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PriorityClass',
+  'IngressClass',
+  'CustomResourceDefinition',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'CSIDriver',
+  'RuntimeClass',
+  'VolumeAttributesClass',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'APIService',
 ]);
 
 function duplicateNames({ objects, namespaceOf, add }: Context): void {
@@ -28,7 +41,12 @@ function duplicateNames({ objects, namespaceOf, add }: Context): void {
     const kind = String(o.kind);
     const key = `${kind}|${clusterScoped.has(kind) ? '' : namespaceOf(o)}|${nameOf(o)}`;
     if (seen.has(key)) {
-      add(describeObject(o), ['metadata', 'name'], 'duplicate-name', `two ${kind} objects are named "${nameOf(o)}"${clusterScoped.has(kind) ? ' (cluster-scoped: unique across namespaces and releases)' : ''}: the second overwrites the first; give each a distinct name`);
+      add(
+        describeObject(o),
+        ['metadata', 'name'],
+        'duplicate-name',
+        `two ${kind} objects are named "${nameOf(o)}"${clusterScoped.has(kind) ? ' (cluster-scoped: unique across namespaces and releases)' : ''}: the second overwrites the first; give each a distinct name`,
+      );
     }
     seen.set(key, o);
   }
@@ -39,7 +57,12 @@ function workloadSelectors({ objects, add }: Context): void {
     const selector = (pod.owner.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector;
     if (pod.owner.kind === 'Pod' || pod.owner.kind === 'CronJob' || pod.owner.kind === 'Job' || !selector?.matchLabels) continue;
     if (!selects(selector.matchLabels, pod.metadata.labels)) {
-      add(pod.object, ['spec', 'selector', 'matchLabels'], 'workload-selector', `spec.selector.matchLabels ${JSON.stringify(selector.matchLabels)} does not match the pod template's labels: the API server rejects it; make the template carry every selector label`);
+      add(
+        pod.object,
+        ['spec', 'selector', 'matchLabels'],
+        'workload-selector',
+        `spec.selector.matchLabels ${JSON.stringify(selector.matchLabels)} does not match the pod template's labels: the API server rejects it; make the template carry every selector label`,
+      );
     }
   }
 }
@@ -50,9 +73,17 @@ function probePorts(ctx: Context): void {
       const names = new Set((at.container.ports ?? []).map((p) => p.name));
       for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
         const p = at.container[probe];
-        for (const [handler, port] of [['httpGet', p?.httpGet?.port], ['tcpSocket', p?.tcpSocket?.port]] as const) {
+        for (const [handler, port] of [
+          ['httpGet', p?.httpGet?.port],
+          ['tcpSocket', p?.tcpSocket?.port],
+        ] as const) {
           if (typeof port === 'string' && !names.has(port)) {
-            ctx.add(pod.object, [...at.path, probe, handler, 'port'], 'probe-port', `${at.label}: ${probe} uses port "${port}", which the container does not declare: name one of its ports "${port}" or use the number`);
+            ctx.add(
+              pod.object,
+              [...at.path, probe, handler, 'port'],
+              'probe-port',
+              `${at.label}: ${probe} uses port "${port}", which the container does not declare: name one of its ports "${port}" or use the number`,
+            );
           }
         }
       }
@@ -71,16 +102,43 @@ function duplicatesWithin(ctx: Context): void {
       });
     };
     const all = containersOf(pod);
-    dup(all.map((a) => a.container.name), (i) => all[i]?.path ?? [], 'duplicate-container', (n) => `two containers are named "${n}": container names must be unique in a pod`);
+    dup(
+      all.map((a) => a.container.name),
+      (i) => all[i]?.path ?? [],
+      'duplicate-container',
+      (n) => `two containers are named "${n}": container names must be unique in a pod`,
+    );
     const volumes = pod.spec.volumes ?? [];
-    dup(volumes.map((v) => v.name), (i) => [...pod.path, 'spec', 'volumes', i, 'name'], 'duplicate-volume', (n) => `two volumes are named "${n}"`);
+    dup(
+      volumes.map((v) => v.name),
+      (i) => [...pod.path, 'spec', 'volumes', i, 'name'],
+      'duplicate-volume',
+      (n) => `two volumes are named "${n}"`,
+    );
     const declared = new Set(volumes.map((v) => v.name));
     for (const at of all) {
-      dup((at.container.env ?? []).map((e) => e.name), (i) => [...at.path, 'env', i, 'name'], 'duplicate-env', (n) => `${at.label} sets environment variable ${n} twice: the last one wins under client-side apply and server-side apply rejects it; keep one`);
+      dup(
+        (at.container.env ?? []).map((e) => e.name),
+        (i) => [...at.path, 'env', i, 'name'],
+        'duplicate-env',
+        (n) =>
+          `${at.label} sets environment variable ${n} twice: the last one wins under client-side apply and server-side apply rejects it; keep one`,
+      );
       const mounts = at.container.volumeMounts ?? [];
-      dup(mounts.map((m) => m.mountPath), (i) => [...at.path, 'volumeMounts', i, 'mountPath'], 'volume-mount', (p) => `${at.label} mounts two volumes at ${p}`);
+      dup(
+        mounts.map((m) => m.mountPath),
+        (i) => [...at.path, 'volumeMounts', i, 'mountPath'],
+        'volume-mount',
+        (p) => `${at.label} mounts two volumes at ${p}`,
+      );
       mounts.forEach((m, i) => {
-        if (!declared.has(m.name)) ctx.add(pod.object, [...at.path, 'volumeMounts', i, 'name'], 'volume-mount', `${at.label} mounts volume "${m.name}", which the pod does not declare`);
+        if (!declared.has(m.name))
+          ctx.add(
+            pod.object,
+            [...at.path, 'volumeMounts', i, 'name'],
+            'volume-mount',
+            `${at.label} mounts volume "${m.name}", which the pod does not declare`,
+          );
       });
     }
   }
@@ -92,10 +150,24 @@ export function crossObjectViolations(objects: readonly KubeObject[], options: C
   const ctx: Context = {
     objects: [...objects],
     options,
-    namespaceOf: (o) => (typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : options.namespace ?? 'default'),
+    namespaceOf: (o) => (typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : (options.namespace ?? 'default')),
     add: (object, path, rule, message) => violations.push(violation(rule, object, path, message)),
   };
-  for (const check of [duplicateNames, workloadSelectors, services, probePorts, references, binding, duplicatesWithin, serviceLinks, clusterIPs, ingresses, httpRoutes, networkPolicies, serviceAccounts]) {
+  for (const check of [
+    duplicateNames,
+    workloadSelectors,
+    services,
+    probePorts,
+    references,
+    binding,
+    duplicatesWithin,
+    serviceLinks,
+    clusterIPs,
+    ingresses,
+    httpRoutes,
+    networkPolicies,
+    serviceAccounts,
+  ]) {
     check(ctx);
   }
   return violations;

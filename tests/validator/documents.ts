@@ -38,7 +38,8 @@ function duplicateKeys(node: unknown, path: Segment[], found: Array<{ path: Segm
  * may hold other `{{ }}` text (Prometheus rules, Go templates in a ConfigMap), so only Helm's
  * built-in objects and control words count.
  */
-const helmAction = /\{\{-?\s*(\.(Values|Release|Chart|Capabilities|Files|Template)\b|(include|template|tpl|toYaml|if|else|end|range|with|define|required|default)\b)/;
+const helmAction =
+  /\{\{-?\s*(\.(Values|Release|Chart|Capabilities|Files|Template)\b|(include|template|tpl|toYaml|if|else|end|range|with|define|required|default)\b)/;
 
 export function parseDocuments(text: string): ParsedDocument[] {
   const lineCounter = new LineCounter();
@@ -63,7 +64,14 @@ export function parseDocuments(text: string): ParsedDocument[] {
     const duplicates: Array<{ path: Segment[]; offset: number }> = [];
     duplicateKeys(doc.contents, [], duplicates);
     for (const d of duplicates) {
-      violations.push(violation('duplicate-key', object, d.path, `key "${d.path[d.path.length - 1]}" appears twice in one mapping (line ${lineCounter.linePos(d.offset).line}); only one value would be kept: remove the other`));
+      violations.push(
+        violation(
+          'duplicate-key',
+          object,
+          d.path,
+          `key "${d.path[d.path.length - 1]}" appears twice in one mapping (line ${lineCounter.linePos(d.offset).line}); only one value would be kept: remove the other`,
+        ),
+      );
     }
     return { index, value, violations };
   });

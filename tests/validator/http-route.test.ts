@@ -27,7 +27,9 @@ describe('HTTPRoute schema (gateway.networking.k8s.io/v1)', () => {
     expect(rules(validateObject(route(withRoute((r) => set(r, 'spec.parentRefs.0.name', undefined)))))).toEqual(['schema']);
   });
   it('rejects a pre-release apiVersion', () => {
-    expect(rules(validateObject(route(withRoute((r) => set(r, 'apiVersion', 'gateway.networking.k8s.io/v1beta1')))))).toEqual(['removed-api']);
+    expect(rules(validateObject(route(withRoute((r) => set(r, 'apiVersion', 'gateway.networking.k8s.io/v1beta1')))))).toEqual([
+      'removed-api',
+    ]);
   });
 });
 
@@ -44,7 +46,9 @@ describe('HTTPRoute backendRefs (cross-object)', () => {
   it('rejects the container port instead of the Service port, and a missing port', () => {
     const [wrong] = crossObjectViolations(withRoute((r) => set(r, 'spec.rules.0.backendRefs.0.port', 8080)));
     expect(wrong).toMatchObject({ rule: 'route-backend', path: '.spec.rules[0].backendRefs[0].port' });
-    expect(wrong?.message).toBe('backendRef port 8080 is not a port of Service "app" (it has 80): use the Service port, not the container port');
+    expect(wrong?.message).toBe(
+      'backendRef port 8080 is not a port of Service "app" (it has 80): use the Service port, not the container port',
+    );
     expect(crossObjectViolations(withRoute((r) => set(r, 'spec.rules.0.backendRefs.0.port', undefined))).map((v) => v.message)).toEqual([
       'backendRef to Service "app" has no port: Gateway API requires one for a Service; use 80',
     ]);
@@ -53,6 +57,8 @@ describe('HTTPRoute backendRefs (cross-object)', () => {
     const mirror = { type: 'RequestMirror', requestMirror: { backendRef: { name: 'shadow', port: 80 } } };
     expect(rules(crossObjectViolations(withRoute((r) => set(r, 'spec.rules.0.filters', [mirror]))))).toEqual(['route-backend']);
     expect(crossObjectViolations(withRoute((r) => set(r, 'spec.rules.0.backendRefs.0.namespace', 'other')))).toEqual([]);
-    expect(crossObjectViolations(withRoute((r) => set(r, 'spec.rules.0.backendRefs.0', { group: 'example.com', kind: 'Bucket', name: 'x' })))).toEqual([]);
+    expect(
+      crossObjectViolations(withRoute((r) => set(r, 'spec.rules.0.backendRefs.0', { group: 'example.com', kind: 'Bucket', name: 'x' }))),
+    ).toEqual([]);
   });
 });

@@ -17,8 +17,7 @@ export function parseKubeVersion(text: string): KubeVersion {
 /** Negative when a is older than b. */
 export const compareVersions = (a: KubeVersion, b: KubeVersion): number => a.major - b.major || a.minor - b.minor;
 
-export const atLeast = (target: KubeVersion, version: string): boolean =>
-  compareVersions(target, parseKubeVersion(version)) >= 0;
+export const atLeast = (target: KubeVersion, version: string): boolean => compareVersions(target, parseKubeVersion(version)) >= 0;
 
 export const formatVersion = (v: KubeVersion): string => `${v.major}.${v.minor}`;
 

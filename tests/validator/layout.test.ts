@@ -26,5 +26,7 @@ it('loads nothing from the chart definition, the chart tests or their helpers', 
 
 it('would notice such an import (negative control)', () => {
   const chartTest = path.join(repo, 'tests', 'chart', 'renderings.test.ts');
-  expect([...closure(chartTest)].map((f) => path.relative(repo, f))).toEqual(expect.arrayContaining(['generator/chart-metadata.ts', 'generator/values.ts']));
+  expect([...closure(chartTest)].map((f) => path.relative(repo, f))).toEqual(
+    expect.arrayContaining(['generator/chart-metadata.ts', 'generator/values.ts']),
+  );
 });

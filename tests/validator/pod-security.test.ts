@@ -30,20 +30,75 @@ it('passes the good fixture at both levels', () => {
 
 describe('baseline controls (also enforced by restricted)', () => {
   const cases: Array<[string, (d: KubeObject) => void, string, RegExp]> = [
-    ['hostProcess', (d) => set(d, `${web}.securityContext.windowsOptions`, { hostProcess: true }), `${W}.securityContext.windowsOptions.hostProcess`, /container "web" sets windowsOptions.hostProcess/],
+    [
+      'hostProcess',
+      (d) => set(d, `${web}.securityContext.windowsOptions`, { hostProcess: true }),
+      `${W}.securityContext.windowsOptions.hostProcess`,
+      /container "web" sets windowsOptions.hostProcess/,
+    ],
     ['hostNamespaces', (d) => set(d, `${spec}.hostNetwork`, true), `${S}.hostNetwork`, /hostNetwork: true/],
-    ['privileged', (d) => set(d, `${init}.securityContext.privileged`, true), `${I}.securityContext.privileged`, /init container "wait" is privileged/],
-    ['capabilities', (d) => set(d, `${web}.securityContext.capabilities.add`, ['NET_ADMIN']), `${W}.securityContext.capabilities.add`, /adds capabilities NET_ADMIN beyond the baseline set/],
-    ['hostPathVolumes', (d) => set(d, `${spec}.volumes.1`, { name: 'tmp', hostPath: { path: '/tmp' } }), `${S}.volumes[1].hostPath`, /volume "tmp" is a hostPath volume/],
+    [
+      'privileged',
+      (d) => set(d, `${init}.securityContext.privileged`, true),
+      `${I}.securityContext.privileged`,
+      /init container "wait" is privileged/,
+    ],
+    [
+      'capabilities',
+      (d) => set(d, `${web}.securityContext.capabilities.add`, ['NET_ADMIN']),
+      `${W}.securityContext.capabilities.add`,
+      /adds capabilities NET_ADMIN beyond the baseline set/,
+    ],
+    [
+      'hostPathVolumes',
+      (d) => set(d, `${spec}.volumes.1`, { name: 'tmp', hostPath: { path: '/tmp' } }),
+      `${S}.volumes[1].hostPath`,
+      /volume "tmp" is a hostPath volume/,
+    ],
     ['hostPorts', (d) => set(d, `${web}.ports.0.hostPort`, 8080), `${W}.ports[0].hostPort`, /binds host port 8080/],
-    ['hostProbesAndLifecycle', (d) => set(d, `${web}.readinessProbe.httpGet.host`, '10.0.0.1'), `${W}.readinessProbe.httpGet.host`, /points readinessProbe at host "10.0.0.1"/],
-    ['appArmor', (d) => set(d, `${init}.securityContext.appArmorProfile`, { type: 'Unconfined' }), `${I}.securityContext.appArmorProfile.type`, /sets AppArmor profile Unconfined/],
-    ['appArmor', (d) => set(d, ['spec', 'template', 'metadata', 'annotations', 'container.apparmor.security.beta.kubernetes.io/web'], 'unconfined'), `.spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/web"]`, /disables AppArmor/],
-    ['seLinux', (d) => set(d, `${spec}.securityContext.seLinuxOptions`, { type: 'spc_t' }), `${S}.securityContext.seLinuxOptions.type`, /SELinux type spc_t/],
-    ['seLinux', (d) => set(d, `${web}.securityContext.seLinuxOptions`, { user: 'system_u' }), `${W}.securityContext.seLinuxOptions.user`, /SELinux user/],
+    [
+      'hostProbesAndLifecycle',
+      (d) => set(d, `${web}.readinessProbe.httpGet.host`, '10.0.0.1'),
+      `${W}.readinessProbe.httpGet.host`,
+      /points readinessProbe at host "10.0.0.1"/,
+    ],
+    [
+      'appArmor',
+      (d) => set(d, `${init}.securityContext.appArmorProfile`, { type: 'Unconfined' }),
+      `${I}.securityContext.appArmorProfile.type`,
+      /sets AppArmor profile Unconfined/,
+    ],
+    [
+      'appArmor',
+      (d) => set(d, ['spec', 'template', 'metadata', 'annotations', 'container.apparmor.security.beta.kubernetes.io/web'], 'unconfined'),
+      `.spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/web"]`,
+      /disables AppArmor/,
+    ],
+    [
+      'seLinux',
+      (d) => set(d, `${spec}.securityContext.seLinuxOptions`, { type: 'spc_t' }),
+      `${S}.securityContext.seLinuxOptions.type`,
+      /SELinux type spc_t/,
+    ],
+    [
+      'seLinux',
+      (d) => set(d, `${web}.securityContext.seLinuxOptions`, { user: 'system_u' }),
+      `${W}.securityContext.seLinuxOptions.user`,
+      /SELinux user/,
+    ],
     ['procMount', (d) => set(d, `${web}.securityContext.procMount`, 'Unmasked'), `${W}.securityContext.procMount`, /procMount Unmasked/],
-    ['seccomp', (d) => set(d, `${init}.securityContext.seccompProfile`, { type: 'Unconfined' }), `${I}.securityContext.seccompProfile.type`, /init container "wait" runs seccomp Unconfined/],
-    ['sysctls', (d) => set(d, `${spec}.securityContext.sysctls`, [{ name: 'kernel.msgmax', value: '1' }]), `${S}.securityContext.sysctls[0].name`, /sysctl kernel.msgmax is not in the safe set/],
+    [
+      'seccomp',
+      (d) => set(d, `${init}.securityContext.seccompProfile`, { type: 'Unconfined' }),
+      `${I}.securityContext.seccompProfile.type`,
+      /init container "wait" runs seccomp Unconfined/,
+    ],
+    [
+      'sysctls',
+      (d) => set(d, `${spec}.securityContext.sysctls`, [{ name: 'kernel.msgmax', value: '1' }]),
+      `${S}.securityContext.sysctls[0].name`,
+      /sysctl kernel.msgmax is not in the safe set/,
+    ],
   ];
   it.each(cases)('%s: rejects a violating pod', (control, edit, path, message) => {
     for (const level of ['baseline', 'restricted'] as const) {
@@ -75,12 +130,42 @@ describe('baseline controls (also enforced by restricted)', () => {
 
 describe('restricted controls', () => {
   const cases: Array<[string, (d: KubeObject) => void, string, RegExp]> = [
-    ['volumeTypes', (d) => set(d, `${spec}.volumes.1`, { name: 'tmp', nfs: { server: 'nfs.example', path: '/x' } }), `${S}.volumes[1].nfs`, /volume "tmp" is of type nfs/],
-    ['allowPrivilegeEscalation', (d) => set(d, `${init}.securityContext.allowPrivilegeEscalation`, undefined), `${I}.securityContext.allowPrivilegeEscalation`, /init container "wait" must set securityContext.allowPrivilegeEscalation: false/],
-    ['runAsNonRoot', (d) => set(d, `${spec}.securityContext.runAsNonRoot`, undefined), `${I}.securityContext.runAsNonRoot`, /init container "wait" must run as non-root/],
-    ['runAsUser', (d) => set(d, `${web}.securityContext.runAsUser`, 0), `${W}.securityContext.runAsUser`, /container "web" sets runAsUser: 0/],
-    ['seccompProfile', (d) => set(d, `${spec}.securityContext.seccompProfile`, undefined), `${I}.securityContext.seccompProfile.type`, /init container "wait" needs seccompProfile.type RuntimeDefault/],
-    ['capabilitiesRestricted', (d) => set(d, `${web}.securityContext.capabilities`, { drop: ['NET_RAW'] }), `${W}.securityContext.capabilities.drop`, /container "web" must drop all capabilities/],
+    [
+      'volumeTypes',
+      (d) => set(d, `${spec}.volumes.1`, { name: 'tmp', nfs: { server: 'nfs.example', path: '/x' } }),
+      `${S}.volumes[1].nfs`,
+      /volume "tmp" is of type nfs/,
+    ],
+    [
+      'allowPrivilegeEscalation',
+      (d) => set(d, `${init}.securityContext.allowPrivilegeEscalation`, undefined),
+      `${I}.securityContext.allowPrivilegeEscalation`,
+      /init container "wait" must set securityContext.allowPrivilegeEscalation: false/,
+    ],
+    [
+      'runAsNonRoot',
+      (d) => set(d, `${spec}.securityContext.runAsNonRoot`, undefined),
+      `${I}.securityContext.runAsNonRoot`,
+      /init container "wait" must run as non-root/,
+    ],
+    [
+      'runAsUser',
+      (d) => set(d, `${web}.securityContext.runAsUser`, 0),
+      `${W}.securityContext.runAsUser`,
+      /container "web" sets runAsUser: 0/,
+    ],
+    [
+      'seccompProfile',
+      (d) => set(d, `${spec}.securityContext.seccompProfile`, undefined),
+      `${I}.securityContext.seccompProfile.type`,
+      /init container "wait" needs seccompProfile.type RuntimeDefault/,
+    ],
+    [
+      'capabilitiesRestricted',
+      (d) => set(d, `${web}.securityContext.capabilities`, { drop: ['NET_RAW'] }),
+      `${W}.securityContext.capabilities.drop`,
+      /container "web" must drop all capabilities/,
+    ],
   ];
   it.each(cases)('%s: rejects under restricted, not under baseline', (control, edit, path, message) => {
     const violations = evaluate(edit, 'restricted');
@@ -91,7 +176,9 @@ describe('restricted controls', () => {
   });
 
   it('covers every restricted control of the page', () => {
-    expect(new Set(cases.map((c) => c[0]))).toEqual(new Set(checks.filter((c) => pssControls[c.id].level === 'restricted').map((c) => c.id)));
+    expect(new Set(cases.map((c) => c[0]))).toEqual(
+      new Set(checks.filter((c) => pssControls[c.id].level === 'restricted').map((c) => c.id)),
+    );
   });
 
   it('names each container that lacks runAsNonRoot when the pod does not set it', () => {
@@ -103,16 +190,20 @@ describe('restricted controls', () => {
     expect(evaluate((d) => set(d, `${web}.securityContext.runAsNonRoot`, false), 'restricted').map((v) => v.message)).toEqual([
       'Pod Security "restricted": container "web" sets runAsNonRoot: false: set it to true',
     ]);
-    expect(evaluate((d) => {
-      set(d, `${spec}.securityContext.runAsNonRoot`, undefined);
-      set(d, `${web}.securityContext.runAsNonRoot`, true);
-      set(d, `${init}.securityContext.runAsNonRoot`, true);
-    }, 'restricted')).toEqual([]);
+    expect(
+      evaluate((d) => {
+        set(d, `${spec}.securityContext.runAsNonRoot`, undefined);
+        set(d, `${web}.securityContext.runAsNonRoot`, true);
+        set(d, `${init}.securityContext.runAsNonRoot`, true);
+      }, 'restricted'),
+    ).toEqual([]);
   });
 
   it('allows adding NET_BIND_SERVICE only', () => {
     expect(evaluate((d) => set(d, `${web}.securityContext.capabilities.add`, ['NET_BIND_SERVICE']), 'restricted')).toEqual([]);
-    expect(evaluate((d) => set(d, `${web}.securityContext.capabilities.add`, ['CHOWN']), 'restricted').map((v) => v.rule)).toEqual(['pss-restricted/capabilitiesRestricted']);
+    expect(evaluate((d) => set(d, `${web}.securityContext.capabilities.add`, ['CHOWN']), 'restricted').map((v) => v.rule)).toEqual([
+      'pss-restricted/capabilitiesRestricted',
+    ]);
   });
 
   it('exempts Windows pods from the Linux-only controls', () => {

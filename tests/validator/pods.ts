@@ -5,7 +5,6 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { KubeObject } from './objects';
 import { describeObject, Segment } from './violations';
 
-
 export interface PodTemplate {
   owner: KubeObject;
   /** `Kind/name` of the owner. */

@@ -74,7 +74,10 @@ const cases: Record<RuleId, Case> = {
   'cluster-ip-cidr': { yaml: at('Service', 'spec.clusterIP', '10.200.0.5', 'app'), args: cross },
   'ingress-backend': { yaml: at('Ingress', 'spec.rules.0.http.paths.0.backend.service.name', 'ap'), args: cross },
   'route-backend': { yaml: edited((o) => set(find(o, 'HTTPRoute'), 'spec.rules.0.backendRefs.0.port', 8080), goodWithRoute), args: cross },
-  'policy-selector': { yaml: at('NetworkPolicy', ['spec', 'podSelector', 'matchLabels', 'app.kubernetes.io/component'], 'wbe'), args: cross },
+  'policy-selector': {
+    yaml: at('NetworkPolicy', ['spec', 'podSelector', 'matchLabels', 'app.kubernetes.io/component'], 'wbe'),
+    args: cross,
+  },
   'policy-port': { yaml: at('NetworkPolicy', 'spec.ingress.0.ports.0.port', 'web'), args: cross },
   'pss-baseline/hostProcess': pss(`${web}.securityContext.windowsOptions`, { hostProcess: true }),
   'pss-baseline/hostNamespaces': pss(`${spec}.hostNetwork`, true),
@@ -108,7 +111,10 @@ describe('the registry', () => {
   it('holds unique, well-formed rules', () => {
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
     for (const r of rules) {
-      expect({ id: r.id, ok: /^[a-z]+(-[a-z]+)*(\/[a-zA-Z]+)?$/.test(r.id) && r.description.length > 10 && r.remediation.length > 5 }).toEqual({ id: r.id, ok: true });
+      expect({
+        id: r.id,
+        ok: /^[a-z]+(-[a-z]+)*(\/[a-zA-Z]+)?$/.test(r.id) && r.description.length > 10 && r.remediation.length > 5,
+      }).toEqual({ id: r.id, ok: true });
     }
   });
   it('has a negative case for every registered rule, and no case for an unregistered one', () => {

@@ -30,16 +30,24 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function validateObject(value: unknown, options: SchemaOptions = {}, objectName = describeObject(value as ObjectRef)): Violation[] {
   const target = options.target ?? newestKnown;
   const fail = (path: string, rule: RuleId, message: string): Violation[] => [violation(rule, objectName, path, message)];
-  if (!isObject(value)) return fail('', 'not-an-object', `the document is a ${Array.isArray(value) ? 'list' : typeof value}, not a Kubernetes object`);
+  if (!isObject(value))
+    return fail('', 'not-an-object', `the document is a ${Array.isArray(value) ? 'list' : typeof value}, not a Kubernetes object`);
   const { apiVersion, kind } = value;
-  if (typeof apiVersion !== 'string' || apiVersion === '') return fail('.apiVersion', 'unknown-kind', 'apiVersion is missing: every object needs apiVersion and kind');
-  if (typeof kind !== 'string' || kind === '') return fail('.kind', 'unknown-kind', 'kind is missing: every object needs apiVersion and kind');
+  if (typeof apiVersion !== 'string' || apiVersion === '')
+    return fail('.apiVersion', 'unknown-kind', 'apiVersion is missing: every object needs apiVersion and kind');
+  if (typeof kind !== 'string' || kind === '')
+    return fail('.kind', 'unknown-kind', 'kind is missing: every object needs apiVersion and kind');
   if (!isKubeObject(value) || value.metadata.name === '') {
     return fail('.metadata.name', 'schema', 'metadata.name is missing: every object a chart renders needs a name');
   }
   if (!hasSchema(apiVersion, kind)) {
     const why = unservedReason(apiVersion, kind, target);
-    return fail('.apiVersion', why ? 'removed-api' : 'unknown-kind', why ?? `no schema for ${apiVersion} ${kind} in Kubernetes ${formatVersion(target)} (schemas of Kubernetes ${formatVersion(schemaKubernetes)}): check the spelling of apiVersion and kind`);
+    return fail(
+      '.apiVersion',
+      why ? 'removed-api' : 'unknown-kind',
+      why ??
+        `no schema for ${apiVersion} ${kind} in Kubernetes ${formatVersion(target)} (schemas of Kubernetes ${formatVersion(schemaKubernetes)}): check the spelling of apiVersion and kind`,
+    );
   }
   const unserved = unservedReason(apiVersion, kind, target);
   const served = unserved ? fail('.apiVersion', 'removed-api', unserved) : [];

@@ -84,7 +84,7 @@ export function strictSchemaViolations(object: Record<string, unknown>, objectNa
   try {
     validate.call(watched(object, [], seen));
   } catch (error) {
-    errors = ((error as { errors?: AjvError[] }).errors ?? []);
+    errors = (error as { errors?: AjvError[] }).errors ?? [];
     if (errors.length === 0) throw error;
   }
   const violations: Violation[] = [];
@@ -108,7 +108,14 @@ export function strictSchemaViolations(object: Record<string, unknown>, objectNa
     if (record.enumerated || record.read.size === 0) continue;
     for (const key of Object.keys(record.value)) {
       if (record.read.has(key)) continue;
-      violations.push(violation('unknown-field', objectName, [...record.path, key], `unknown field "${key}": the ${String(object.apiVersion)} ${String(object.kind)} schema has no such field here (a typo or wrong indentation?); the API server would drop it silently`));
+      violations.push(
+        violation(
+          'unknown-field',
+          objectName,
+          [...record.path, key],
+          `unknown field "${key}": the ${String(object.apiVersion)} ${String(object.kind)} schema has no such field here (a typo or wrong indentation?); the API server would drop it silently`,
+        ),
+      );
     }
   }
   return violations;

@@ -19,7 +19,9 @@ export async function briefChecks(ctx: Context): Promise<void> {
   const failures = briefFailures(expected(ctx), await snapshot(kube, options.release));
   if (failures.length > 0) throw new StepFailure(`the brief's checks failed:\n  - ${failures.join('\n  - ')}`);
   const e = expected(ctx);
-  ctx.log(`pv [${e.pvs.join(', ')}] and pvc [${e.pvcs.join(', ')}] Bound with the size and modes asked for; deploy [${e.deployments.join(', ')}] 1/1`);
+  ctx.log(
+    `pv [${e.pvs.join(', ')}] and pvc [${e.pvcs.join(', ')}] Bound with the size and modes asked for; deploy [${e.deployments.join(', ')}] 1/1`,
+  );
   await reachFromOutside(ctx);
 }
 
@@ -82,7 +84,10 @@ function throughMinikubeTunnel(ctx: Context, service: string): Promise<Check> {
       child.kill();
       resolve(check);
     };
-    const timer = setTimeout(() => finish({ ok: false, detail: `minikube service --url printed no URL within 60s: ${output.trim()}` }), 60_000);
+    const timer = setTimeout(
+      () => finish({ ok: false, detail: `minikube service --url printed no URL within 60s: ${output.trim()}` }),
+      60_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const url = minikubeServiceUrl(output);
@@ -92,7 +97,9 @@ function throughMinikubeTunnel(ctx: Context, service: string): Promise<Check> {
       }
     };
     child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     child.on('error', (error) => finish({ ok: false, detail: `minikube service: ${error.message}` }));
     child.on('exit', (code) => {
       if (!minikubeServiceUrl(output)) finish({ ok: false, detail: `minikube service exited with ${code}: ${output.trim()}` });

@@ -18,11 +18,16 @@ export async function cleanup(ctx: Context): Promise<void> {
   const names = volumes.map((pv) => pv.metadata?.name ?? '');
   if (options.keep) {
     ctx.log(`--keep: left namespace ${kube.namespace} and pv [${names.join(', ')}]. Remove them with:`);
-    ctx.log(`  kubectl --context ${kube.context} delete namespace ${kube.namespace}${names.length ? ` && kubectl --context ${kube.context} delete pv ${names.join(' ')}` : ''}`);
+    ctx.log(
+      `  kubectl --context ${kube.context} delete namespace ${kube.namespace}${names.length ? ` && kubectl --context ${kube.context} delete pv ${names.join(' ')}` : ''}`,
+    );
     return;
   }
   if (ctx.installed) await kube.helm(['uninstall', options.release, '--ignore-not-found'], '3m');
-  const ns = await kube.kubectlWatching(['delete', 'namespace', kube.namespace, '--ignore-not-found', '--wait=true', '--timeout=180s'], '4m');
+  const ns = await kube.kubectlWatching(
+    ['delete', 'namespace', kube.namespace, '--ignore-not-found', '--wait=true', '--timeout=180s'],
+    '4m',
+  );
   ctx.log(ns.ok ? `deleted namespace ${kube.namespace}` : `could not delete namespace ${kube.namespace}: ${ns.stderr.trim()}`);
   if (names.length > 0) {
     const pv = await kube.kubectlWatching(['delete', 'pv', ...names, '--ignore-not-found', '--wait=true', '--timeout=60s'], '2m');
@@ -35,7 +40,9 @@ export async function cleanup(ctx: Context): Promise<void> {
   const ownDirs = volumes.every((pv) => pv.spec?.hostPath?.path === `/data/${pv.metadata?.name}`);
   if (ctx.minikubeProfile && ownDirs) {
     const rm = await run('minikube', ['ssh', '--profile', ctx.minikubeProfile, '--', 'sudo', 'rm', '-rf', ...dirs], '60s');
-    ctx.log(rm.ok ? `removed ${dirs.join(', ')} on the minikube node` : `could not remove ${dirs.join(', ')} on the node: ${rm.stderr.trim()}`);
+    ctx.log(
+      rm.ok ? `removed ${dirs.join(', ')} on the minikube node` : `could not remove ${dirs.join(', ')} on the node: ${rm.stderr.trim()}`,
+    );
   } else {
     ctx.log(`the node keeps the data directory ${dirs.join(', ')} (hostPath, Retain): remove it on the node if you need the space`);
   }

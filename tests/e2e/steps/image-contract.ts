@@ -29,14 +29,25 @@ export async function imageContract(ctx: Context): Promise<void> {
   const probe = orThrow(
     `the contract probe in pod/${pod.metadata.name} (does the image have sh?)`,
     // Not bounded by --request-timeout (30 s), which would cut the exec stream: jcmd and find may take a while.
-    await kube.kubectlWatching(['exec', pod.metadata.name, '-c', 'squash', '--', 'sh', '-c', contractScript, 'probe', String(minutes)], '120s'),
+    await kube.kubectlWatching(
+      ['exec', pod.metadata.name, '-c', 'squash', '--', 'sh', '-c', contractScript, 'probe', String(minutes)],
+      '120s',
+    ),
   );
-  const tables = assumptions.inChartPostgresql ? (await psql(ctx, squashTablesSql)).split('\n').map((t) => t.trim()).filter(Boolean) : undefined;
+  const tables = assumptions.inChartPostgresql
+    ? (await psql(ctx, squashTablesSql))
+        .split('\n')
+        .map((t) => t.trim())
+        .filter(Boolean)
+    : undefined;
   const report = evaluateContract({ assumptions, pod, probe: parseProbe(probe.stdout), tables });
   for (const line of formatReport(report)) ctx.log(line);
   const file = reportFile(kube.namespace);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ recordedAt: new Date().toISOString(), context: kube.context, namespace: kube.namespace, ...report }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ recordedAt: new Date().toISOString(), context: kube.context, namespace: kube.namespace, ...report }, null, 2)}\n`,
+  );
   ctx.log(`report written to ${file}: attach it to a bug report`);
   const failure = contractFailure(report);
   if (failure) throw new StepFailure(failure);

@@ -13,7 +13,8 @@ async function waitPodsGone(ctx: Context, seconds: number): Promise<void> {
   for (;;) {
     const left = (await ctx.kube.list<IPod>('pods', instanceSelector(ctx.options.release))).filter((p) => !isHookPod(p));
     if (left.length === 0) return;
-    if (Date.now() > deadline) throw new StepFailure(`pods still there ${seconds}s after helm uninstall: ${left.map((p) => p.metadata?.name).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new StepFailure(`pods still there ${seconds}s after helm uninstall: ${left.map((p) => p.metadata?.name).join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 3000));
   }
 }
@@ -43,7 +44,10 @@ export async function uninstallAndReinstall(ctx: Context): Promise<void> {
     return;
   }
 
-  orThrow(`helm install ${options.release} (again)`, await kube.helm(['install', options.release, ctx.chartDir, '--values', ctx.valuesFile], '5m'));
+  orThrow(
+    `helm install ${options.release} (again)`,
+    await kube.helm(['install', options.release, ctx.chartDir, '--values', ctx.valuesFile], '5m'),
+  );
   ctx.expected = await readExpectations(ctx);
   // PostgreSQL applies POSTGRES_PASSWORD only to an empty data directory: a new password in a new
   // Secret would lock Squash TM out of its own database. Fail now rather than after a long wait.

@@ -40,7 +40,9 @@ export async function upgrade(ctx: Context): Promise<void> {
   }
   const password = await currentPassword(ctx);
   if (password !== ctx.password) throw new StepFailure('helm upgrade with unchanged values changed the database password in the Secret');
-  ctx.log(`unchanged values: same password${ctx.password === undefined ? ' (existingSecret, not the release\'s)' : ''}, no pod replaced or restarted`);
+  ctx.log(
+    `unchanged values: same password${ctx.password === undefined ? " (existingSecret, not the release's)" : ''}, no pod replaced or restarted`,
+  );
 
   const extra = path.join(ctx.scratch, 'roll.yaml');
   writeFileSync(extra, stringify({ squash: { extraEnv: [{ name: 'SQUASH_E2E_ROLL', value: String(Date.now()) }] } }));
@@ -50,7 +52,8 @@ export async function upgrade(ctx: Context): Promise<void> {
     what: 'the Squash TM pod to roll after a changed squash.extraEnv',
     seconds: 600,
     log: ctx.log,
-    also: (s) => (podIdentities(s.pods).some((p) => p.component === 'squash' && p.uid !== squashBefore) ? [] : ['squash pod not replaced yet']),
+    also: (s) =>
+      podIdentities(s.pods).some((p) => p.component === 'squash' && p.uid !== squashBefore) ? [] : ['squash pod not replaced yet'],
   });
   const rolled = comparePods(before, await pods(ctx));
   if (!rolled.replaced.includes('squash') || rolled.replaced.length !== 1 || rolled.restarted.length > 0) {
