@@ -11,6 +11,8 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(@kubernetes-models/[^/]+|kubernetes-models|is-cidr|cidr-regex)/)'],
   resolver: '<rootDir>/tests/support/jest-esm-resolver.js',
+  globalSetup: '<rootDir>/tests/support/jest-global-setup.js',
+  globalTeardown: '<rootDir>/tests/support/jest-global-teardown.js',
   // Rendering shells out to helm; the default 5 s is too tight on a loaded 2-core machine.
   testTimeout: 60000,
 };
