@@ -1,0 +1,57 @@
+// Run the secret-generator Job's container exactly as rendered (its command, arguments and
+// environment) on this machine, with the bundled kubectl talking to a fake API server in place of
+// the in-cluster one: what the Job would do to a cluster, offline.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
+import { kubectlPath } from '../../generator/toolchain/tools';
+import type { K8sObject } from './helm';
+import { componentOf } from './objects';
+
+const run = promisify(execFile);
+
+/** The rendered secret-generator Job, or undefined when the chart generates no Secret. */
+export function generatorJob(objects: readonly K8sObject[]): (K8sObject & IJob) | undefined {
+  return objects.find((o): o is K8sObject & IJob => o.kind === 'Job' && componentOf(o) === 'secret-generator');
+}
+
+/** The Secrets and keys the Job creates, from its SECRETS variable ("<name> <component> <key>=<how> ..."). */
+export function generatedSecretKeys(objects: readonly K8sObject[]): Record<string, string[]> {
+  const env = generatorJob(objects)?.spec?.template.spec?.containers[0]?.env ?? [];
+  const lines = (env.find((e) => e.name === 'SECRETS')?.value ?? '').split('\n').filter(Boolean);
+  return Object.fromEntries(lines.map((line) => {
+    const [name = '', , ...keys] = line.split(' ');
+    return [name, keys.map((k) => k.split('=')[0] ?? '')];
+  }));
+}
+
+export interface JobRun {
+  ok: boolean;
+  output: string;
+}
+
+/** Run the Job's container against the API server of `kubeconfig`. */
+export async function runGeneratorJob(objects: readonly K8sObject[], kubeconfig: string): Promise<JobRun> {
+  const job = generatorJob(objects);
+  const container = job?.spec?.template.spec?.containers[0];
+  if (!container?.command || !container.args) throw new Error('no secret-generator Job in this rendering');
+  const env: Record<string, string> = {
+    PATH: `${path.dirname(kubectlPath())}:${process.env.PATH ?? ''}`,
+    KUBECONFIG: kubeconfig,
+  };
+  for (const e of container.env ?? []) {
+    if (e.value === undefined) throw new Error(`variable ${e.name} is not a plain value: the test cannot supply it`);
+    env[e.name] = e.value;
+  }
+  // HOME=/tmp as in the pod would share kubectl's cache between tests: keep the rest, give it a private HOME.
+  env.HOME = path.dirname(kubeconfig);
+  const [command, ...first] = container.command;
+  try {
+    const { stdout, stderr } = await run(command ?? 'bash', [...first, ...container.args], { env, timeout: 60_000 });
+    return { ok: true, output: stdout + stderr };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` || e.message };
+  }
+}
