@@ -33,6 +33,9 @@ umask 077
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 kube() { kubectl --namespace "$NAMESPACE" --request-timeout=30s "$@"; }
+# kubectl's go-template for what ensure() reads: resourceVersion, key names and " @<resource-policy>",
+# never a value. Written with [[ ]] and translated, so that the manifest holds no template braces.
+state_template=$(printf '%s' '[[.metadata.resourceVersion]][[range $k, $v := .data]] [[$k]][[end]][[range $k, $v := .metadata.annotations]][[if eq $k "helm.sh/resource-policy"]] @[[$v]][[end]][[end]]' | tr '\133\135' '\173\175')
 random_alnum() {
   local out=""
   while [ "${#out}" -lt "$1" ]; do
@@ -52,8 +55,7 @@ new_data() {
 ensure() {
   local name=$1 component=$2 state version spec key data="" added=""
   shift 2
-  # resourceVersion, key names and " @<policy>": never the values.
-  state=$(kube get secret "$name" --ignore-not-found -o go-template="$STATE_TEMPLATE")
+  state=$(kube get secret "$name" --ignore-not-found -o go-template="$state_template")
   if [ -z "$state" ]; then
     for spec in "$@"; do
       key=${spec%%=*}

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import { kubectlPath } from '../../generator/toolchain/tools';
 import type { K8sObject } from './helm';
+import type { CrossObjectOptions } from '../validator/cross-object';
 import { componentOf } from './objects';
 
 const run = promisify(execFile);
@@ -54,4 +55,12 @@ export async function runGeneratorJob(objects: readonly K8sObject[], kubeconfig:
     const e = error as { stdout?: string; stderr?: string; message: string };
     return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` || e.message };
   }
+}
+
+/**
+ * Cross-object options that count the Secrets the rendering's secret-generator Job creates as existing:
+ * the pods that read them start only after that pre-install/pre-upgrade hook has made them.
+ */
+export function withGeneratedSecrets(objects: readonly K8sObject[], options: CrossObjectOptions = {}): CrossObjectOptions {
+  return { ...options, existingSecrets: { ...generatedSecretKeys(objects), ...options.existingSecrets } };
 }
