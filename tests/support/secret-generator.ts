@@ -6,7 +6,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import { kubectlPath } from '../../generator/toolchain/tools';
-import type { K8sObject } from './helm';
+import { startFakeApiServer, StoredObject } from './fake-api-server';
+import { helmArgs, K8sObject, parseObjects, RenderOptions, runHelm } from './helm';
 import type { CrossObjectOptions } from '../validator/cross-object';
 import { componentOf } from './objects';
 
@@ -63,4 +64,42 @@ export async function runGeneratorJob(objects: readonly K8sObject[], kubeconfig:
  */
 export function withGeneratedSecrets(objects: readonly K8sObject[], options: CrossObjectOptions = {}): CrossObjectOptions {
   return { ...options, existingSecrets: { ...generatedSecretKeys(objects), ...options.existingSecrets } };
+}
+
+/** An object as `helm install` leaves it: in the release's namespace, owned by the release. */
+export function applied(o: K8sObject, release = 'squash', namespace = 'default'): StoredObject {
+  const annotations = { ...o.metadata.annotations, 'meta.helm.sh/release-name': release, 'meta.helm.sh/release-namespace': namespace };
+  return { ...o, metadata: { ...o.metadata, namespace, annotations } } as StoredObject;
+}
+
+export interface ReleaseStep {
+  /** What helm rendered (lookup saw the cluster as it was before the step). */
+  objects: K8sObject[];
+  /** The secret-generator Job's run, when the rendering has one. */
+  job?: JobRun;
+  /** The cluster afterwards: what it held, changed by the Job, plus the rendered Secrets, Deployments and claims. */
+  live: StoredObject[];
+}
+
+/**
+ * One `helm install` (or `upgrade`) over a fake cluster holding `live`, in Helm's order: render (lookup sees
+ * `live`), run the pre-install/pre-upgrade secret-generator hook, apply the release's objects that a later
+ * lookup reads. Hook objects are not applied: Helm deletes them once they succeed.
+ */
+export async function releaseStep(live: StoredObject[], options: RenderOptions & { upgrade: boolean }, dir: string): Promise<ReleaseStep> {
+  const server = await startFakeApiServer(live, dir);
+  try {
+    const { upgrade, ...render } = options;
+    const result = await runHelm(render.helm ?? 'helm4', [...helmArgs('template', { ...render, kubeconfig: server.kubeconfig }), ...(upgrade ? ['--is-upgrade'] : [])]);
+    if (!result.ok) throw new Error(result.error);
+    const objects = parseObjects(result.stdout);
+    const job = generatorJob(objects) ? await runGeneratorJob(objects, server.kubeconfig) : undefined;
+    if (job && !job.ok) throw new Error(`the secret-generator Job failed:\n${job.output}`);
+    const release = objects
+      .filter((o) => ['Secret', 'Deployment', 'PersistentVolumeClaim'].includes(o.kind) && !o.metadata.annotations?.['helm.sh/hook'])
+      .map((o) => applied(o, render.release, render.namespace));
+    return { objects, job, live: [...server.objects.values(), ...release] };
+  } finally {
+    await server.close();
+  }
 }
