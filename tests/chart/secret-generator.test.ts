@@ -101,7 +101,11 @@ describe('the secret-generator Job', () => {
     expect(app['crypto-secret']).toMatch(/^[A-Za-z0-9]{64}$/);
     for (const name of [DB, APP]) {
       expect(secretIn(server, name)?.metadata.annotations).toEqual({
-        'helm.sh/resource-policy': 'keep', 'meta.helm.sh/release-name': 'squash', 'meta.helm.sh/release-namespace': 'default',
+        'helm.sh/resource-policy': 'keep',
+        'meta.helm.sh/release-name': 'squash',
+        'meta.helm.sh/release-namespace': 'default',
+        'argocd.argoproj.io/sync-options': 'Prune=false',
+        'argocd.argoproj.io/compare-options': 'IgnoreExtraneous',
       });
       expect(secretIn(server, name)?.metadata.labels?.['app.kubernetes.io/managed-by']).toBe('Helm');
     }
