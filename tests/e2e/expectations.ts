@@ -2,6 +2,7 @@
 // the brief's `kubectl get pv/pvc/deployments/svc` checks, as pure functions.
 import type { K8sObject } from '../support/helm';
 import { KindMap, ofKind as allOfKind, OfKind } from '../support/objects';
+import { generatedSecretKeys } from '../support/secret-generator';
 import { parseQuantity } from '../validator/quantity';
 import type { Awaited, Snapshot } from './readiness';
 import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, ISecret, IService } from './types';
@@ -22,7 +23,7 @@ export interface Expectations extends Awaited {
   /** The PostgreSQL Deployment, where the marker row is written. */
   postgresDeployment?: string;
   squashDeployment?: string;
-  /** Where Squash TM reads its database password, and whether the release owns that Secret. */
+  /** Where Squash TM reads its database password, and whether the release makes that Secret (rendered, or by its secret-generator Job). */
   password?: { secret: string; key: string; ownedByRelease: boolean };
 }
 
@@ -54,7 +55,7 @@ export function expectationsFrom(manifest: K8sObject[]): Expectations {
   const ref = squash?.spec?.template.spec?.containers
     .flatMap((c) => c.env ?? [])
     .find((e) => e.name === 'SPRING_DATASOURCE_PASSWORD')?.valueFrom?.secretKeyRef;
-  const secrets = ofKind(manifest, 'Secret').map((s) => s.metadata?.name);
+  const secrets = [...ofKind(manifest, 'Secret').map((s) => s.metadata?.name), ...Object.keys(generatedSecretKeys(manifest))];
   return {
     pvcs: claims.map((c) => c.name),
     pvs: volumes.map((v) => v.name),
