@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { HelmMajor } from '../../generator/toolchain/tools';
+import { crossObjectViolations } from '../validator/cross-object';
 import { podSecurityViolations } from '../validator/pod-security';
 import { FakeApiServer, startFakeApiServer, StoredObject } from '../support/fake-api-server';
 import { K8sObject, render, renderOk } from '../support/helm';
 import { componentOf, decode, maybeOne, ofKind } from '../support/objects';
-import { applied, generatedSecretKeys, generatorJob, runGeneratorJob } from '../support/secret-generator';
+import { applied, generatedSecretKeys, generatorJob, runGeneratorJob, withGeneratedSecrets } from '../support/secret-generator';
 import { FAKE_CRYPTO_SECRET, FAKE_JWT_SECRET, FAKE_PASSWORD, scenarios, withFakePassword } from './scenarios';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fake-api-gen-'));
@@ -165,6 +166,14 @@ describe('the secret-generator Job', () => {
     expect(maybeOne(withPassword, 'Secret', 'postgresql')).toBeDefined();
     const withAppSecret = await renderOk({ values: { squash: { secrets: { existingSecret: 'mine' } } } });
     expect(Object.keys(generatedSecretKeys(withAppSecret))).toEqual([DB]);
+  });
+
+  it('is what lets the cross-object check accept the pods\' references: without it, they dangle', () => {
+    const count = (o: K8sObject[]) => crossObjectViolations(o, withGeneratedSecrets(o)).filter((v) => v.rule === 'secret-ref').length;
+    expect(count(objects)).toBe(0);
+    const withoutJob = objects.filter((o) => o.kind !== 'Job' || componentOf(o) !== 'secret-generator');
+    // PostgreSQL's user and password; Squash TM's user and password twice (SPRING_*, SQTM_DB_*) and its two application secrets; the test pod's two.
+    expect(count(withoutJob)).toBe(10);
   });
 
   it('refuses one explicit application secret without the other when no live Secret holds it', async () => {
