@@ -139,7 +139,8 @@ describe('the secret-generator Job', () => {
 
   it('adds a missing key and never changes an existing one', async () => {
     const jwt = Buffer.from(FAKE_JWT_SECRET).toString('base64');
-    const server = await cluster([applied({ apiVersion: 'v1', kind: 'Secret', metadata: { name: APP }, data: { 'jwt-secret': jwt } })]);
+    const kept = { 'helm.sh/resource-policy': 'keep' };
+    const server = await cluster([applied({ apiVersion: 'v1', kind: 'Secret', metadata: { name: APP, annotations: kept }, data: { 'jwt-secret': jwt } })]);
     const run = await runGeneratorJob(objects, server.kubeconfig);
     expect(run.output).toContain(`Secret ${APP} exists: added the missing keys: crypto-secret; marked helm.sh/resource-policy=keep.`);
     expect(secretIn(server, APP)?.data?.['jwt-secret']).toBe(jwt);

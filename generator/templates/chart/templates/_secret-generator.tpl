@@ -29,6 +29,8 @@ resourceVersion it was computed from, so a concurrent change fails it instead of
 {{- define "squash-tm.secretGenerator.script" -}}
 set -eu
 umask 077
+# Byte ranges for tr, whatever the image's locale.
+export LC_ALL=C
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 kube() { kubectl --namespace "$NAMESPACE" --request-timeout=30s "$@"; }
@@ -79,9 +81,10 @@ ensure() {
         ;;
     esac
   done
-  case " $state " in
-    *" @keep "*) [ -z "$added" ] && { echo "Secret $name exists with every key: unchanged."; return; } ;;
-  esac
+  if [ -z "$added" ] && [[ " $state " == *" @keep "* ]]; then
+    echo "Secret $name exists with every key: unchanged."
+    return
+  fi
   printf '{"metadata":{"resourceVersion":"%s","annotations":{"helm.sh/resource-policy":"keep"}},"data":{%s}}' "$version" "$data" >"$work/$name.patch.json"
   kube patch secret "$name" --type=merge --patch-file="$work/$name.patch.json" --output=name >/dev/null
   if [ -n "$added" ]; then
