@@ -147,6 +147,21 @@ describe('the secret-generator Job', () => {
     expect(decodedData(secretIn(server, APP))['crypto-secret']).toMatch(/^[A-Za-z0-9]{64}$/);
   });
 
+  it('does not overwrite a concurrent change: its patch carries the resourceVersion it read', async () => {
+    const jwt = Buffer.from(FAKE_JWT_SECRET).toString('base64');
+    const path = `/api/v1/namespaces/default/secrets/${APP}`;
+    // Another writer adds crypto-secret between the Job's read and its patch.
+    const server = await startFakeApiServer([applied({ apiVersion: 'v1', kind: 'Secret', metadata: { name: APP }, data: { 'jwt-secret': jwt } })], dir, (method, url, objects) => {
+      const current = objects.get(path) as WithData | undefined;
+      if (method !== 'PATCH' || url !== path || !current) return;
+      objects.set(path, { ...current, metadata: { ...current.metadata, resourceVersion: '999' }, data: { ...current.data, 'crypto-secret': 'b3RoZXI=' } } as StoredObject);
+    });
+    servers.push(server);
+    const run = await runGeneratorJob(objects, server.kubeconfig);
+    expect(run.ok).toBe(false);
+    expect(secretIn(server, APP)?.data).toEqual({ 'jwt-secret': jwt, 'crypto-secret': 'b3RoZXI=' });
+  });
+
   it('fails, and says so, when it cannot reach the API server', async () => {
     const server = await cluster();
     await server.close();

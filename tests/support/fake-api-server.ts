@@ -92,8 +92,15 @@ export function mergePatch(target: Json, patch: Json): Json {
 
 const status = (code: number, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code });
 
-/** Serve `objects` on 127.0.0.1 and write a kubeconfig pointing at it into `dir`. */
-export async function startFakeApiServer(initial: StoredObject[], dir: string): Promise<FakeApiServer> {
+/**
+ * Serve `objects` on 127.0.0.1 and write a kubeconfig pointing at it into `dir`. `beforeAnswer` runs
+ * before each request is answered and may change the objects (a concurrent writer, say).
+ */
+export async function startFakeApiServer(
+  initial: StoredObject[],
+  dir: string,
+  beforeAnswer?: (method: string, url: string, objects: Map<string, StoredObject>) => void,
+): Promise<FakeApiServer> {
   let version = 1;
   const stamp = (o: StoredObject): StoredObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: String(version++) } });
   const objects = new Map(initial.map((o) => [objectPath(o), stamp(o)]));
@@ -134,6 +141,7 @@ export async function startFakeApiServer(initial: StoredObject[], dir: string): 
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
+      beforeAnswer?.(method, url, objects);
       const [code, reply] = answer(method, url, body);
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(reply));
