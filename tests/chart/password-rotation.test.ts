@@ -16,6 +16,7 @@ import { allViolations, validateYaml } from '../validator/schema';
 import { FakeApiServer, startFakeApiServer } from '../support/fake-api-server';
 import { K8sObject, render, renderOk } from '../support/helm';
 import { componentOf, decode, ofKind } from '../support/objects';
+import { withGeneratedSecrets } from '../support/secret-generator';
 import { missingCommands, runContainerScript } from '../e2e/container-script';
 import { LocalPostgres, postgresBinaries, startPostgres } from '../e2e/local-postgres';
 
@@ -139,7 +140,7 @@ describe('the rotation Job', () => {
     expect(reports.map((r) => r.object)).toEqual(expect.arrayContaining(['Job/squash-squash-tm-rotation', 'Secret/squash-squash-tm-rotation']));
     expect(allViolations(reports)).toEqual([]);
     expect(podSecurityViolations([job as unknown as K8sObject], 'restricted')).toEqual([]);
-    expect(crossObjectViolations(objects)).toEqual([]);
+    expect(crossObjectViolations(objects, withGeneratedSecrets(objects))).toEqual([]);
   });
 
   it('is admitted by the PostgreSQL NetworkPolicy, which would refuse it under another component', () => {
