@@ -7,6 +7,8 @@ export const components = {
   backup: { tier: 'backend' },
   // The pre-upgrade Job that changes the database role's password.
   'password-rotation': { tier: 'backend' },
+  // The pre-install/pre-upgrade Job that creates the generated Secrets once, in the cluster.
+  'secret-generator': { tier: 'backend' },
   // The `helm test` pods.
   test: { tier: 'test' },
 } as const;

@@ -139,7 +139,8 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     }),
     database: string('Database name (created by PostgreSQL at first start).', 'squashtm', { pattern: p.pgIdentifier }),
     password: string(
-      'Database password. Leave empty: a random 32-character password is generated at install and kept on upgrade. ' +
+      'Database password. Leave empty: a random 32-character password is generated once, in the cluster, by the ' +
+        '`secretGenerator` Job, and kept (see the chart README, section "How the secrets are made"). Set: the chart renders the Secret with it. ' +
         'Never commit one; prefer `existingSecret`.',
       '',
     ),
@@ -153,12 +154,31 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       previousPassword: string(
         'With `existingSecret` only: key holding the password the database role has now, while `password` holds the new ' +
           "one. When set, every upgrade runs a pre-upgrade Job that changes the role's password to the new one " +
-          '(see "Rotating the database password"). Empty: no rotation Job for `existingSecret`.',
+          '(see the chart README, section "Rotating the database password"). Empty: no rotation Job for `existingSecret`.',
         '',
         { pattern: p.orEmpty(p.secretKey), maxLength: 253 },
       ),
     }),
   }),
+
+  secretGenerator: object(
+    'The `pre-install`/`pre-upgrade` hook Job that creates each generated Secret (database password, JWT and crypto ' +
+      'secrets) in the cluster when it does not exist, and adds a missing key, never changing an existing one. Nothing ' +
+      'random is ever templated, so `helm template` and GitOps tools render the same manifests every time.',
+    {
+      // registry.k8s.io/kubectl ships bash and coreutils next to kubectl (kubernetes/kubernetes#119592); the script
+      // is tested offline with the same kubectl version (.tools/kubectl).
+      image: image('secret generator (kubectl, bash and coreutils)', 'registry.k8s.io/kubectl', 'v1.35.2'),
+      resources: passthrough<IResourceRequirements>(
+        'Resources of the generator container.',
+        {
+          requests: { cpu: '10m', memory: '32Mi' },
+          limits: { memory: '128Mi' },
+        },
+        k8s.resources,
+      ),
+    },
+  ),
 
   postgresql: object('The in-chart PostgreSQL server.', {
     enabled: boolean('Deploy PostgreSQL in the release. When false, set `externalDatabase.host`.', true),
@@ -278,7 +298,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       ),
       beforeUpgrade: boolean(
         'Dump in a `pre-upgrade` hook Job; the upgrade fails when the dump fails. Skipped on the upgrade that creates ' +
-          'the backup claim (see README, Backup and restore).',
+          'the backup claim (see the chart README, section "Backup and restore").',
         true,
       ),
       startingDeadlineSeconds: integer('A run that could not start within this many seconds of its time is skipped.', 3600, {
@@ -346,8 +366,9 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     secrets: object(
       "The application's own secrets: the REST API's JWT signing key (`SQUASH_REST_API_JWT_SECRET`; without it API " +
         'tokens cannot be created) and the key that encrypts the third-party credentials Squash TM stores ' +
-        '(`SQUASH_CRYPTO_SECRET`). Generated once and kept like the database password (read back on upgrade, kept ' +
-        'across uninstall with the data), or taken from `existingSecret`.',
+        '(`SQUASH_CRYPTO_SECRET`). Generated once in the cluster by the `secretGenerator` Job and kept like the database ' +
+        'password, or taken from `existingSecret`. When `jwtSecret` or `cryptoSecret` is set, the chart renders the ' +
+        'Secret itself (a key left empty is read back from the live Secret).',
       {
         existingSecret: string('Secret you manage holding both; when set, the chart creates no application Secret.', '', {
           pattern: p.orEmpty(p.dnsSubdomain),

@@ -11,7 +11,7 @@ describe('the Makefile', () => {
   it('renders clean YAML: every document a Kubernetes object, no echoed command', () => {
     const { status, stdout } = make('render');
     expect(status).toBe(0);
-    expect(parseObjects(stdout).map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'Service', 'Secret']));
+    expect(parseObjects(stdout).map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'Service', 'Job']));
   });
 
   it('would fail on a command line echoed before the YAML (negative control)', () => {

@@ -42,7 +42,7 @@ The tier of each component: the one value generated from the generator's data (g
 which the tests read too). Call with (dict "context" $ "component" "squash").
 */}}
 {{- define "squash-tm.tier" -}}
-{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "backup" "backend" "password-rotation" "backend" "test" "test" }}
+{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "backup" "backend" "password-rotation" "backend" "secret-generator" "backend" "test" "test" }}
 {{- get $tiers .component | required (printf "no tier for component %q" .component) }}
 {{- end }}
 
@@ -144,10 +144,13 @@ The host and port Squash TM connects to.
 {{- end }}
 
 {{/*
-A pod annotation that changes when the chart's Secret does, so a new password rolls the pods.
+A pod annotation that changes when what the secrets are made from does (an explicit auth.password, jwtSecret
+or cryptoSecret, a Secret or key name), so that a new password rolls the pods. Hashed from values only, never
+from a rendered Secret: one value for the whole release, the same at install and at every upgrade, since a
+generated secret never changes once the secret-generator Job has made it.
 */}}
 {{- define "squash-tm.secretChecksum" -}}
-checksum/secret: {{ include (print .Template.BasePath "/secret.yaml") . | sha256sum }}
+checksum/secret: {{ list .Values.auth (omit .Values.squash.secrets "acknowledgeCryptoSecretChange") | toJson | sha256sum }}
 {{- end }}
 {{/*
 Database settings of the Squash TM container, in both forms public deployments use (the vendor's

@@ -14,10 +14,12 @@ import { FAKE_PASSWORD } from '../chart/scenarios';
 import { startFakeApiServer, StoredObject } from '../support/fake-api-server';
 import { helmArgs, K8sObject, parseObjects, PartialValues, renderOk, runHelm } from '../support/helm';
 import { componentOf, mainContainer, one } from '../support/objects';
+import { withGeneratedSecrets } from '../support/secret-generator';
 
 const on: PartialValues = { auth: { password: FAKE_PASSWORD }, backup: { enabled: true } };
 const cronJobOf = (objects: K8sObject[]) => objects.find((o) => o.kind === 'CronJob') as unknown as ICronJob | undefined;
-const hookOf = (objects: K8sObject[]) => objects.find((o) => o.kind === 'Job') as unknown as IJob | undefined;
+const hookOf = (objects: K8sObject[]) =>
+  objects.find((o) => o.kind === 'Job' && componentOf(o) === 'backup') as unknown as IJob | undefined;
 const cronPod = (objects: K8sObject[]) => cronJobOf(objects)!.spec!.jobTemplate.spec!.template.spec!;
 const env = (pod: IPodSpec, name: string) => pod.containers[0]!.env?.find((e) => e.name === name);
 
@@ -86,7 +88,7 @@ describe('backup.enabled', () => {
   it('pass Pod Security "restricted" and the cross-object checks, with limits and no API token', () => {
     const backups = objects.filter((o) => componentOf(o) === 'backup');
     expect(podSecurityViolations(backups, 'restricted')).toEqual([]);
-    expect(crossObjectViolations(objects, { namespace: 'default' })).toEqual([]);
+    expect(crossObjectViolations(objects, withGeneratedSecrets(objects, { namespace: 'default' }))).toEqual([]);
     const pod = cronPod(objects);
     expect(pod).toMatchObject({ restartPolicy: 'Never', automountServiceAccountToken: false, enableServiceLinks: false });
     expect(pod.containers[0]!.resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } });

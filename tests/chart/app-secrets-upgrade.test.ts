@@ -1,54 +1,50 @@
 // The JWT and crypto secrets survive upgrades and a reinstall, and the crypto secret of a live release
 // cannot change by accident. Proven offline: each step renders against a fake API server holding what
-// the previous step would have applied (see fake-api-server.ts).
+// the previous step left, after running the secret-generator hook Job (releaseStep, secret-generator.ts).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeApiServer, startFakeApiServer, StoredObject } from '../support/fake-api-server';
-import { K8sObject, PartialValues, render, renderOk } from '../support/helm';
+import { K8sObject, PartialValues, render } from '../support/helm';
 import { decode, maybeOne, one } from '../support/objects';
+import { applied, ReleaseStep, releaseStep } from '../support/secret-generator';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fake-api-app-'));
 const servers: FakeApiServer[] = [];
 afterAll(() => Promise.all(servers.map((s) => s.close())));
 
-/** A cluster holding these objects, as `helm install` or `upgrade` leaves them in namespace default. */
-async function clusterWith(objects: K8sObject[]): Promise<string> {
+/** A cluster holding these objects (rendered ones as Helm applies them). */
+async function clusterWith(objects: (K8sObject | StoredObject)[]): Promise<string> {
   const stored = objects
     .filter((o) => ['Secret', 'Deployment'].includes(o.kind) && !o.metadata.annotations?.['helm.sh/hook'])
-    // Owned by release "squash", as Helm leaves them: otherwise Helm refuses to adopt them.
-    .map((o) => ({
-      ...o,
-      metadata: {
-        ...o.metadata,
-        namespace: 'default',
-        annotations: { ...o.metadata.annotations, 'meta.helm.sh/release-name': 'squash', 'meta.helm.sh/release-namespace': 'default' },
-      },
-    }) as StoredObject);
+    .map((o) => applied(o as K8sObject));
   const server = await startFakeApiServer(stored, dir);
   servers.push(server);
   return server.kubeconfig;
 }
 
-const appSecrets = (objects: K8sObject[]) => {
-  const data = one(objects, 'Secret', 'squash').data ?? {};
-  return { jwt: decode(data['jwt-secret'] ?? ''), crypto: decode(data['crypto-secret'] ?? '') };
-};
-const kept = (objects: K8sObject[]) => objects.filter((o) => o.metadata.annotations?.['helm.sh/resource-policy'] === 'keep');
+const decoded = (data: Record<string, string> | undefined) => ({ jwt: decode(data?.['jwt-secret'] ?? ''), crypto: decode(data?.['crypto-secret'] ?? '') });
+/** The application secrets in the cluster after a step. */
+const appSecrets = (step: ReleaseStep, name = 'squash-squash-tm-app-secrets') =>
+  decoded((step.live.find((o) => o.kind === 'Secret' && o.metadata.name === name) as { data?: Record<string, string> } | undefined)?.data);
+/** The application secrets of a rendered Secret (explicit values). */
+const renderedAppSecrets = (objects: K8sObject[]) => decoded(one(objects, 'Secret', 'squash').data);
+const kept = (step: ReleaseStep) => step.live.filter((o) => o.metadata.annotations?.['helm.sh/resource-policy'] === 'keep');
 
 describe('the JWT and crypto secrets over a release\'s life', () => {
-  let installed: K8sObject[];
-  let upgraded: K8sObject[];
-  let upgradedAgain: K8sObject[];
+  let installed: ReleaseStep;
+  let upgraded: ReleaseStep;
+  let upgradedAgain: ReleaseStep;
   beforeAll(async () => {
-    installed = await renderOk({ kubeconfig: await clusterWith([]) });
-    upgraded = await renderOk({ kubeconfig: await clusterWith(installed), values: { squash: { timezone: 'Europe/Paris' } } });
-    upgradedAgain = await renderOk({ kubeconfig: await clusterWith(upgraded), values: { squash: { timezone: 'UTC' } } });
+    installed = await releaseStep([], { upgrade: false }, dir);
+    upgraded = await releaseStep(installed.live, { upgrade: true, values: { squash: { timezone: 'Europe/Paris' } } }, dir);
+    upgradedAgain = await releaseStep(upgraded.live, { upgrade: true, values: { squash: { timezone: 'UTC' } } }, dir);
   });
 
-  it('are generated at install: a JWT secret of at least 86 base64 characters', () => {
+  it('are generated at install: a JWT secret of at least 86 base64 characters (64 random bytes), a 64-character crypto secret', () => {
     const { jwt, crypto } = appSecrets(installed);
     expect(jwt).toMatch(/^[A-Za-z0-9+/]{86,}={0,2}$/);
+    expect(Buffer.from(jwt, 'base64')).toHaveLength(64);
     expect(crypto).toMatch(/^[A-Za-z0-9]{64}$/);
   });
 
@@ -58,24 +54,25 @@ describe('the JWT and crypto secrets over a release\'s life', () => {
   });
 
   it('survive two upgrades rendered by Helm 3 too', async () => {
-    const first = await renderOk({ helm: 'helm3', kubeconfig: await clusterWith(installed), values: { squash: { timezone: 'Europe/Paris' } } });
-    const second = await renderOk({ helm: 'helm3', kubeconfig: await clusterWith(first), values: { squash: { timezone: 'UTC' } } });
+    const first = await releaseStep(installed.live, { helm: 'helm3', upgrade: true, values: { squash: { timezone: 'Europe/Paris' } } }, dir);
+    const second = await releaseStep(first.live, { helm: 'helm3', upgrade: true, values: { squash: { timezone: 'UTC' } } }, dir);
     expect([appSecrets(first), appSecrets(second)]).toEqual([appSecrets(installed), appSecrets(installed)]);
   });
 
-  it('survive uninstall and reinstall: the kept Secret is read back', async () => {
-    expect(kept(installed).map((o) => o.kind)).toContain('Secret');
-    const reinstalled = await renderOk({ kubeconfig: await clusterWith(kept(upgradedAgain)) });
+  it('survive uninstall and reinstall: the Secret is kept, and the Job leaves it as it is', async () => {
+    expect(kept(installed).map((o) => o.metadata.name)).toContain('squash-squash-tm-app-secrets');
+    const reinstalled = await releaseStep(kept(upgradedAgain), { upgrade: false }, dir);
     expect(appSecrets(reinstalled)).toEqual(appSecrets(installed));
   });
 
   it('are new for a new release (the fake cluster is really consulted)', async () => {
-    expect(appSecrets(await renderOk({ kubeconfig: await clusterWith([]), release: 'other' }))).not.toEqual(appSecrets(installed));
+    const other = await releaseStep([], { upgrade: false, release: 'other' }, dir);
+    expect(appSecrets(other, 'other-squash-tm-app-secrets')).not.toEqual(appSecrets(installed));
   });
 
   describe('changing the crypto secret of the live release', () => {
     const upgradeWith = async (values: PartialValues, extra: K8sObject[] = []) =>
-      render({ kubeconfig: await clusterWith([...installed, ...extra]), values });
+      render({ kubeconfig: await clusterWith([...installed.live, ...extra]), values });
     const secret = (name: string, crypto: string): K8sObject => ({
       apiVersion: 'v1',
       kind: 'Secret',
@@ -101,11 +98,11 @@ describe('the JWT and crypto secrets over a release\'s life', () => {
 
     it('is allowed with squash.secrets.acknowledgeCryptoSecretChange', async () => {
       const rendering = await upgradeWith({ squash: { secrets: { cryptoSecret: 'another-fake-crypto-secret-for-tests', acknowledgeCryptoSecretChange: true } } });
-      expect(rendering.ok ? appSecrets(rendering.objects).crypto : rendering.error).toBe('another-fake-crypto-secret-for-tests');
+      expect(rendering.ok ? renderedAppSecrets(rendering.objects) : rendering.error).toEqual({ ...appSecrets(installed), crypto: 'another-fake-crypto-secret-for-tests' });
     });
 
     it('is refused when the running release used the image\'s built-in secret (a chart version without it)', async () => {
-      const old = installed.map((o) => {
+      const old = installed.objects.map((o) => {
         if (o.kind !== 'Deployment' || o.metadata.labels?.['app.kubernetes.io/component'] !== 'squash') return o;
         const copy = JSON.parse(JSON.stringify(o)) as { spec: { template: { spec: { containers: { env: { name: string }[] }[] } } } };
         for (const c of copy.spec.template.spec.containers) c.env = c.env.filter((e) => e.name !== 'SQUASH_CRYPTO_SECRET');

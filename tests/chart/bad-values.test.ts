@@ -10,6 +10,7 @@ import { crossObjectViolations } from '../validator/cross-object';
 import { namesKey } from './helm-errors';
 import { podSecurityViolations } from '../validator/pod-security';
 import { limiter } from '../support/pool';
+import { withGeneratedSecrets } from '../support/secret-generator';
 import { documentedExisting } from './scenarios';
 import { allViolations, validateYaml } from '../validator/schema';
 
@@ -60,7 +61,7 @@ describe.each(catalogue)('$file', (entry) => {
       if (!rendering.ok) throw new Error(rendering.error);
       const violations = [
         ...allViolations(validateYaml(rendering.yaml)),
-        ...crossObjectViolations(rendering.objects, documentedExisting({ valuesFiles: [path.join(badValuesDir, entry.file)] })),
+        ...crossObjectViolations(rendering.objects, withGeneratedSecrets(rendering.objects, documentedExisting({ valuesFiles: [path.join(badValuesDir, entry.file)] }))),
         ...podSecurityViolations(rendering.objects, 'baseline'),
       ];
       expect(violations.map((v) => v.rule)).toContain(entry.caughtBy);

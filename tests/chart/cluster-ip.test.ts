@@ -2,6 +2,7 @@
 // values.schema.json nor the schema validator can reject it (the CIDR is cluster-specific);
 // the cross-object checker, told the CIDR, does.
 import { render } from '../support/helm';
+import { withGeneratedSecrets } from '../support/secret-generator';
 import { crossObjectViolations } from '../validator/cross-object';
 import { allViolations, validateYaml } from '../validator/schema';
 
@@ -17,7 +18,7 @@ describe('postgresql.service.clusterIP outside the service CIDR', () => {
   it('is caught by the cross-object checker with the default CIDR 10.96.0.0/12', async () => {
     const rendering = await withClusterIP('10.200.0.5');
     if (!rendering.ok) throw new Error(rendering.error);
-    const violations = crossObjectViolations(rendering.objects);
+    const violations = crossObjectViolations(rendering.objects, withGeneratedSecrets(rendering.objects));
     expect(violations).toEqual([{
       object: 'Service/squash-squash-tm-postgresql',
       path: '.spec.clusterIP',
@@ -30,8 +31,8 @@ describe('postgresql.service.clusterIP outside the service CIDR', () => {
     const outside = await withClusterIP('10.200.0.5');
     const inside = await withClusterIP('10.96.100.100');
     if (!outside.ok || !inside.ok) throw new Error('helm template failed');
-    expect(crossObjectViolations(outside.objects, { serviceCIDR: '10.200.0.0/16' })).toEqual([]);
-    expect(crossObjectViolations(inside.objects)).toEqual([]);
-    expect(crossObjectViolations(inside.objects, { serviceCIDR: '10.200.0.0/16' }).map((v) => v.rule)).toEqual(['cluster-ip-cidr']);
+    expect(crossObjectViolations(outside.objects, withGeneratedSecrets(outside.objects, { serviceCIDR: '10.200.0.0/16' }))).toEqual([]);
+    expect(crossObjectViolations(inside.objects, withGeneratedSecrets(inside.objects))).toEqual([]);
+    expect(crossObjectViolations(inside.objects, withGeneratedSecrets(inside.objects, { serviceCIDR: '10.200.0.0/16' })).map((v) => v.rule)).toEqual(['cluster-ip-cidr']);
   });
 });

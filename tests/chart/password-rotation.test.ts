@@ -16,6 +16,7 @@ import { allViolations, validateYaml } from '../validator/schema';
 import { FakeApiServer, startFakeApiServer } from '../support/fake-api-server';
 import { K8sObject, render, renderOk } from '../support/helm';
 import { componentOf, decode, ofKind } from '../support/objects';
+import { withGeneratedSecrets } from '../support/secret-generator';
 import { missingCommands, runContainerScript } from '../e2e/container-script';
 import { LocalPostgres, postgresBinaries, startPostgres } from '../e2e/local-postgres';
 
@@ -116,7 +117,7 @@ describe.each<HelmMajor>(['helm4', 'helm3'])('a helm install over a kept Secret,
     // `helm template` renders as an install, like `helm install --dry-run=server`.
     const rendering = await render({ helm, kubeconfig: kept.kubeconfig, values: { auth: { password: NEW_PASSWORD } } });
     expect(rendering).toMatchObject({ ok: false, error: expect.stringContaining('auth.password differs from the password in the Secret squash-squash-tm-credentials') });
-    expect(rendering.ok ? '' : rendering.error).toContain('then change it with helm upgrade (README: "Rotating the database password")');
+    expect(rendering.ok ? '' : rendering.error).toContain('then change it with helm upgrade (chart README, helm show readme, section "Rotating the database password")');
   });
 
   it('accepts the kept password, and another one once the claim is gone', async () => {
@@ -139,7 +140,7 @@ describe('the rotation Job', () => {
     expect(reports.map((r) => r.object)).toEqual(expect.arrayContaining(['Job/squash-squash-tm-rotation', 'Secret/squash-squash-tm-rotation']));
     expect(allViolations(reports)).toEqual([]);
     expect(podSecurityViolations([job as unknown as K8sObject], 'restricted')).toEqual([]);
-    expect(crossObjectViolations(objects)).toEqual([]);
+    expect(crossObjectViolations(objects, withGeneratedSecrets(objects))).toEqual([]);
   });
 
   it('is admitted by the PostgreSQL NetworkPolicy, which would refuse it under another component', () => {

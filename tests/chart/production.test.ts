@@ -123,9 +123,9 @@ describe('pod identity and images', () => {
     }
   });
 
-  it('uses the namespace default ServiceAccount unless told otherwise', async () => {
+  it('uses the namespace default ServiceAccount unless told otherwise (the secret-generator hook has its own)', async () => {
     const objects = await renderOk();
-    expect(objects.filter((o) => o.kind === 'ServiceAccount')).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'ServiceAccount').map(componentOf)).toEqual(['secret-generator']);
     expect(one(objects, 'Deployment', 'squash').spec?.template.spec?.serviceAccountName).toBeUndefined();
   });
 });

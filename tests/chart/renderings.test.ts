@@ -8,6 +8,7 @@ import { crossObjectViolations } from '../validator/cross-object';
 import { formatVersion, KubeVersion, newestKnown, parseKubeVersion } from '../validator/kube-version';
 import { podSecurityViolations } from '../validator/pod-security';
 import { limiter } from '../support/pool';
+import { withGeneratedSecrets } from '../support/secret-generator';
 import { documentedExisting, scenarios, targetVersions, valuesFiles } from './scenarios';
 import { allViolations, validateYaml } from '../validator/schema';
 import { formatViolation } from '../validator/violations';
@@ -60,7 +61,7 @@ describe.each(cases)('$name on Kubernetes $version', (c) => {
 
   it('is consistent across objects', async () => {
     const { objects } = await rendered(c);
-    expect(crossObjectViolations(objects, documentedExisting(c.options)).map(formatViolation)).toEqual([]);
+    expect(crossObjectViolations(objects, withGeneratedSecrets(objects, documentedExisting(c.options))).map(formatViolation)).toEqual([]);
   });
 
   it('meets Pod Security baseline', async () => {

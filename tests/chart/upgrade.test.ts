@@ -1,74 +1,85 @@
-// `helm upgrade` keeps the generated password: the Secret template reads the live Secret back with
-// `lookup`. Proven offline against a loopback fake of the Kubernetes API (see fake-api-server.ts).
+// One resolution of each generated secret per release: install, the first upgrade and later upgrades render
+// identical pod templates when the values do not change, so an unchanged upgrade restarts no pod. Proven
+// offline over a loopback fake of the Kubernetes API (fake-api-server.ts): each step renders against what
+// the previous one left, runs the secret-generator hook Job's exact script with the bundled kubectl, and
+// applies the release (releaseStep in secret-generator.ts).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HelmMajor } from '../../generator/toolchain/tools';
-import { FakeApiServer, startFakeApiServer } from '../support/fake-api-server';
-import { K8sObject, renderOk } from '../support/helm';
-import { decode, one } from '../support/objects';
+import type { StoredObject } from '../support/fake-api-server';
+import { K8sObject, PartialValues } from '../support/helm';
+import { decode, ofKind } from '../support/objects';
+import { applied, ReleaseStep, releaseStep } from '../support/secret-generator';
+import { FAKE_PASSWORD } from './scenarios';
 
-const PREVIOUS_PASSWORD = 'previous-fake-password-for-tests';
+const dir = mkdtempSync(path.join(tmpdir(), 'fake-api-life-'));
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-describe.each<HelmMajor>(['helm4', 'helm3'])('an upgrade rendered by %s against a cluster that has the Secret', (helm) => {
-  let cluster: FakeApiServer;
-  let empty: FakeApiServer;
+const podTemplates = (objects: K8sObject[]) =>
+  Object.fromEntries(ofKind(objects, 'Deployment').map((d) => [d.metadata?.name, d.spec?.template]));
+const checksums = (objects: K8sObject[]) =>
+  ofKind(objects, 'Deployment').map((d) => d.spec?.template.metadata?.annotations?.['checksum/secret']);
+const secretData = (live: StoredObject[]) =>
+  Object.fromEntries(live.filter((o) => o.kind === 'Secret').map((o) => [o.metadata.name, (o as { data?: Record<string, string> }).data]));
+
+/** install, then two upgrades with the same values. */
+async function life(helm: HelmMajor, values: PartialValues = {}, before: StoredObject[] = []): Promise<ReleaseStep[]> {
+  const install = await releaseStep(before, { helm, values, upgrade: false }, dir);
+  const first = await releaseStep(install.live, { helm, values, upgrade: true }, dir);
+  const second = await releaseStep(first.live, { helm, values, upgrade: true }, dir);
+  return [install, first, second];
+}
+
+describe.each<HelmMajor>(['helm4', 'helm3'])('a release\'s life rendered by %s over a fake API server', (helm) => {
+  let steps: ReleaseStep[];
   beforeAll(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'fake-api-'));
-    cluster = await startFakeApiServer(
-      [
-        {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          // As a first `helm install` leaves it: owned by the release, which lets the upgrade adopt it.
-          metadata: {
-            name: 'squash-squash-tm-credentials',
-            namespace: 'default',
-            labels: { 'app.kubernetes.io/managed-by': 'Helm' },
-            annotations: { 'meta.helm.sh/release-name': 'squash', 'meta.helm.sh/release-namespace': 'default' },
-          },
-          type: 'Opaque',
-          data: { username: b64('squashtm'), password: b64(PREVIOUS_PASSWORD), database: b64('squashtm') },
-        },
-      ],
-      dir,
-    );
-    empty = await startFakeApiServer([], dir);
-  });
-  afterAll(async () => {
-    await cluster.close();
-    await empty.close();
+    steps = await life(helm);
   });
 
-  const passwordOf = (objects: K8sObject[]) => decode(one(objects, 'Secret', 'postgresql').data?.password ?? '');
-  const checksumsOf = (objects: K8sObject[]) =>
-    ['postgresql', 'squash'].map((c) => one(objects, 'Deployment', c).spec?.template.metadata?.annotations?.['checksum/secret']);
-
-  it('keeps the password the Secret already holds', async () => {
-    const objects = await renderOk({ helm, kubeconfig: cluster.kubeconfig });
-    expect(cluster.requests).toContain('GET /api/v1/namespaces/default/secrets/squash-squash-tm-credentials');
-    expect(passwordOf(objects)).toBe(PREVIOUS_PASSWORD);
+  it('renders identical pod templates at install, first upgrade and second upgrade, so no unchanged upgrade restarts a pod', () => {
+    const [install, first, second] = steps.map((s) => podTemplates(s.objects));
+    expect(Object.keys(install ?? {})).toHaveLength(2);
+    expect(first).toEqual(install);
+    expect(second).toEqual(install);
   });
 
-  it('renders identical pod templates twice in a row, so an unchanged upgrade restarts no pod', async () => {
-    // Two option objects that differ only in spelling: the render cache keys differ, so helm runs twice.
-    const [first, second] = [
-      await renderOk({ helm, kubeconfig: cluster.kubeconfig, release: 'squash' }),
-      await renderOk({ helm, kubeconfig: cluster.kubeconfig, release: 'squash', namespace: 'default' }),
-    ];
-    expect(checksumsOf(second)).toEqual(checksumsOf(first));
-    expect(checksumsOf(first)[0]).toMatch(/^[0-9a-f]{64}$/);
+  it('has one checksum/secret value for the whole release, the same at every step', () => {
+    const all = steps.flatMap((s) => checksums(s.objects));
+    expect(all).toHaveLength(6);
+    expect(new Set(all).size).toBe(1);
+    expect(all[0]).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('draws a new random password when the cluster has no such Secret (first install)', async () => {
-    const password = passwordOf(await renderOk({ helm, kubeconfig: empty.kubeconfig }));
-    expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
-    expect(password).not.toBe(PREVIOUS_PASSWORD);
+  it('keeps every generated secret from install on: the Job made them once', () => {
+    const [install, first, second] = steps.map((s) => secretData(s.live));
+    expect(Object.keys(install ?? {}).sort()).toEqual(['squash-squash-tm-app-secrets', 'squash-squash-tm-credentials']);
+    expect(decode(install?.['squash-squash-tm-credentials']?.password ?? '')).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect([first, second]).toEqual([install, install]);
+    expect(steps.map((s) => s.job?.output.split('\n').filter((l) => l.startsWith('Created')).length)).toEqual([2, 0, 0]);
   });
 
-  it('still prefers an explicit auth.password', async () => {
-    const objects = await renderOk({ helm, kubeconfig: cluster.kubeconfig, values: { auth: { password: 'explicit-fake-password' } } });
-    expect(passwordOf(objects)).toBe('explicit-fake-password');
+  it('with an explicit auth.password, renders the same pod templates at every step too', async () => {
+    const explicit = await life(helm, { auth: { password: FAKE_PASSWORD } });
+    const [install, ...upgrades] = explicit.map((s) => podTemplates(s.objects));
+    expect(upgrades).toEqual([install, install]);
+    expect(decode(secretData(explicit[2]!.live)['squash-squash-tm-credentials']?.password ?? '')).toBe(FAKE_PASSWORD);
+  });
+
+  it('upgrades a release made by an earlier chart version without losing its password', async () => {
+    // The earlier chart rendered the Secret itself, without a keep policy (persistence.keep=false): the
+    // upgrade that stops rendering it would delete it, unless the Job marks it kept first.
+    const old: StoredObject = applied({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'squash-squash-tm-credentials', labels: { 'app.kubernetes.io/managed-by': 'Helm' } },
+      type: 'Opaque',
+      data: { username: b64('squashtm'), password: b64('previous-fake-password-for-tests'), database: b64('squashtm') },
+    });
+    const upgrade = await releaseStep([old], { helm, upgrade: true }, dir);
+    const secret = upgrade.live.find((o) => o.metadata.name === 'squash-squash-tm-credentials');
+    expect(secret?.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
+    expect(decode((secret as { data?: Record<string, string> }).data?.password ?? '')).toBe('previous-fake-password-for-tests');
+    expect(upgrade.job?.output).toContain('Secret squash-squash-tm-credentials exists with every key: marked helm.sh/resource-policy=keep.');
   });
 });

@@ -1,6 +1,7 @@
 // Cross-object consistency of every values file and of each database mode: the Secret, Services,
 // ports, storage and the JDBC URL must point at each other.
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import { generatedSecretKeys } from '../support/secret-generator';
 import { K8sObject, lint, renderOk, RenderOptions } from '../support/helm';
 import { componentOf, envValue, mainContainer, maybeOne, ofKind, one } from '../support/objects';
 
@@ -38,9 +39,12 @@ describe.each(Object.entries(scenarios))('with %s', (_name, options) => {
     objects = await renderOk(options);
   });
 
-  it('reads every secretKeyRef from a key of a rendered Secret or of auth.existingSecret', () => {
+  it('reads every secretKeyRef from a key of a rendered Secret, of one the secret-generator Job creates, or of auth.existingSecret', () => {
     const existing = options.values?.auth?.existingSecret ?? (options.valuesFiles?.includes('prod.yaml') ? 'squash-db-credentials' : undefined);
-    const secrets = new Map(ofKind(objects, 'Secret').map((s) => [s.metadata?.name, Object.keys(s.data ?? {})]));
+    const secrets = new Map([
+      ...ofKind(objects, 'Secret').map((s): [string | undefined, string[]] => [s.metadata?.name, Object.keys(s.data ?? {})]),
+      ...Object.entries(generatedSecretKeys(objects)),
+    ]);
     const refs = ofKind(objects, 'Deployment').flatMap((d) => allContainers(d).flatMap((c) => c.env ?? []))
       .map((e) => e.valueFrom?.secretKeyRef)
       .filter((ref) => ref !== undefined);

@@ -2,6 +2,7 @@
 // the brief's `kubectl get pv/pvc/deployments/svc` checks, as pure functions.
 import type { K8sObject } from '../support/helm';
 import { KindMap, ofKind as allOfKind, OfKind } from '../support/objects';
+import { generatedSecretKeys } from '../support/secret-generator';
 import { parseQuantity } from '../validator/quantity';
 import type { Awaited, Snapshot } from './readiness';
 
@@ -21,7 +22,7 @@ export interface Expectations extends Awaited {
   /** The PostgreSQL Deployment, where the marker row is written. */
   postgresDeployment?: string;
   squashDeployment?: string;
-  /** Where Squash TM reads its database password, and whether the release owns that Secret. */
+  /** Where Squash TM reads its database password, and whether the release makes that Secret (rendered, or by its secret-generator Job). */
   password?: { secret: string; key: string; ownedByRelease: boolean };
 }
 
@@ -52,7 +53,7 @@ export function expectationsFrom(manifest: K8sObject[]): Expectations {
   const squash = deployments.find((d) => component(d) === 'squash');
   const ref = squash?.spec?.template.spec?.containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'SPRING_DATASOURCE_PASSWORD')
     ?.valueFrom?.secretKeyRef;
-  const secrets = ofKind(manifest, 'Secret').map((s) => s.metadata?.name);
+  const secrets = [...ofKind(manifest, 'Secret').map((s) => s.metadata?.name), ...Object.keys(generatedSecretKeys(manifest))];
   return {
     pvcs: claims.map((c) => c.name),
     pvs: volumes.map((v) => v.name),

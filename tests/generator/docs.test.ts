@@ -1,7 +1,7 @@
 // The documentation's shape: README.md stays a short user guide (maintainer material lives in
 // CONTRIBUTING.md, operations in the chart's README), and every relative link between the three
 // documents leads to a file and a heading that exist, so moving a section cannot leave a dead link.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../generator/generate';
 
@@ -44,6 +44,18 @@ export function deadLinks(file: string, markdown: string, readTarget: (relative:
   return dead;
 }
 
+/**
+ * Where a text that ships with the chart (a template's refusal, a value's description) sends its reader:
+ * `bare` lists each "README" not said to be the chart README (the repository's README is not in the
+ * package), `sections` each section named as `section "…"` of the chart README.
+ */
+export function readmeReferences(text: string): { bare: string[]; sections: string[] } {
+  const unescaped = text.replace(/\\"/g, '"');
+  const bare = [...unescaped.matchAll(/(?<!chart )\bREADME\b/g)].map((m) => unescaped.slice(Math.max(0, m.index - 20), m.index + 26));
+  const sections = [...unescaped.matchAll(/chart README[^"]*?section "([^"]+)"/g)].map((m) => m[1] ?? '');
+  return { bare, sections };
+}
+
 const fromRepository = (relative: string): string | undefined => (existsSync(path.join(repoRoot, relative)) ? read(relative) : undefined);
 
 describe('the documentation', () => {
@@ -57,9 +69,26 @@ describe('the documentation', () => {
 
   it('links README.md to the operations guide in the chart README', () => {
     const readme = read('README.md');
-    for (const section of ['upgrades', 'rotating-the-database-password', 'backup-and-restore', 'uninstall-and-your-data']) {
+    for (const section of [
+      'how-the-secrets-are-made',
+      'upgrades',
+      'rotating-the-database-password',
+      'backup-and-restore',
+      'uninstall-and-your-data',
+    ]) {
       expect(readme).toContain(`(chart/README.md#${section})`);
     }
+  });
+
+  it('sends refusals and value descriptions to sections that exist in the chart README', () => {
+    const chartReadme = anchors(read('chart/README.md'));
+    const templates = readdirSync(path.join(repoRoot, 'chart/templates')).filter((f) => f.includes('.'));
+    const files = [...templates.map((f) => `chart/templates/${f}`), 'chart/values.schema.json'];
+    const found = files.map((file) => ({ file, ...readmeReferences(read(file)) }));
+    expect(found.filter((f) => f.bare.length > 0)).toEqual([]);
+    const sections = found.flatMap((f) => f.sections);
+    expect(sections.length).toBeGreaterThanOrEqual(4);
+    expect(sections.filter((s) => !chartReadme.has([...anchors(`## ${s}`)][0] ?? ''))).toEqual([]);
   });
 
   it('names features, not "the brief", in what users read', () => {
@@ -97,5 +126,18 @@ describe('the link checker', () => {
     expect(deadLinks('chart/README.md', '[x](README.md#title) [y](../README.md#title)', lookup)).toEqual([
       'chart/README.md: README.md#title (no heading #title in chart/README.md)',
     ]);
+  });
+});
+
+describe('the README reference checker', () => {
+  it('reports a bare README and reads section names, escaped quotes included', () => {
+    const text = 'follow the README section "Upgrades"; or (chart README, helm show readme, section \\"Backup and restore\\")';
+    const found = readmeReferences(text);
+    expect(found.bare).toEqual(['follow the README section "Upgrades";']);
+    expect(found.sections).toEqual(['Backup and restore']);
+  });
+
+  it('accepts the chart README', () => {
+    expect(readmeReferences('see the chart README, section "Upgrades"')).toEqual({ bare: [], sections: ['Upgrades'] });
   });
 });

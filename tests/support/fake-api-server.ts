@@ -1,6 +1,8 @@
 // A loopback HTTP server that answers the few Kubernetes API calls `helm template --dry-run=server`
 // makes (version, discovery, GET of one object), so that the chart's `lookup` can be exercised
-// offline: this is how the tests prove a password survives an upgrade without a cluster.
+// offline: this is how the tests prove a password survives an upgrade without a cluster. It also
+// accepts what the secret-generator Job's kubectl sends (POST of a new object, JSON merge PATCH with a
+// resourceVersion precondition), so that the Job's exact script runs against it.
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -31,7 +33,13 @@ const resources: Record<string, { name: string; kind: string; namespaced: boolea
 export interface StoredObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    resourceVersion?: string;
+  };
   [field: string]: unknown;
 }
 
@@ -70,19 +78,88 @@ function discovery(url: string): object | undefined {
 export interface FakeApiServer {
   kubeconfig: string;
   requests: string[];
+  /** The objects as they are now (created and patched ones included), by API path. */
+  objects: Map<string, StoredObject>;
   close(): Promise<void>;
 }
 
-/** Serve `objects` on 127.0.0.1 and write a kubeconfig pointing at it into `dir`. */
-export async function startFakeApiServer(objects: StoredObject[], dir: string): Promise<FakeApiServer> {
-  const byPath = new Map(objects.map((o) => [objectPath(o), o]));
+type Json = unknown;
+const isRecord = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** RFC 7386 JSON merge patch: objects merge, null deletes, anything else replaces. */
+export function mergePatch(target: Json, patch: Json): Json {
+  if (!isRecord(patch)) return patch;
+  const result: Record<string, Json> = isRecord(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
+}
+
+const status = (code: number, reason: string, message: string) => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  status: 'Failure',
+  reason,
+  message,
+  code,
+});
+
+/**
+ * Serve `objects` on 127.0.0.1 and write a kubeconfig pointing at it into `dir`. `beforeAnswer` runs
+ * before each request is answered and may change the objects (a concurrent writer, say).
+ */
+export async function startFakeApiServer(
+  initial: StoredObject[],
+  dir: string,
+  beforeAnswer?: (method: string, url: string, objects: Map<string, StoredObject>) => void,
+): Promise<FakeApiServer> {
+  let version = 1;
+  const stamp = (o: StoredObject): StoredObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: String(version++) } });
+  const objects = new Map(initial.map((o) => [objectPath(o), stamp(o)]));
   const requests: string[] = [];
+  const answer = (method: string, url: string, body: string): [number, object] => {
+    if (method === 'GET') {
+      const found = objects.get(url) ?? discovery(url);
+      return found ? [200, found] : [404, status(404, 'NotFound', `${url} not found`)];
+    }
+    if (method === 'POST') {
+      const created = JSON.parse(body) as StoredObject;
+      const namespace = /^\/api\/v1\/namespaces\/([^/]+)\//.exec(url)?.[1];
+      const stored = stamp({ ...created, metadata: { ...created.metadata, namespace: created.metadata.namespace ?? namespace } });
+      const at = objectPath(stored);
+      if (at !== `${url}/${stored.metadata.name}`) return [400, status(400, 'BadRequest', `${at} posted to ${url}`)];
+      if (objects.has(at)) return [409, status(409, 'AlreadyExists', `${stored.metadata.name} already exists`)];
+      objects.set(at, stored);
+      return [201, stored];
+    }
+    if (method === 'PATCH') {
+      const current = objects.get(url);
+      if (!current) return [404, status(404, 'NotFound', `${url} not found`)];
+      const patch = JSON.parse(body) as { metadata?: { resourceVersion?: string } };
+      const precondition = patch.metadata?.resourceVersion;
+      if (precondition !== undefined && precondition !== current.metadata.resourceVersion) {
+        return [409, status(409, 'Conflict', `resourceVersion ${precondition} is not the current ${current.metadata.resourceVersion}`)];
+      }
+      const patched = stamp(mergePatch(current, patch) as StoredObject);
+      objects.set(url, patched);
+      return [200, patched];
+    }
+    return [405, status(405, 'MethodNotAllowed', `${method} is not served`)];
+  };
   const server = http.createServer((req, res) => {
     const url = (req.url ?? '').split('?')[0] ?? '';
-    requests.push(`${req.method} ${url}`);
-    const body = byPath.get(url) ?? discovery(url);
-    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body ?? { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }));
+    const method = req.method ?? 'GET';
+    requests.push(`${method} ${url}`);
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      beforeAnswer?.(method, url, objects);
+      const [code, reply] = answer(method, url, body);
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(reply));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -98,5 +175,5 @@ export async function startFakeApiServer(objects: StoredObject[], dir: string): 
       'current-context': 'fake',
     }),
   );
-  return { kubeconfig, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { kubeconfig, requests, objects, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
