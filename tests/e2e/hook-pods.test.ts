@@ -1,12 +1,11 @@
 // The chart's `helm test` pods (chart/templates/tests/): what they are, and what their scripts do when
 // run here against a real PostgreSQL server and a fake Squash TM, since no cluster can run them.
-import { execFile, spawnSync } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { K8sObject, renderOk } from '../support/helm';
 import { envValue, mainContainer, ofKind, one } from '../support/objects';
 import { describeWithPostgres, LocalPostgres, startPostgres } from './local-postgres';
+import { missingCommands, runContainerScript } from './container-script';
 import { podSecurityViolations } from '../validator/pod-security';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 
@@ -184,34 +183,9 @@ function selects(selector: LabelSelector, labels: Record<string, string>): boole
 
 // ---- The scripts, run here with bash against local stand-ins for the cluster's services. ----
 
-interface ScriptRun {
-  code: number | null;
-  output: string;
-}
-
 /** Run a test pod's script with its literal env values, overridden by `overrides` (addresses, secrets). */
-function runScript(pod: IPod, overrides: Record<string, string>): Promise<ScriptRun> {
-  const literal = Object.fromEntries(
-    (container(pod).env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]),
-  );
-  const script = container(pod).args?.[0] ?? '';
-  expect(container(pod).command).toEqual(['bash', '-c']);
-  return new Promise((resolve) => {
-    execFile(
-      'bash',
-      ['-c', script],
-      { env: { PATH: process.env.PATH, HOME: tmpdir(), ...literal, ...overrides }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, output: stdout + stderr });
-      },
-    );
-  });
-}
+const runScript = (pod: IPod, overrides: Record<string, string>) => runContainerScript(container(pod), overrides);
 
-/** The commands a script needs that this machine lacks (the pods' image has them all). */
-const missingCommands = (commands: string[]) =>
-  commands.filter((c) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status !== 0);
 const describeIfHas = (commands: string[]) => {
   const missing = missingCommands(commands);
   if (missing.length > 0) console.warn(`SKIPPING script tests: ${missing.join(', ')} not on PATH`);
