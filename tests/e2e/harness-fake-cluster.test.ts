@@ -2,7 +2,7 @@
 // with the JSON fixtures: the release looks healthy, Squash TM answers on a local "node port", and
 // `helm test` fails. This checks the harness's glue (commands, JSON parsing, reporting), not a cluster.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { render } from '../support/helm';
 import { repoRoot } from '../../generator/toolchain/tools';
 import { EXIT } from './cluster';
-import { fixture, fixtureItems } from './fixtures';
+import { fixture, fixtureItems, writeFakeTool } from './fixtures';
 import type { IDeployment, INode, IPod, IService } from './types';
 
 const NS = 'squash-e2e-mfx2k1';
@@ -81,10 +81,7 @@ describe('the e2e harness on a fake healthy cluster whose helm test fails', () =
     write('events.json', fixture('events'));
     write('manifest.yaml', rendering.yaml);
     const log = path.join(dir, 'calls.log');
-    const fake = (name: string, body: string) => {
-      writeFileSync(path.join(dir, name), `#!/usr/bin/env bash\necho "${name} $*" >> "${log}"\ncd "${dir}"\n${body}\n`);
-      chmodSync(path.join(dir, name), 0o755);
-    };
+    const fake = (name: string, body: string) => writeFakeTool(dir, log, name, body);
     fake(
       'kubectl',
       `case "$*" in
