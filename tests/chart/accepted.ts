@@ -1,11 +1,10 @@
 // What "the chart accepted these values" must guarantee about the rendering (issue 11): strict
-// schema validation, cross-object consistency and Pod Security baseline from the project's
-// validator, plus one check the validator cannot make because it reads YAML 1.2: the API server
+// schema validation and cross-object consistency from the project's validator (`--cross-object`;
+// Pod Security is a namespace's policy, not a property of valid values), plus one check the validator cannot make because it reads YAML 1.2: the API server
 // reads manifests as YAML 1.1, where an unquoted `yes`, `on` or `null` is not the string it looks like.
 import { parseAllDocuments } from 'yaml';
 import { crossObjectViolations, CrossObjectOptions } from '../validator/cross-object';
 import type { KubeObject } from '../validator/objects';
-import { podSecurityViolations } from '../validator/pod-security';
 import { allViolations, validateYaml } from '../validator/schema';
 import { formatViolation } from '../validator/violations';
 
@@ -32,7 +31,6 @@ export function renderingViolations(yaml: string, objects: KubeObject[], existin
   return [
     ...allViolations(validateYaml(yaml)).map(formatViolation),
     ...crossObjectViolations(objects, existing).map(formatViolation),
-    ...podSecurityViolations(objects, 'baseline').map(formatViolation),
     ...yaml11Differences(yaml),
   ];
 }

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, HelmMajor } from '../../generator/toolchain/tools';
-import { render } from '../support/helm';
+import { parseObjects, render } from '../support/helm';
 import { limiter } from '../support/pool';
 import { renderingViolations, yaml11Differences } from './accepted';
 import { documentedExisting } from './scenarios';
@@ -51,6 +51,12 @@ describe('the YAML 1.1 check', () => {
   it('passes quoted words and ordinary names', () => {
     expect(yaml11Differences('metadata:\n  name: "yes"\n  namespace: yes-ns\n  port: 80\n')).toEqual([]);
   });
+});
+
+it('flags a rendering the API server would refuse (the check can fail)', () => {
+  const yaml = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: on\nspec:\n  ports: [{port: 80}]\n  clusterIP: 10.200.0.1\n';
+  const violations = renderingViolations(yaml, parseObjects(yaml), {});
+  expect(violations).toEqual(expect.arrayContaining([expect.stringContaining('[cluster-ip-cidr]'), expect.stringContaining('[yaml-1.1-scalar]')]));
 });
 
 describe.each(catalogue)('$file ($why)', (entry) => {
