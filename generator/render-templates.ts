@@ -5,6 +5,7 @@ import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { components } from './components';
+import { foreignKeyPath, foreignKeys } from './foreign-keys';
 import { GENERATED_NOTICE, hashHeader, helmCommentHeader } from './emit/header';
 import { listFiles } from './files';
 
@@ -27,7 +28,9 @@ export function renderTemplates(root = templatesDir): Map<string, string> {
   const tierArguments = Object.entries(components)
     .map(([component, { tier }]) => `"${component}" "${tier}"`)
     .join(' ');
-  const context = { notice: GENERATED_NOTICE, tierArguments };
+  // Keys of other charts the validation refuses with a pointer to ours (templates/_foreign-keys.tpl).
+  const foreign = foreignKeys.map((k) => ({ ...k, path: foreignKeyPath(k), parentExpression: k.parent ? `$v.${k.parent}` : '$v' }));
+  const context = { notice: GENERATED_NOTICE, tierArguments, foreignKeys: foreign };
   const chartDir = path.join(root, 'chart');
   const out = new Map<string, string>();
   for (const file of listFiles(chartDir)) {
