@@ -29,7 +29,7 @@ export function renderTemplates(root = templatesDir): Map<string, string> {
     .map(([component, { tier }]) => `"${component}" "${tier}"`)
     .join(' ');
   // Keys of other charts the validation refuses with a pointer to ours (templates/_foreign-keys.tpl).
-  const foreign = foreignKeys.map((k) => ({ ...k, path: foreignKeyPath(k), parentExpression: k.parent ? `$v.${k.parent}` : '$v' }));
+  const foreign = foreignKeys.map((k) => ({ ...k, path: foreignKeyPath(k), parentExpression: k.parent ? `(index $values "${k.parent}")` : '$values' }));
   const context = { notice: GENERATED_NOTICE, tierArguments, foreignKeys: foreign };
   const chartDir = path.join(root, 'chart');
   const out = new Map<string, string>();

@@ -2,26 +2,28 @@
 {{/*
 Keys of other PostgreSQL charts (generator/foreign-keys.ts): the schema admits them so that this
 check can name the key of this chart to use instead. Included by templates/validate.yaml.
+The values are reached through `index`, not `.Values.x`: testing whether a foreign key is present
+is not reading our keys, and the generator's unread-values check must keep seeing which ones are read.
 */}}
 {{- define "squash-tm.validate.foreignKeys" -}}
-{{- $v := .Values }}
-{{- if hasKey $v "architecture" }}{{ fail "architecture is a key of other charts (bitnami/postgresql and the like), not of this one: this chart runs one PostgreSQL server (no replication): remove architecture." }}{{ end }}
-{{- if hasKey $v "primary" }}{{ fail "primary is a key of other charts (bitnami/postgresql and the like), not of this one: the PostgreSQL server is configured under postgresql.* (postgresql.persistence, postgresql.resources, postgresql.nodeSelector...)." }}{{ end }}
-{{- if hasKey $v "readReplicas" }}{{ fail "readReplicas is a key of other charts (bitnami/postgresql and the like), not of this one: this chart runs one PostgreSQL server (no read replicas): remove readReplicas." }}{{ end }}
-{{- if hasKey $v "replicaCount" }}{{ fail "replicaCount is a key of other charts (bitnami/postgresql and the like), not of this one: Squash TM runs one replica (its sessions are local): remove replicaCount." }}{{ end }}
-{{- if hasKey $v "image" }}{{ fail "image is a key of other charts (bitnami/postgresql and the like), not of this one: images are set per component: squash.image and postgresql.image." }}{{ end }}
-{{- if hasKey $v "resources" }}{{ fail "resources is a key of other charts (bitnami/postgresql and the like), not of this one: resources are set per component: squash.resources and postgresql.resources." }}{{ end }}
-{{- if hasKey $v "persistence" }}{{ fail "persistence is a key of other charts (bitnami/postgresql and the like), not of this one: the database volume is postgresql.persistence (and backups: backup.persistence)." }}{{ end }}
-{{- if hasKey $v "service" }}{{ fail "service is a key of other charts (bitnami/postgresql and the like), not of this one: Squash TM's Service is squash.service, PostgreSQL's postgresql.service." }}{{ end }}
-{{- if hasKey $v "ingress" }}{{ fail "ingress is a key of other charts (bitnami/postgresql and the like), not of this one: use squash.ingress (or squash.httpRoute)." }}{{ end }}
-{{- if hasKey $v.auth "postgresPassword" }}{{ fail "auth.postgresPassword is a key of other charts (bitnami/postgresql and the like), not of this one: the chart never uses the postgres superuser: set auth.password (the Squash TM user's), or better auth.existingSecret." }}{{ end }}
-{{- if hasKey $v.auth "enablePostgresUser" }}{{ fail "auth.enablePostgresUser is a key of other charts (bitnami/postgresql and the like), not of this one: the chart never uses the postgres superuser: remove auth.enablePostgresUser." }}{{ end }}
-{{- if hasKey $v.auth "replicationPassword" }}{{ fail "auth.replicationPassword is a key of other charts (bitnami/postgresql and the like), not of this one: this chart has no replication: remove auth.replicationPassword." }}{{ end }}
-{{- if hasKey $v.postgresql "auth" }}{{ fail "postgresql.auth is a key of other charts (bitnami/postgresql and the like), not of this one: database credentials are top-level: auth.username, auth.database, auth.password, auth.existingSecret." }}{{ end }}
-{{- if hasKey $v.postgresql "primary" }}{{ fail "postgresql.primary is a key of other charts (bitnami/postgresql and the like), not of this one: the server's settings sit directly under postgresql.* (postgresql.persistence, postgresql.resources...)." }}{{ end }}
-{{- if hasKey $v.postgresql "architecture" }}{{ fail "postgresql.architecture is a key of other charts (bitnami/postgresql and the like), not of this one: this chart runs one PostgreSQL server: remove postgresql.architecture." }}{{ end }}
-{{- if hasKey $v.externalDatabase "user" }}{{ fail "externalDatabase.user is a key of other charts (bitnami/postgresql and the like), not of this one: the user and password come from auth.existingSecret (keys auth.secretKeys.username and auth.secretKeys.password)." }}{{ end }}
-{{- if hasKey $v.externalDatabase "password" }}{{ fail "externalDatabase.password is a key of other charts (bitnami/postgresql and the like), not of this one: the password comes from auth.existingSecret (key auth.secretKeys.password)." }}{{ end }}
-{{- if hasKey $v.externalDatabase "existingSecret" }}{{ fail "externalDatabase.existingSecret is a key of other charts (bitnami/postgresql and the like), not of this one: use auth.existingSecret." }}{{ end }}
-{{- if hasKey $v.externalDatabase "database" }}{{ fail "externalDatabase.database is a key of other charts (bitnami/postgresql and the like), not of this one: use auth.database." }}{{ end }}
+{{- $values := index . "Values" }}
+{{- if hasKey $values "architecture" }}{{ fail "architecture is a key of other charts (bitnami/postgresql and the like), not of this one: this chart runs one PostgreSQL server (no replication): remove architecture." }}{{ end }}
+{{- if hasKey $values "primary" }}{{ fail "primary is a key of other charts (bitnami/postgresql and the like), not of this one: the PostgreSQL server is configured under postgresql.* (postgresql.persistence, postgresql.resources, postgresql.nodeSelector...)." }}{{ end }}
+{{- if hasKey $values "readReplicas" }}{{ fail "readReplicas is a key of other charts (bitnami/postgresql and the like), not of this one: this chart runs one PostgreSQL server (no read replicas): remove readReplicas." }}{{ end }}
+{{- if hasKey $values "replicaCount" }}{{ fail "replicaCount is a key of other charts (bitnami/postgresql and the like), not of this one: Squash TM runs one replica (its sessions are local): remove replicaCount." }}{{ end }}
+{{- if hasKey $values "image" }}{{ fail "image is a key of other charts (bitnami/postgresql and the like), not of this one: images are set per component: squash.image and postgresql.image." }}{{ end }}
+{{- if hasKey $values "resources" }}{{ fail "resources is a key of other charts (bitnami/postgresql and the like), not of this one: resources are set per component: squash.resources and postgresql.resources." }}{{ end }}
+{{- if hasKey $values "persistence" }}{{ fail "persistence is a key of other charts (bitnami/postgresql and the like), not of this one: the database volume is postgresql.persistence (and backups: backup.persistence)." }}{{ end }}
+{{- if hasKey $values "service" }}{{ fail "service is a key of other charts (bitnami/postgresql and the like), not of this one: Squash TM's Service is squash.service, PostgreSQL's postgresql.service." }}{{ end }}
+{{- if hasKey $values "ingress" }}{{ fail "ingress is a key of other charts (bitnami/postgresql and the like), not of this one: use squash.ingress (or squash.httpRoute)." }}{{ end }}
+{{- if hasKey (index $values "auth") "postgresPassword" }}{{ fail "auth.postgresPassword is a key of other charts (bitnami/postgresql and the like), not of this one: the chart never uses the postgres superuser: set auth.password (the Squash TM user's), or better auth.existingSecret." }}{{ end }}
+{{- if hasKey (index $values "auth") "enablePostgresUser" }}{{ fail "auth.enablePostgresUser is a key of other charts (bitnami/postgresql and the like), not of this one: the chart never uses the postgres superuser: remove auth.enablePostgresUser." }}{{ end }}
+{{- if hasKey (index $values "auth") "replicationPassword" }}{{ fail "auth.replicationPassword is a key of other charts (bitnami/postgresql and the like), not of this one: this chart has no replication: remove auth.replicationPassword." }}{{ end }}
+{{- if hasKey (index $values "postgresql") "auth" }}{{ fail "postgresql.auth is a key of other charts (bitnami/postgresql and the like), not of this one: database credentials are top-level: auth.username, auth.database, auth.password, auth.existingSecret." }}{{ end }}
+{{- if hasKey (index $values "postgresql") "primary" }}{{ fail "postgresql.primary is a key of other charts (bitnami/postgresql and the like), not of this one: the server's settings sit directly under postgresql.* (postgresql.persistence, postgresql.resources...)." }}{{ end }}
+{{- if hasKey (index $values "postgresql") "architecture" }}{{ fail "postgresql.architecture is a key of other charts (bitnami/postgresql and the like), not of this one: this chart runs one PostgreSQL server: remove postgresql.architecture." }}{{ end }}
+{{- if hasKey (index $values "externalDatabase") "user" }}{{ fail "externalDatabase.user is a key of other charts (bitnami/postgresql and the like), not of this one: the user and password come from auth.existingSecret (keys auth.secretKeys.username and auth.secretKeys.password)." }}{{ end }}
+{{- if hasKey (index $values "externalDatabase") "password" }}{{ fail "externalDatabase.password is a key of other charts (bitnami/postgresql and the like), not of this one: the password comes from auth.existingSecret (key auth.secretKeys.password)." }}{{ end }}
+{{- if hasKey (index $values "externalDatabase") "existingSecret" }}{{ fail "externalDatabase.existingSecret is a key of other charts (bitnami/postgresql and the like), not of this one: use auth.existingSecret." }}{{ end }}
+{{- if hasKey (index $values "externalDatabase") "database" }}{{ fail "externalDatabase.database is a key of other charts (bitnami/postgresql and the like), not of this one: use auth.database." }}{{ end }}
 {{- end }}
