@@ -20,8 +20,8 @@ const image = (what: string, repository: string, tag: string) =>
 
 const scheduling = (what: string) => ({
   nodeSelector: stringMap(`Node labels the ${what} pod must run on.`, {}, { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue }),
-  tolerations: passthrough<IToleration[]>(`Tolerations of the ${what} pod.`, [], { type: 'array', items: { type: 'object' } }),
-  affinity: passthrough<IAffinity>(`Affinity rules of the ${what} pod.`, {}),
+  tolerations: passthrough<IToleration[]>(`Tolerations of the ${what} pod.`, [], { type: 'array', items: k8s.toleration }),
+  affinity: passthrough<IAffinity>(`Affinity rules of the ${what} pod.`, {}, k8s.affinity),
   priorityClassName: string(`PriorityClass of the ${what} pod. Empty: the cluster default.`, '', {
     pattern: p.orEmpty(p.dnsSubdomain),
     maxLength: 253,
@@ -103,6 +103,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
                 type: 'object',
                 additionalProperties: false,
                 required: ['cidr'],
+                // The CIDR formats are checked in templates/validate.yaml, whose message is not a regular expression.
                 properties: { cidr: { type: 'string' }, except: { type: 'array', items: { type: 'string' } } },
               },
             },
@@ -165,7 +166,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         'Fixed cluster IP, for clients that connect by address. Must lie in the cluster\'s service CIDR (minikube: 10.96.0.0/12) ' +
           'and cannot change once created. IPv6 on an IPv6 or dual-stack cluster. Empty: Kubernetes picks one.',
         '',
-        { pattern: p.orEmpty(p.ipAddress) },
+        {}, // the format is checked in templates/validate.yaml, whose message is not a regular expression
       ),
     }),
     persistence: object('Where PostgreSQL keeps its data.', {
@@ -385,7 +386,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         maximum: 32767,
       }),
       loadBalancerSourceRanges: stringList('Client CIDRs (IPv4 or IPv6) a LoadBalancer accepts. Empty: any.', [], {
-        items: { type: 'string', pattern: p.ipCidr },
+        items: { type: 'string' }, // format checked in templates/validate.yaml (a message in words)
       }),
       annotations: stringMap('Annotations of the Service (e.g. a cloud load balancer\'s settings).', {}, { keyPattern: k8s.qualifiedKey }),
     }),
