@@ -23,14 +23,15 @@ const image = (what: string, repository: string, tag: string) =>
     repository: string('Image repository, with its registry host when not Docker Hub.', repository, {
       pattern: p.imageRepository,
     }),
-    tag: string('Image tag, pinned: never `latest`.', tag, { pattern: p.imageTag, not: { const: 'latest' } }),
+    // `latest` is refused in templates/validate.yaml, where the message can say why.
+    tag: string('Image tag, pinned: never `latest`.', tag, { pattern: p.imageTag }),
     pullPolicy: oneOf('When the kubelet pulls the image.', ['IfNotPresent', 'Always', 'Never'] as const, 'IfNotPresent'),
   });
 
 const scheduling = (what: string) => ({
   nodeSelector: stringMap(`Node labels the ${what} pod must run on.`, {}, { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue }),
-  tolerations: passthrough<IToleration[]>(`Tolerations of the ${what} pod.`, [], { type: 'array', items: { type: 'object' } }),
-  affinity: passthrough<IAffinity>(`Affinity rules of the ${what} pod.`, {}),
+  tolerations: passthrough<IToleration[]>(`Tolerations of the ${what} pod.`, [], { type: 'array', items: k8s.toleration }),
+  affinity: passthrough<IAffinity>(`Affinity rules of the ${what} pod.`, {}, k8s.affinity),
   priorityClassName: string(`PriorityClass of the ${what} pod. Empty: the cluster default.`, '', {
     pattern: p.orEmpty(p.dnsSubdomain),
     maxLength: 253,
@@ -44,7 +45,8 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
   nameOverride: string('Replaces the chart name in object names.', '', { pattern: p.orEmpty(p.serviceName), maxLength: 40 }),
   fullnameOverride: string('Replaces the release-and-chart prefix of every object name.', '', {
     pattern: p.orEmpty(p.serviceName),
-    maxLength: 40,
+    // What the fullname helper keeps (it cuts at 50): every suffix the chart appends still fits in 63.
+    maxLength: 50,
   }),
 
   clusterDomain: string('DNS domain of the cluster, used to build Service FQDNs.', 'cluster.local', {
@@ -124,6 +126,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
                 type: 'object',
                 additionalProperties: false,
                 required: ['cidr'],
+                // The CIDR formats are checked in templates/validate.yaml, whose message is not a regular expression.
                 properties: { cidr: { type: 'string' }, except: { type: 'array', items: { type: 'string' } } },
               },
             },
@@ -215,9 +218,9 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       port: port('Service port.', 5432),
       clusterIP: string(
         "Fixed cluster IP, for clients that connect by address. Must lie in the cluster's service CIDR (minikube: 10.96.0.0/12) " +
-          'and cannot change once created. Empty: Kubernetes picks one.',
+          'and cannot change once created. IPv6 on an IPv6 or dual-stack cluster. Empty: Kubernetes picks one.',
         '',
-        { pattern: p.orEmpty(p.ipv4) },
+        {}, // the format is checked in templates/validate.yaml, whose message is not a regular expression
       ),
     }),
     persistence: object('Where PostgreSQL keeps its data.', {
@@ -415,8 +418,8 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
           secret: { type: 'string', pattern: p.dnsSubdomain, description: 'Secret holding the file.' },
           key: { type: 'string', pattern: p.secretKey, description: 'Key of the file; also its name in the plugins folder.' },
         },
+        // Exactly one of configMap and secret: checked in templates/validate.yaml, which can say so in words.
         required: ['key'],
-        oneOf: [{ required: ['configMap'] }, { required: ['secret'] }],
       },
     ),
     startupTimeoutSeconds: integer(
@@ -449,8 +452,8 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         minimum: 30000,
         maximum: 32767,
       }),
-      loadBalancerSourceRanges: stringList('Client CIDRs a LoadBalancer accepts. Empty: any.', [], {
-        items: { type: 'string', pattern: p.ipv4Cidr },
+      loadBalancerSourceRanges: stringList('Client CIDRs (IPv4 or IPv6) a LoadBalancer accepts. Empty: any.', [], {
+        items: { type: 'string' }, // format checked in templates/validate.yaml (a message in words)
       }),
       annotations: stringMap("Annotations of the Service (e.g. a cloud load balancer's settings).", {}, { keyPattern: k8s.qualifiedKey }),
     }),
@@ -467,9 +470,9 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         {},
         { keyPattern: k8s.qualifiedKey },
       ),
-      hosts: stringList('Host names served.', ['squash.local'], {
+      hosts: stringList('Host names served (`*.` wildcards allowed; IP addresses are not).', ['squash.local'], {
         minItems: 1,
-        items: { type: 'string', pattern: p.dnsSubdomain, maxLength: 253 },
+        items: { type: 'string', pattern: p.wildcardDnsName, maxLength: 253 },
       }),
       path: string('Path routed to Squash TM; its context path is /squash.', '/squash', { pattern: p.httpPath }),
       pathType: oneOf('How the path matches.', ['Prefix', 'Exact', 'ImplementationSpecific'] as const, 'Prefix'),
@@ -507,7 +510,8 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
           },
         ),
         hostnames: stringList('Host names the route answers for (`*.` wildcards allowed). Empty: those of the listener.', [], {
-          items: { type: 'string', pattern: p.gatewayHostname, maxLength: 253, not: { pattern: p.ipv4 } },
+          // IP addresses are refused in templates/validate.yaml, where the message can say why.
+          items: { type: 'string', pattern: p.gatewayHostname, maxLength: 253 },
         }),
         path: string('Path prefix routed to Squash TM; its context path is /squash.', '/squash', { pattern: p.httpPath }),
         redirectRoot: boolean(

@@ -32,8 +32,8 @@ Selector labels: only name, instance and component, because a Deployment's selec
 Call with (dict "context" $ "component" "postgresql").
 */}}
 {{- define "squash-tm.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "squash-tm.name" .context }}
-app.kubernetes.io/instance: {{ .context.Release.Name }}
+app.kubernetes.io/name: {{ include "squash-tm.name" .context | quote }}
+app.kubernetes.io/instance: {{ .context.Release.Name | quote }}
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
