@@ -59,6 +59,15 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     annotations: stringMap('Annotations of the created ServiceAccount (e.g. a cloud IAM role).', {}, { keyPattern: k8s.qualifiedKey }),
   }),
 
+  initContainers: object('The short-lived init containers (wait-for-database, volume-permissions, the PostgreSQL guards).', {
+    resources: passthrough<IResourceRequirements>(
+      'Resources of every init container: a namespace with a compute ResourceQuota and no LimitRange rejects a pod ' +
+        'whose init containers declare none.',
+      { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+      k8s.resources,
+    ),
+  }),
+
   networkPolicy: object('NetworkPolicies (enforced only where the cluster\'s network plugin supports them).', {
     enabled: boolean('Only Squash TM (and the chart\'s test pods) may reach PostgreSQL; Squash TM accepts traffic on its HTTP port only.', true),
     restrictEgress: boolean(
@@ -140,6 +149,13 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
 
   postgresql: object('The in-chart PostgreSQL server.', {
     enabled: boolean('Deploy PostgreSQL in the release. When false, set `externalDatabase.host`.', true),
+    workload: oneOf(
+      'Controller of the PostgreSQL pod. `StatefulSet`: a deleted or evicted pod is replaced only once it is gone, so two ' +
+        'servers never share the data directory. `Deployment`: what the course uses; its ReplicaSet starts a replacement at ' +
+        'once (an init container then waits for the old server to stop). Both use the chart\'s own claim.',
+      ['StatefulSet', 'Deployment'] as const,
+      'StatefulSet',
+    ),
     image: image('PostgreSQL', 'postgres', '17.6'),
     resources: passthrough<IResourceRequirements>('Container resources.', {
       requests: { cpu: '100m', memory: '256Mi' },

@@ -82,6 +82,20 @@ tier: {{ include "squash-tm.tier" . }}
 {{- end }}
 
 {{/*
+Name of the PostgreSQL StatefulSet or Deployment. A StatefulSet labels its pods with
+"controller-revision-hash: <name>-<10 characters>", a label value capped at 63: its name must stay
+within 52 characters. Too long a name is cut and made unique again with a hash.
+*/}}
+{{- define "squash-tm.postgresql.workloadName" -}}
+{{- $name := include "squash-tm.postgresql.fullname" . }}
+{{- if gt (len $name) 52 }}
+{{- printf "%s-%s" ($name | trunc 43 | trimSuffix "-") ($name | sha256sum | trunc 8) }}
+{{- else }}
+{{- $name }}
+{{- end }}
+{{- end }}
+
+{{/*
 The Secret Squash TM and PostgreSQL read the credentials from: the user's, or the chart's own.
 */}}
 {{- define "squash-tm.secretName" -}}

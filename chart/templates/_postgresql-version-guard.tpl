@@ -16,12 +16,10 @@ official image sets. PostgreSQL 10 and later number majors "17"; 9.x numbered th
   securityContext:
     {{- toYaml . | nindent 4 }}
   {{- end }}
+  {{- with .Values.initContainers.resources }}
   resources:
-    requests:
-      cpu: 10m
-      memory: 16Mi
-    limits:
-      memory: 32Mi
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
   # `kubectl describe pod` shows the message as the container's termination message.
   terminationMessagePolicy: FallbackToLogsOnError
   env:

@@ -1,6 +1,6 @@
 // The brief's objects, one by one, as a careful engineer would ship them today.
 import { renderOk } from '../support/helm';
-import { decode, envValue, mainContainer, maybeOne, ofKind, one } from '../support/objects';
+import { decode, envValue, mainContainer, maybeOne, ofKind, one, workloadOf } from '../support/objects';
 
 const FAKE_PASSWORD = 'fake-test-password-not-secret';
 
@@ -39,7 +39,7 @@ describe('the database Secret', () => {
     // Only the application secrets (squash.secrets) remain the chart's own.
     expect(ofKind(objects, 'Secret').map((s) => s.metadata?.name)).toEqual(['squash-squash-tm-app-secrets']);
     for (const component of ['postgresql', 'squash']) {
-      const refs = (mainContainer(one(objects, 'Deployment', component)).env ?? [])
+      const refs = (mainContainer(workloadOf(objects, component)).env ?? [])
         .map((e) => e.valueFrom?.secretKeyRef)
         .filter((ref) => ref !== undefined && ref.name !== 'squash-squash-tm-app-secrets');
       const pair = [{ name: 'my-db', key: 'user' }, { name: 'my-db', key: 'pass' }];
@@ -50,11 +50,10 @@ describe('the database Secret', () => {
 });
 
 describe('PostgreSQL', () => {
-  it('runs the official image, pinned to a major Squash TM supports, once, with Recreate', async () => {
-    const deployment = one(await renderOk(), 'Deployment', 'postgresql');
+  it('runs the official image, pinned to a major Squash TM supports, once, in a StatefulSet', async () => {
+    const deployment = one(await renderOk(), 'StatefulSet', 'postgresql');
     expect(deployment.apiVersion).toBe('apps/v1');
     expect(deployment.spec?.replicas).toBe(1);
-    expect(deployment.spec?.strategy?.type).toBe('Recreate');
     const image = mainContainer(deployment).image ?? '';
     const [, repository, major] = /^(.*):(\d+)(\.\d+)?$/.exec(image) ?? [];
     expect(repository).toBe('postgres');
@@ -62,7 +61,7 @@ describe('PostgreSQL', () => {
   });
 
   it('keeps PGDATA in a subdirectory of the mounted volume', async () => {
-    const container = mainContainer(one(await renderOk(), 'Deployment', 'postgresql'));
+    const container = mainContainer(one(await renderOk(), 'StatefulSet', 'postgresql'));
     const mount = container.volumeMounts?.find((m) => m.name === 'data')?.mountPath ?? '';
     const pgdata = envValue(container, 'PGDATA') ?? '';
     expect(pgdata.startsWith(`${mount}/`)).toBe(true);
@@ -70,14 +69,14 @@ describe('PostgreSQL', () => {
   });
 
   it('probes readiness and liveness with pg_isready over TCP', async () => {
-    const container = mainContainer(one(await renderOk(), 'Deployment', 'postgresql'));
+    const container = mainContainer(one(await renderOk(), 'StatefulSet', 'postgresql'));
     for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe]) {
       expect(probe?.exec?.command?.join(' ')).toMatch(/pg_isready .*-h 127\.0\.0\.1/);
     }
   });
 
   it('has resource requests and a memory limit', async () => {
-    const { resources } = mainContainer(one(await renderOk(), 'Deployment', 'postgresql'));
+    const { resources } = mainContainer(one(await renderOk(), 'StatefulSet', 'postgresql'));
     expect(resources?.requests).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
     expect(resources?.limits?.memory).toEqual(expect.any(String));
   });
@@ -114,7 +113,7 @@ describe('storage', () => {
   it('uses an existing claim instead of creating one', async () => {
     const objects = await renderOk({ values: { postgresql: { persistence: { existingClaim: 'pg-data' } } } });
     expect(ofKind(objects, 'PersistentVolumeClaim')).toEqual([]);
-    const volume = one(objects, 'Deployment', 'postgresql').spec?.template.spec?.volumes?.find((v) => v.name === 'data');
+    const volume = one(objects, 'StatefulSet', 'postgresql').spec?.template.spec?.volumes?.find((v) => v.name === 'data');
     expect(volume?.persistentVolumeClaim?.claimName).toBe('pg-data');
   });
 
@@ -135,11 +134,11 @@ describe('storage', () => {
   it('in hostPath mode, hands the directory to the postgres user before the server starts', async () => {
     const deployment = one(
       await renderOk({ values: { postgresql: { persistence: { hostPath: { enabled: true } } } } }),
-      'Deployment',
+      'StatefulSet',
       'postgresql',
     );
     const init = deployment.spec?.template.spec?.initContainers ?? [];
-    expect(init.map((c) => c.name)).toEqual(['volume-permissions', 'major-version-guard']);
+    expect(init.map((c) => c.name)).toEqual(['volume-permissions', 'major-version-guard', 'previous-server-guard']);
     expect(init[0]?.command?.join(' ')).toContain('chown 999:999 /var/lib/postgresql/data');
     expect(init[0]?.securityContext?.capabilities).toEqual({ drop: ['ALL'], add: ['CHOWN'] });
     expect(mainContainer(deployment).securityContext?.runAsUser).toBe(999);
@@ -148,7 +147,7 @@ describe('storage', () => {
   it('without persistence, keeps data in an emptyDir and renders no claim', async () => {
     const objects = await renderOk({ values: { postgresql: { persistence: { enabled: false } } } });
     expect(ofKind(objects, 'PersistentVolumeClaim')).toEqual([]);
-    const volume = one(objects, 'Deployment', 'postgresql').spec?.template.spec?.volumes?.find((v) => v.name === 'data');
+    const volume = one(objects, 'StatefulSet', 'postgresql').spec?.template.spec?.volumes?.find((v) => v.name === 'data');
     expect(volume).toEqual({ name: 'data', emptyDir: {} });
   });
 });

@@ -39,6 +39,10 @@ export function scenarios(): Scenario[] {
       name: 'an existing claim',
       options: { values: { postgresql: { persistence: { existingClaim: 'squash-data' } } } },
     },
+    {
+      name: 'PostgreSQL in a Deployment, as in the course',
+      options: { values: { postgresql: { workload: 'Deployment' } } },
+    },
   ];
 }
 

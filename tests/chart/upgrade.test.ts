@@ -6,7 +6,7 @@ import path from 'node:path';
 import { HelmMajor } from '../../generator/toolchain/tools';
 import { FakeApiServer, startFakeApiServer } from '../support/fake-api-server';
 import { K8sObject, renderOk } from '../support/helm';
-import { decode, one } from '../support/objects';
+import { decode, one, workloadOf } from '../support/objects';
 
 const PREVIOUS_PASSWORD = 'previous-fake-password-for-tests';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -43,7 +43,7 @@ describe.each<HelmMajor>(['helm4', 'helm3'])('an upgrade rendered by %s against 
 
   const passwordOf = (objects: K8sObject[]) => decode(one(objects, 'Secret', 'postgresql').data?.password ?? '');
   const checksumsOf = (objects: K8sObject[]) =>
-    ['postgresql', 'squash'].map((c) => one(objects, 'Deployment', c).spec?.template.metadata?.annotations?.['checksum/secret']);
+    ['postgresql', 'squash'].map((c) => workloadOf(objects, c).spec?.template.metadata?.annotations?.['checksum/secret']);
 
   it('keeps the password the Secret already holds', async () => {
     const objects = await renderOk({ helm, kubeconfig: cluster.kubeconfig });

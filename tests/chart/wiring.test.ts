@@ -1,8 +1,9 @@
 // Cross-object consistency of every values file and of each database mode: the Secret, Services,
 // ports, storage and the JDBC URL must point at each other.
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { K8sObject, lint, renderOk, RenderOptions } from '../support/helm';
-import { componentOf, envValue, mainContainer, maybeOne, ofKind, one } from '../support/objects';
+import { componentOf, envValue, mainContainer, maybeOne, ofKind, one, workloads } from '../support/objects';
 
 const FAKE_PASSWORD = 'fake-test-password-not-secret';
 
@@ -27,8 +28,8 @@ const scenarios: Record<string, RenderOptions> = {
   },
 };
 
-const podSpecs = (objects: K8sObject[]) => ofKind(objects, 'Deployment').map((d) => ({ deployment: d, pod: d.spec?.template }));
-const allContainers = (d: IDeployment) => [...(d.spec?.template.spec?.initContainers ?? []), ...(d.spec?.template.spec?.containers ?? [])];
+const podSpecs = (objects: K8sObject[]) => workloads(objects).map((d) => ({ deployment: d, pod: d.spec?.template }));
+const allContainers = (d: IDeployment | IStatefulSet) => [...(d.spec?.template.spec?.initContainers ?? []), ...(d.spec?.template.spec?.containers ?? [])];
 const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
@@ -41,7 +42,7 @@ describe.each(Object.entries(scenarios))('with %s', (_name, options) => {
   it('reads every secretKeyRef from a key of a rendered Secret or of auth.existingSecret', () => {
     const existing = options.values?.auth?.existingSecret ?? (options.valuesFiles?.includes('prod.yaml') ? 'squash-db-credentials' : undefined);
     const secrets = new Map(ofKind(objects, 'Secret').map((s) => [s.metadata?.name, Object.keys(s.data ?? {})]));
-    const refs = ofKind(objects, 'Deployment').flatMap((d) => allContainers(d).flatMap((c) => c.env ?? []))
+    const refs = workloads(objects).flatMap((d) => allContainers(d).flatMap((c) => c.env ?? []))
       .map((e) => e.valueFrom?.secretKeyRef)
       .filter((ref) => ref !== undefined);
     expect(refs.length).toBeGreaterThan(0);
@@ -111,7 +112,7 @@ describe.each(Object.entries(scenarios))('with %s', (_name, options) => {
         'app.kubernetes.io/name', 'app.kubernetes.io/part-of', 'app.kubernetes.io/version', 'helm.sh/chart', 'tier',
       ]);
     }
-    for (const deployment of ofKind(objects, 'Deployment')) {
+    for (const deployment of workloads(objects)) {
       expect(Object.keys(deployment.spec?.selector.matchLabels ?? {}).sort()).toEqual([
         'app.kubernetes.io/component', 'app.kubernetes.io/instance', 'app.kubernetes.io/name',
       ]);

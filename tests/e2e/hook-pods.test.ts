@@ -5,7 +5,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { K8sObject, renderOk } from '../support/helm';
-import { envValue, mainContainer, ofKind, one } from '../support/objects';
+import { envValue, mainContainer, ofKind, one, workloads } from '../support/objects';
 import { describeWithPostgres, LocalPostgres, startPostgres } from './local-postgres';
 import { podSecurityViolations } from '../validator/pod-security';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
@@ -61,7 +61,7 @@ describe('the helm test pods', () => {
 
   it('would be caught by the restricted check if they ran as root like the hostPath init container', async () => {
     const objects = await renderOk({ valuesFiles: ['minikube.yaml'] });
-    const postgres = one(objects, 'Deployment', 'postgresql');
+    const postgres = one(objects, 'StatefulSet', 'postgresql');
     expect(podSecurityViolations([postgres], 'restricted').map((v) => [v.rule, v.path])).toEqual([
       ['pss-restricted/runAsNonRoot', '.spec.template.spec.initContainers[0].securityContext.runAsNonRoot'],
       ['pss-restricted/runAsUser', '.spec.template.spec.initContainers[0].securityContext.runAsUser'],
@@ -69,8 +69,8 @@ describe('the helm test pods', () => {
     ]);
   });
 
-  it('carry the chart\'s labels and match no Deployment selector, so no ReplicaSet adopts them', () => {
-    const deployments = ofKind(withAlias, 'Deployment');
+  it('carry the chart\'s labels and match no workload selector, so no controller adopts them', () => {
+    const deployments = workloads(withAlias);
     for (const pod of testPods(withAlias)) {
       const labels = pod.metadata?.labels ?? {};
       expect(labels).toMatchObject({ 'app.kubernetes.io/instance': 'squash', 'app.kubernetes.io/name': 'squash-tm', tier: expect.any(String) });
@@ -83,7 +83,7 @@ describe('the helm test pods', () => {
 
   it('run under the Deployments\' service account and pull secrets', async () => {
     const objects = await renderOk({ values: { imagePullSecrets: ['regcred'], serviceAccount: { create: true } } });
-    const postgres = one(objects, 'Deployment', 'postgresql').spec!.template.spec!;
+    const postgres = one(objects, 'StatefulSet', 'postgresql').spec!.template.spec!;
     for (const pod of testPods(objects)) {
       expect(pod.spec?.imagePullSecrets).toEqual([{ name: 'regcred' }]);
       expect(pod.spec?.imagePullSecrets).toEqual(postgres.imagePullSecrets);
@@ -103,7 +103,7 @@ describe('the helm test pods', () => {
   });
 
   it('pull only the PostgreSQL image the chart already runs', () => {
-    const image = mainContainer(one(withAlias, 'Deployment', 'postgresql')).image;
+    const image = mainContainer(one(withAlias, 'StatefulSet', 'postgresql')).image;
     for (const pod of testPods(withAlias)) expect(container(pod).image).toBe(image);
   });
 

@@ -17,7 +17,10 @@ const resources: Record<string, { name: string; kind: string; namespaced: boolea
     { name: 'persistentvolumes', kind: 'PersistentVolume', namespaced: false },
     { name: 'configmaps', kind: 'ConfigMap', namespaced: true },
   ],
-  'apps/v1': [{ name: 'deployments', kind: 'Deployment', namespaced: true }],
+  'apps/v1': [
+    { name: 'deployments', kind: 'Deployment', namespaced: true },
+    { name: 'statefulsets', kind: 'StatefulSet', namespaced: true },
+  ],
   'batch/v1': [{ name: 'cronjobs', kind: 'CronJob', namespaced: true }, { name: 'jobs', kind: 'Job', namespaced: true }],
   'networking.k8s.io/v1': [
     { name: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
