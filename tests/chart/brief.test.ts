@@ -50,10 +50,10 @@ describe('the database Secret', () => {
 });
 
 describe('PostgreSQL', () => {
-  it('runs the official image, pinned to a major Squash TM supports, once, in a StatefulSet', async () => {
+  it('runs the official image, pinned to a major Squash TM supports, once (the default replica count), in a StatefulSet', async () => {
     const deployment = one(await renderOk(), 'StatefulSet', 'postgresql');
     expect(deployment.apiVersion).toBe('apps/v1');
-    expect(deployment.spec?.replicas).toBe(1);
+    expect(deployment.spec?.replicas).toBeUndefined();
     const image = mainContainer(deployment).image ?? '';
     const [, repository, major] = /^(.*):(\d+)(\.\d+)?$/.exec(image) ?? [];
     expect(repository).toBe('postgres');
@@ -153,9 +153,9 @@ describe('storage', () => {
 });
 
 describe('Squash TM', () => {
-  it('runs the pinned squashtest/squash image once, with Recreate, on port 8080', async () => {
+  it('runs the pinned squashtest/squash image once (the default replica count), with Recreate, on port 8080', async () => {
     const deployment = one(await renderOk(), 'Deployment', 'squash');
-    expect(deployment.spec?.replicas).toBe(1);
+    expect(deployment.spec?.replicas).toBeUndefined();
     expect(deployment.spec?.strategy?.type).toBe('Recreate');
     const container = mainContainer(deployment);
     expect(container.image).toMatch(/^squashtest\/squash:\d+\.\d+\.\d+$/);
