@@ -21,6 +21,7 @@ const resources: Record<string, { name: string; kind: string; namespaced: boolea
     { name: 'deployments', kind: 'Deployment', namespaced: true },
     { name: 'statefulsets', kind: 'StatefulSet', namespaced: true },
   ],
+  'storage.k8s.io/v1': [{ name: 'storageclasses', kind: 'StorageClass', namespaced: false }],
   'batch/v1': [{ name: 'cronjobs', kind: 'CronJob', namespaced: true }, { name: 'jobs', kind: 'Job', namespaced: true }],
   'networking.k8s.io/v1': [
     { name: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
