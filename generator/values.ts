@@ -59,6 +59,16 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     annotations: stringMap('Annotations of the created ServiceAccount (e.g. a cloud IAM role).', {}, { keyPattern: k8s.qualifiedKey }),
   }),
 
+  openshift: object('OpenShift, whose restricted-v2 SCC gives each namespace its own UID range and rejects fixed UIDs.', {
+    fixedIds: oneOf(
+      'The fixed UIDs, GIDs and fsGroup (999, the postgres user) of every pod. `auto`: left out when the cluster serves ' +
+        'the `security.openshift.io/v1` API (OpenShift), kept elsewhere. `omit`: always left out, for other platforms that ' +
+        'assign UIDs. `keep`: always set. Left out, the platform assigns an arbitrary UID. hostPath mode is not for OpenShift.',
+      ['auto', 'omit', 'keep'] as const,
+      'auto',
+    ),
+  }),
+
   initContainers: object('The short-lived init containers (wait-for-database, volume-permissions, the PostgreSQL guards).', {
     resources: passthrough<IResourceRequirements>(
       'Resources of every init container: a namespace with a compute ResourceQuota and no LimitRange rejects a pod ' +

@@ -17,10 +17,7 @@ period of a stopping server (a server that was killed leaves the file behind: it
 - name: previous-server-guard
   image: "{{ $pg.image.repository }}:{{ $pg.image.tag }}"
   imagePullPolicy: {{ $pg.image.pullPolicy }}
-  {{- with $pg.containerSecurityContext }}
-  securityContext:
-    {{- toYaml . | nindent 4 }}
-  {{- end }}
+  {{- include "squash-tm.securityContext" (dict "context" . "securityContext" $pg.containerSecurityContext) | nindent 2 }}
   {{- with .Values.initContainers.resources }}
   resources:
     {{- toYaml . | nindent 4 }}
@@ -32,11 +29,7 @@ period of a stopping server (a server that was killed leaves the file behind: it
       value: {{ $pg.service.port | quote }}
     # pg_isready sends a user name even to ping: without one it would take the OS user's, which an
     # arbitrary UID (OpenShift) does not have.
-    - name: PGUSER
-      valueFrom:
-        secretKeyRef:
-          name: {{ include "squash-tm.secretName" . }}
-          key: {{ .Values.auth.secretKeys.username }}
+    {{- include "squash-tm.userEnv" (dict "context" . "name" "PGUSER") | nindent 4 }}
     - name: PGDATA
       value: /var/lib/postgresql/data/pgdata
     # The server's terminationGracePeriodSeconds and some margin.

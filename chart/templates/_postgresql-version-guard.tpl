@@ -12,10 +12,7 @@ official image sets. PostgreSQL 10 and later number majors "17"; 9.x numbered th
 - name: major-version-guard
   image: "{{ $pg.image.repository }}:{{ $pg.image.tag }}"
   imagePullPolicy: {{ $pg.image.pullPolicy }}
-  {{- with $pg.containerSecurityContext }}
-  securityContext:
-    {{- toYaml . | nindent 4 }}
-  {{- end }}
+  {{- include "squash-tm.securityContext" (dict "context" . "securityContext" $pg.containerSecurityContext) | nindent 2 }}
   {{- with .Values.initContainers.resources }}
   resources:
     {{- toYaml . | nindent 4 }}

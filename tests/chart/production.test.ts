@@ -77,7 +77,7 @@ describe('NetworkPolicy', () => {
     );
     const [dns, guard] = policyOf(objects, 'postgresql').spec?.egress ?? [];
     expect(dns?.to).toBeUndefined();
-    expect(dns?.ports?.map((p) => p.port)).toEqual([53, 53]);
+    expect(dns?.ports?.map((p) => p.port)).toEqual([53, 53, 5353, 5353]);
     // The previous-server guard asks the release's PostgreSQL pods, and nothing else, whether a server answers.
     expect(guard).toEqual({
       to: [{ podSelector: { matchLabels: one(objects, 'StatefulSet', 'postgresql').spec?.selector.matchLabels } }],

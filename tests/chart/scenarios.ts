@@ -43,6 +43,14 @@ export function scenarios(): Scenario[] {
       name: 'PostgreSQL in a Deployment, as in the course',
       options: { values: { postgresql: { workload: 'Deployment' } } },
     },
+    {
+      // The cluster serves security.openshift.io/v1: no fixed UID, GID or fsGroup anywhere.
+      name: 'OpenShift, with backups, the alias and restricted egress',
+      options: {
+        apiVersions: ['security.openshift.io/v1'],
+        values: { backup: { enabled: true }, databaseAlias: { enabled: true }, networkPolicy: { restrictEgress: true } },
+      },
+    },
   ];
 }
 

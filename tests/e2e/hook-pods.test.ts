@@ -292,18 +292,18 @@ describeWithPostgres('the database and alias test scripts, against a local Postg
   });
 
   it('alias: passes when the alias resolves like its target and PostgreSQL answers through it', async () => {
-    const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.1', PGPORT: String(pg.port), TRIES: '1' });
+    const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.1', PGPORT: String(pg.port), PGUSER: pg.user, TRIES: '1' });
     expect(result).toEqual({ code: 0, output: expect.stringContaining(`PASS: PostgreSQL answers through 127.0.0.1:${pg.port}`) });
   });
 
   it('alias: fails when the alias resolves elsewhere than its target', async () => {
-    const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.2', PGPORT: String(pg.port), TRIES: '1' });
+    const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.2', PGPORT: String(pg.port), PGUSER: pg.user, TRIES: '1' });
     expect(result.code).toBe(1);
     expect(result.output).toContain('FAIL: 127.0.0.1 resolves to [127.0.0.1], its target 127.0.0.2 to [127.0.0.2]');
   });
 
   it('alias: fails when PostgreSQL does not answer through it', async () => {
-    const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.1', PGPORT: '1', TRIES: '1' });
+    const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.1', PGPORT: '1', PGUSER: pg.user, TRIES: '1' });
     expect(result.code).toBe(1);
     expect(result.output).toContain('FAIL: PostgreSQL does not answer through 127.0.0.1:1');
   });
