@@ -9,4 +9,6 @@ export const components = {
   'password-rotation': { tier: 'backend' },
   // The `helm test` pods.
   test: { tier: 'test' },
+  // The egress NetworkPolicy of the chart's short-lived client pods (test, backup, password-rotation).
+  clients: { tier: 'backend' },
 } as const;

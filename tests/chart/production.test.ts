@@ -94,8 +94,9 @@ describe('NetworkPolicy', () => {
         auth: { existingSecret: 'ext' },
       },
     });
-    expect(networkPolicies(objects).map(componentOf)).toEqual(['squash']);
+    expect(networkPolicies(objects).map(componentOf)).toEqual(['clients', 'squash']);
     expect(policyOf(objects, 'squash').spec?.egress?.[1]).toEqual({ ports: [{ port: 6432, protocol: 'TCP' }] });
+    expect(policyOf(objects, 'clients').spec?.egress?.[1]).toEqual({ ports: [{ port: 6432, protocol: 'TCP' }] });
   });
 
   it('can be switched off', async () => {

@@ -16,6 +16,7 @@ const resources: Record<string, { name: string; kind: string; namespaced: boolea
     { name: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespaced: true },
     { name: 'persistentvolumes', kind: 'PersistentVolume', namespaced: false },
     { name: 'configmaps', kind: 'ConfigMap', namespaced: true },
+    { name: 'nodes', kind: 'Node', namespaced: false },
   ],
   'apps/v1': [
     { name: 'deployments', kind: 'Deployment', namespaced: true },
@@ -73,11 +74,19 @@ export interface FakeApiServer {
 /** Serve `objects` on 127.0.0.1 and write a kubeconfig pointing at it into `dir`. */
 export async function startFakeApiServer(objects: StoredObject[], dir: string): Promise<FakeApiServer> {
   const byPath = new Map(objects.map((o) => [objectPath(o), o]));
+  // A list (`lookup` with an empty name): the stored objects directly under a collection path.
+  const collection = (url: string): object | undefined => {
+    const isCollection = Object.entries(resources).some(([gv, list]) =>
+      list.some((r) => new RegExp(`^${gv === 'v1' ? '/api/v1' : `/apis/${gv}`}(/namespaces/[^/]+)?/${r.name}$`).test(url)));
+    if (!isCollection) return undefined;
+    const items = [...byPath].filter(([p]) => p.startsWith(`${url}/`) && !p.slice(url.length + 1).includes('/')).map(([, o]) => o);
+    return { apiVersion: 'v1', kind: 'List', metadata: {}, items };
+  };
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     const url = (req.url ?? '').split('?')[0] ?? '';
     requests.push(`${req.method} ${url}`);
-    const body = byPath.get(url) ?? discovery(url);
+    const body = byPath.get(url) ?? discovery(url) ?? collection(url);
     res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body ?? { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }));
   });
