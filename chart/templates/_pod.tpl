@@ -54,13 +54,16 @@ A `securityContext:` block, without runAsUser, runAsGroup and fsGroup when they 
 squash-tm.omitFixedIds); nothing when empty. Call with (dict "context" $ "securityContext" ...).
 */}}
 {{- define "squash-tm.securityContext" -}}
-{{- $securityContext := .securityContext | default dict }}
 {{- if include "squash-tm.omitFixedIds" .context }}
-{{- $securityContext = omit $securityContext "runAsUser" "runAsGroup" "fsGroup" }}
-{{- end }}
-{{- with $securityContext }}
+{{- with omit (.securityContext | default dict) "runAsUser" "runAsGroup" "fsGroup" }}
 securityContext:
   {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- else }}
+{{- with .securityContext }}
+securityContext:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end }}
 {{- end }}
 
