@@ -1,8 +1,11 @@
+// Run-time properties every validated scenario must have (issue 13). One file, so that the
+// scenarios are rendered once per worker for both checks.
 // A namespace with a compute ResourceQuota and no LimitRange admits only pods whose every container,
 // init containers included, declares the resources the quota counts. Every pod the chart renders
 // (workloads, hooks, helm test pods) must carry requests for cpu and memory and a memory limit.
 import type { K8sObject } from '../support/helm';
 import { renderOk } from '../support/helm';
+import { workloads } from '../support/objects';
 import { containersOf, podTemplates } from '../validator/pods';
 import { scenarios } from './scenarios';
 
@@ -42,5 +45,27 @@ describe('resources for a namespace with a compute ResourceQuota', () => {
       spec: { initContainers: [{ name: 'init', image: 'x:1', resources: { requests: { cpu: '10m' } } }], containers: [{ name: 'c', image: 'x:1', resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi' } } }] },
     } as K8sObject;
     expect(quotaGaps([pod])).toEqual(['Pod/p init container "init" lacks requests.memory, limits.memory']);
+  });
+});
+
+// Helm 4 applies server-side: a field the chart renders is owned by Helm, and after
+// `kubectl scale` (which the restore procedure does to Squash TM) the next `helm upgrade` fails with
+// a field-manager conflict. Helm 3 would instead reset the count. The chart renders no `replicas`:
+// the API's default (1) applies at creation, and a scale made by hand or by the restore procedure
+// stays until it is undone the same way.
+/** `Kind/name replicas=N` for every workload that renders a replica count. */
+export const renderedReplicas = (objects: readonly K8sObject[]): string[] =>
+  workloads(objects).filter((w) => w.spec && 'replicas' in w.spec).map((w) => `${w.kind}/${w.metadata.name} replicas=${String(w.spec?.replicas)}`);
+
+describe('replica counts', () => {
+  it.each(scenarios().map((s) => [s.name, s.options] as const))('are left to the API default in the scenario %s', async (_name, options) => {
+    const objects = await renderOk(options);
+    expect(workloads(objects).length).toBeGreaterThan(0);
+    expect(renderedReplicas(objects)).toEqual([]);
+  });
+
+  it('the check names a workload that renders one (negative control)', () => {
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 1, selector: {}, template: {} } } as K8sObject;
+    expect(renderedReplicas([deployment])).toEqual(['Deployment/d replicas=1']);
   });
 });
