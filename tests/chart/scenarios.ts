@@ -39,6 +39,18 @@ export function scenarios(): Scenario[] {
       name: 'an existing claim',
       options: { values: { postgresql: { persistence: { existingClaim: 'squash-data' } } } },
     },
+    {
+      name: 'PostgreSQL in a Deployment, as in the course',
+      options: { values: { postgresql: { workload: 'Deployment' } } },
+    },
+    {
+      // The cluster serves security.openshift.io/v1: no fixed UID, GID or fsGroup anywhere.
+      name: 'OpenShift, with backups, the alias and restricted egress',
+      options: {
+        apiVersions: ['security.openshift.io/v1'],
+        values: { backup: { enabled: true }, databaseAlias: { enabled: true }, networkPolicy: { restrictEgress: true } },
+      },
+    },
   ];
 }
 

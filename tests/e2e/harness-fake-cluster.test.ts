@@ -11,7 +11,7 @@ import { render } from '../support/helm';
 import { repoRoot } from '../../generator/toolchain/tools';
 import { EXIT } from './cluster';
 import { fixture, fixtureItems, writeFakeTool } from './fixtures';
-import type { IDeployment, INode, IPod, IService } from './types';
+import type { INode, IPod, IService } from './types';
 
 const NS = 'squash-e2e-mfx2k1';
 
@@ -63,8 +63,6 @@ describe('the e2e harness on a fake healthy cluster whose helm test fails', () =
       c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'True' } : c,
     );
     squashReady.status!.containerStatuses![0] = { ...squashReady.status!.containerStatuses![0]!, ready: true, started: true };
-    const postgresDeployment = fixture<IDeployment>('deploy-available');
-    postgresDeployment.metadata!.name = 'squash-squash-tm-postgresql';
     const service = fixture<IService>('svc-squash-nodeport');
     service.spec!.ports![0]!.nodePort = port;
     const nodes = fixtureItems<INode>('nodes-minikube');
@@ -74,7 +72,8 @@ describe('the e2e harness on a fake healthy cluster whose helm test fails', () =
 
     write('pvcs.json', list([fixture('pvc-bound')]));
     write('pvs.json', list([fixture('pv-bound')]));
-    write('deploys.json', list([fixture('deploy-available'), postgresDeployment]));
+    write('deploys.json', list([fixture('deploy-available')]));
+    write('statefulsets.json', list([fixture('sts-available')]));
     write('pods.json', list([fixture('pod-postgresql-ready'), squashReady, fixture('pod-test-db-failed')]));
     write('svc.json', service);
     write('nodes.json', list(nodes));
@@ -90,11 +89,12 @@ describe('the e2e harness on a fake healthy cluster whose helm test fails', () =
   *"get pvc -o json"*) cat pvcs.json ;;
   *"get pv -l"*) cat pvs.json ;;
   *"get deployment -l"*) cat deploys.json ;;
+  *"get statefulset -l"*) cat statefulsets.json ;;
   *"get pod -l"*|*"get pods -l"*) cat pods.json ;;
   *"get service "*) cat svc.json ;;
   *"get nodes"*) cat nodes.json ;;
   *"get events"*) cat events.json ;;
-  *"get pvc,deploy,pods,svc"*) echo "NAME   STATUS   VOLUME   CAPACITY" ;;
+  *"get pvc,deploy,sts,pods,svc"*) echo "NAME   STATUS   VOLUME   CAPACITY" ;;
   *" logs "*) echo "FAIL: psql as squashtm on squashtm could not run SELECT 1 (error above)" ;;
 esac`,
     );
