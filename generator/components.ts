@@ -11,4 +11,6 @@ export const components = {
   'secret-generator': { tier: 'backend' },
   // The `helm test` pods.
   test: { tier: 'test' },
+  // The egress NetworkPolicy of the chart's short-lived client pods (test, backup, password-rotation).
+  clients: { tier: 'backend' },
 } as const;

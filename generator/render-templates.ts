@@ -5,6 +5,8 @@ import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { components } from './components';
+import { foreignKeyPath, foreignKeys } from './foreign-keys';
+import { ipAddress, ipCidr } from './model/k8s-formats';
 import { GENERATED_NOTICE, hashHeader, helmCommentHeader } from './emit/header';
 import { listFiles } from './files';
 
@@ -27,7 +29,14 @@ export function renderTemplates(root = templatesDir): Map<string, string> {
   const tierArguments = Object.entries(components)
     .map(([component, { tier }]) => `"${component}" "${tier}"`)
     .join(' ');
-  const context = { notice: GENERATED_NOTICE, tierArguments };
+  // Keys of other charts the validation refuses with a pointer to ours (templates/_foreign-keys.tpl).
+  const foreign = foreignKeys.map((k) => ({
+    ...k,
+    path: foreignKeyPath(k),
+    parentExpression: k.parent ? `(index $values "${k.parent}")` : '$values',
+  }));
+  // Formats templates/_formats.tpl checks itself, to refuse in words rather than with a regular expression.
+  const context = { notice: GENERATED_NOTICE, tierArguments, foreignKeys: foreign, formats: { ipAddress, ipCidr } };
   const chartDir = path.join(root, 'chart');
   const out = new Map<string, string>();
   for (const file of listFiles(chartDir)) {

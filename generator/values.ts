@@ -15,6 +15,7 @@ import {
 } from './model/fields';
 import type { IAffinity, IEnvVar, IPodSecurityContext, IResourceRequirements, ISecurityContext, IToleration } from 'kubernetes-models/v1';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
+import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
 import * as k8s from './model/k8s-schemas';
 import * as p from './model/patterns';
 
@@ -23,14 +24,15 @@ const image = (what: string, repository: string, tag: string) =>
     repository: string('Image repository, with its registry host when not Docker Hub.', repository, {
       pattern: p.imageRepository,
     }),
-    tag: string('Image tag, pinned: never `latest`.', tag, { pattern: p.imageTag, not: { const: 'latest' } }),
+    // `latest` is refused in templates/validate.yaml, where the message can say why.
+    tag: string('Image tag, pinned: never `latest`.', tag, { pattern: p.imageTag }),
     pullPolicy: oneOf('When the kubelet pulls the image.', ['IfNotPresent', 'Always', 'Never'] as const, 'IfNotPresent'),
   });
 
 const scheduling = (what: string) => ({
   nodeSelector: stringMap(`Node labels the ${what} pod must run on.`, {}, { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue }),
-  tolerations: passthrough<IToleration[]>(`Tolerations of the ${what} pod.`, [], { type: 'array', items: { type: 'object' } }),
-  affinity: passthrough<IAffinity>(`Affinity rules of the ${what} pod.`, {}),
+  tolerations: passthrough<IToleration[]>(`Tolerations of the ${what} pod.`, [], { type: 'array', items: k8s.toleration }),
+  affinity: passthrough<IAffinity>(`Affinity rules of the ${what} pod.`, {}, k8s.affinity),
   priorityClassName: string(`PriorityClass of the ${what} pod. Empty: the cluster default.`, '', {
     pattern: p.orEmpty(p.dnsSubdomain),
     maxLength: 253,
@@ -44,7 +46,8 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
   nameOverride: string('Replaces the chart name in object names.', '', { pattern: p.orEmpty(p.serviceName), maxLength: 40 }),
   fullnameOverride: string('Replaces the release-and-chart prefix of every object name.', '', {
     pattern: p.orEmpty(p.serviceName),
-    maxLength: 40,
+    // What the fullname helper keeps (it cuts at 50): every suffix the chart appends still fits in 63.
+    maxLength: 50,
   }),
 
   clusterDomain: string('DNS domain of the cluster, used to build Service FQDNs.', 'cluster.local', {
@@ -72,6 +75,25 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     annotations: stringMap('Annotations of the created ServiceAccount (e.g. a cloud IAM role).', {}, { keyPattern: k8s.qualifiedKey }),
   }),
 
+  openshift: object('OpenShift, whose restricted-v2 SCC gives each namespace its own UID range and rejects fixed UIDs.', {
+    fixedIds: oneOf(
+      'The fixed UIDs, GIDs and fsGroup (999, the postgres user) of every pod. `auto`: left out when the cluster serves ' +
+        'the `security.openshift.io/v1` API (OpenShift), kept elsewhere. `omit`: always left out, for other platforms that ' +
+        'assign UIDs. `keep`: always set. Left out, the platform assigns an arbitrary UID. hostPath mode is not for OpenShift.',
+      ['auto', 'omit', 'keep'] as const,
+      'auto',
+    ),
+  }),
+
+  initContainers: object('The short-lived init containers (wait-for-database, volume-permissions, the PostgreSQL guards).', {
+    resources: passthrough<IResourceRequirements>(
+      'Resources of every init container: a namespace with a compute ResourceQuota and no LimitRange rejects a pod ' +
+        'whose init containers declare none.',
+      { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+      k8s.resources,
+    ),
+  }),
+
   networkPolicy: object("NetworkPolicies (enforced only where the cluster's network plugin supports them).", {
     enabled: boolean(
       "Only Squash TM (and the chart's test pods) may reach PostgreSQL; Squash TM accepts traffic on its HTTP port only.",
@@ -81,6 +103,39 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       'Also restrict outgoing traffic: PostgreSQL may only resolve DNS; Squash TM may resolve DNS and reach its database. ' +
         'Off by default: Squash TM may need to reach bug trackers, LDAP or mail servers.',
       false,
+    ),
+    extraEgress: passthrough(
+      'With `restrictEgress`: further egress rules for Squash TM (Kubernetes NetworkPolicy egress rules), for its ' +
+        'integrations: bug trackers, SMTP, LDAP, an identity provider. E.g. `[{to: [{ipBlock: {cidr: 10.0.0.0/8}}], ports: [{port: 443}]}]`.',
+      [] as INetworkPolicyEgressRule[],
+      {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            to: { type: 'array', items: { type: 'object' } },
+            ports: {
+              type: 'array',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  port: {
+                    anyOf: [
+                      { type: 'integer', minimum: 1, maximum: 65535 },
+                      { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' },
+                    ],
+                  },
+                  endPort: { type: 'integer', minimum: 1, maximum: 65535 },
+                  protocol: { enum: ['TCP', 'UDP', 'SCTP'] },
+                },
+              },
+            },
+          },
+        },
+      },
     ),
     squash: object("Who may open connections to Squash TM's HTTP port.", {
       anySource: boolean(
@@ -124,6 +179,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
                 type: 'object',
                 additionalProperties: false,
                 required: ['cidr'],
+                // The CIDR formats are checked in templates/validate.yaml, whose message is not a regular expression.
                 properties: { cidr: { type: 'string' }, except: { type: 'array', items: { type: 'string' } } },
               },
             },
@@ -182,6 +238,13 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
 
   postgresql: object('The in-chart PostgreSQL server.', {
     enabled: boolean('Deploy PostgreSQL in the release. When false, set `externalDatabase.host`.', true),
+    workload: oneOf(
+      'Controller of the PostgreSQL pod. `StatefulSet`: a deleted or evicted pod is replaced only once it is gone, so two ' +
+        'servers never share the data directory. `Deployment`: what the course uses; its ReplicaSet starts a replacement at ' +
+        "once (an init container then waits for the old server to stop). Both use the chart's own claim.",
+      ['StatefulSet', 'Deployment'] as const,
+      'StatefulSet',
+    ),
     image: image('PostgreSQL', 'postgres', '17.6'),
     resources: passthrough<IResourceRequirements>(
       'Container resources.',
@@ -192,12 +255,20 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       k8s.resources,
     ),
     podSecurityContext: passthrough<IPodSecurityContext>(
-      'Pod security context.',
+      "Pod security context. `fsGroupChangePolicy: OnRootMismatch`: the kubelet changes the volume's group only when its " +
+        'root directory does not have it already, instead of walking every file of the database at each start.',
       {
         fsGroup: 999,
+        fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
       },
       k8s.podSecurityContext,
+    ),
+    shmSize: string(
+      "Size of /dev/shm, a memory-backed emptyDir counted in the pod's memory. The runtime's default is 64 MiB, too small for " +
+        'parallel queries ("could not resize shared memory segment").',
+      '256Mi',
+      { pattern: p.positiveQuantity },
     ),
     containerSecurityContext: passthrough<ISecurityContext>(
       "Container security context (the image's `postgres` user is UID 999).",
@@ -215,9 +286,9 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       port: port('Service port.', 5432),
       clusterIP: string(
         "Fixed cluster IP, for clients that connect by address. Must lie in the cluster's service CIDR (minikube: 10.96.0.0/12) " +
-          'and cannot change once created. Empty: Kubernetes picks one.',
+          'and cannot change once created. IPv6 on an IPv6 or dual-stack cluster. Empty: Kubernetes picks one.',
         '',
-        { pattern: p.orEmpty(p.ipv4) },
+        {}, // the format is checked in templates/validate.yaml, whose message is not a regular expression
       ),
     }),
     persistence: object('Where PostgreSQL keeps its data.', {
@@ -242,6 +313,13 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
           pattern: p.orEmpty(p.absolutePath),
         }),
         reclaimPolicy: oneOf('What happens to the PV once its claim is deleted.', ['Retain', 'Delete'] as const, 'Retain'),
+        nodeName: string(
+          "The node the directory is on (`kubernetes.io/hostname` label), written as the PV's node affinity so that the pod " +
+            'always runs there. Empty: no affinity, and `helm install`/`upgrade` refuse a cluster with more than one node ' +
+            '(where a rescheduled pod would find an empty directory and initialise a new database).',
+          '',
+          { pattern: p.orEmpty(k8s.labelValue), maxLength: 63 },
+        ),
       }),
     }),
     volumePermissions: object('An init container that makes the data directory writable by UID 999.', {
@@ -415,8 +493,8 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
           secret: { type: 'string', pattern: p.dnsSubdomain, description: 'Secret holding the file.' },
           key: { type: 'string', pattern: p.secretKey, description: 'Key of the file; also its name in the plugins folder.' },
         },
+        // Exactly one of configMap and secret: checked in templates/validate.yaml, which can say so in words.
         required: ['key'],
-        oneOf: [{ required: ['configMap'] }, { required: ['secret'] }],
       },
     ),
     startupTimeoutSeconds: integer(
@@ -449,10 +527,21 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         minimum: 30000,
         maximum: 32767,
       }),
-      loadBalancerSourceRanges: stringList('Client CIDRs a LoadBalancer accepts. Empty: any.', [], {
-        items: { type: 'string', pattern: p.ipv4Cidr },
+      loadBalancerSourceRanges: stringList('Client CIDRs (IPv4 or IPv6) a LoadBalancer accepts. Empty: any.', [], {
+        items: { type: 'string' }, // format checked in templates/validate.yaml (a message in words)
       }),
       annotations: stringMap("Annotations of the Service (e.g. a cloud load balancer's settings).", {}, { keyPattern: k8s.qualifiedKey }),
+      allocateLoadBalancerNodePorts: boolean(
+        'LoadBalancer only: also open node ports. Traffic to a node port bypasses `loadBalancerSourceRanges`: set false ' +
+          'where the load balancer sends traffic to the pods directly (most cloud controllers in IP mode, MetalLB).',
+        true,
+      ),
+      externalTrafficPolicy: oneOf(
+        "NodePort and LoadBalancer: `Cluster` spreads traffic over every node; `Local` keeps the client's source address " +
+          '(what `loadBalancerSourceRanges` and NetworkPolicies see) and answers only on the node running Squash TM.',
+        ['Cluster', 'Local'] as const,
+        'Cluster',
+      ),
     }),
     ingress: object('An Ingress in front of the Squash TM Service.', {
       enabled: boolean('Create the Ingress.', false),
@@ -467,9 +556,9 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         {},
         { keyPattern: k8s.qualifiedKey },
       ),
-      hosts: stringList('Host names served.', ['squash.local'], {
+      hosts: stringList('Host names served (`*.` wildcards allowed; IP addresses are not).', ['squash.local'], {
         minItems: 1,
-        items: { type: 'string', pattern: p.dnsSubdomain, maxLength: 253 },
+        items: { type: 'string', pattern: p.wildcardDnsName, maxLength: 253 },
       }),
       path: string('Path routed to Squash TM; its context path is /squash.', '/squash', { pattern: p.httpPath }),
       pathType: oneOf('How the path matches.', ['Prefix', 'Exact', 'ImplementationSpecific'] as const, 'Prefix'),
@@ -507,7 +596,8 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
           },
         ),
         hostnames: stringList('Host names the route answers for (`*.` wildcards allowed). Empty: those of the listener.', [], {
-          items: { type: 'string', pattern: p.gatewayHostname, maxLength: 253, not: { pattern: p.ipv4 } },
+          // IP addresses are refused in templates/validate.yaml, where the message can say why.
+          items: { type: 'string', pattern: p.gatewayHostname, maxLength: 253 },
         }),
         path: string('Path prefix routed to Squash TM; its context path is /squash.', '/squash', { pattern: p.httpPath }),
         redirectRoot: boolean(

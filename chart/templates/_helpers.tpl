@@ -32,8 +32,8 @@ Selector labels: only name, instance and component, because a Deployment's selec
 Call with (dict "context" $ "component" "postgresql").
 */}}
 {{- define "squash-tm.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "squash-tm.name" .context }}
-app.kubernetes.io/instance: {{ .context.Release.Name }}
+app.kubernetes.io/name: {{ include "squash-tm.name" .context | quote }}
+app.kubernetes.io/instance: {{ .context.Release.Name | quote }}
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
@@ -42,7 +42,7 @@ The tier of each component: the one value generated from the generator's data (g
 which the tests read too). Call with (dict "context" $ "component" "squash").
 */}}
 {{- define "squash-tm.tier" -}}
-{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "backup" "backend" "password-rotation" "backend" "secret-generator" "backend" "test" "test" }}
+{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "backup" "backend" "password-rotation" "backend" "secret-generator" "backend" "test" "test" "clients" "backend" }}
 {{- get $tiers .component | required (printf "no tier for component %q" .component) }}
 {{- end }}
 
@@ -79,6 +79,20 @@ tier: {{ include "squash-tm.tier" . }}
 
 {{- define "squash-tm.postgresql.fullname" -}}
 {{- printf "%s-postgresql" (include "squash-tm.fullname" .) }}
+{{- end }}
+
+{{/*
+Name of the PostgreSQL StatefulSet or Deployment. A StatefulSet labels its pods with
+"controller-revision-hash: <name>-<10 characters>", a label value capped at 63: its name must stay
+within 52 characters. Too long a name is cut and made unique again with a hash.
+*/}}
+{{- define "squash-tm.postgresql.workloadName" -}}
+{{- $name := include "squash-tm.postgresql.fullname" . }}
+{{- if gt (len $name) 52 }}
+{{- printf "%s-%s" ($name | trunc 43 | trimSuffix "-") ($name | sha256sum | trunc 8) }}
+{{- else }}
+{{- $name }}
+{{- end }}
 {{- end }}
 
 {{/*

@@ -21,10 +21,7 @@ imagePullSecrets:
   - name: {{ . }}
   {{- end }}
 {{- end }}
-{{- with .values.podSecurityContext }}
-securityContext:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
+{{- include "squash-tm.securityContext" (dict "context" .context "securityContext" .values.podSecurityContext) }}
 {{- with .values.nodeSelector }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
@@ -43,15 +40,54 @@ affinity:
 {{- end }}
 
 {{/*
-A main container's image, security context and resources. Call with (dict "values" .Values.squash).
+"true" when the pods' fixed UIDs, GIDs and fsGroup are left out: openshift.fixedIds is omit, or auto
+on a cluster that serves security.openshift.io/v1 (OpenShift's restricted-v2 SCC rejects them and
+assigns a UID from the namespace's range). Empty otherwise.
+*/}}
+{{- define "squash-tm.omitFixedIds" -}}
+{{- $mode := .Values.openshift.fixedIds }}
+{{- if or (eq $mode "omit") (and (eq $mode "auto") (.Capabilities.APIVersions.Has "security.openshift.io/v1")) }}true{{ end }}
+{{- end }}
+
+{{/*
+A `securityContext:` block, without runAsUser, runAsGroup and fsGroup when they are left out (see
+squash-tm.omitFixedIds); nothing when empty. Call with (dict "context" $ "securityContext" ...).
+*/}}
+{{- define "squash-tm.securityContext" -}}
+{{- if include "squash-tm.omitFixedIds" .context }}
+{{- with omit (.securityContext | default dict) "runAsUser" "runAsGroup" "fsGroup" }}
+securityContext:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- else }}
+{{- with .securityContext }}
+securityContext:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The database user name, from the credentials Secret, as an environment variable: pg_isready and psql
+send the OS user's name when given none, and an arbitrary UID (OpenShift) has no name, so libpq
+gives up before connecting. Call with (dict "context" $ "name" "PGUSER").
+*/}}
+{{- define "squash-tm.userEnv" -}}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "squash-tm.secretName" .context }}
+      key: {{ .context.Values.auth.secretKeys.username }}
+{{- end }}
+
+{{/*
+A main container's image, security context and resources.
+Call with (dict "context" $ "values" .Values.squash).
 */}}
 {{- define "squash-tm.container.basics" -}}
 image: "{{ .values.image.repository }}:{{ .values.image.tag }}"
 imagePullPolicy: {{ .values.image.pullPolicy }}
-{{- with .values.containerSecurityContext }}
-securityContext:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
+{{- include "squash-tm.securityContext" (dict "context" .context "securityContext" .values.containerSecurityContext) }}
 {{- with .values.resources }}
 resources:
   {{- toYaml . | nindent 2 }}

@@ -202,19 +202,21 @@ function scanFile(template: TemplateFile, bindings: Bindings, isObjectOfOurs: (p
 }
 
 /**
- * Every values read in the templates. Two passes: the first learns what the includes pass to
- * named templates (dict arguments), the second reads the named templates' bodies with it.
+ * Every values read in the templates. Passes until the bindings settle: each learns what the
+ * includes pass to named templates (dict arguments), including what a named template passes on
+ * from its own arguments to another (one more level per pass); the last reads every body with them.
  */
 export function scanTemplates(templates: TemplateFile[], definition: Field<unknown>): ValueRead[] {
   const isObjectOfOurs = (path: string[]) => fieldAt(definition, path)?.properties !== undefined;
   let bindings: Bindings = new Map();
-  for (let pass = 0; pass < 2; pass++) {
+  const key = (b: Bindings) => JSON.stringify([...b].map(([t, args]) => [t, [...args]]));
+  for (let pass = 0; pass < 5; pass++) {
     const found: Bindings = new Map();
     const reads = templates.flatMap((template) => scanFile(template, bindings, isObjectOfOurs, found));
-    if (pass === 1) return reads;
+    if (pass > 0 && key(found) === key(bindings)) return reads;
     bindings = found;
   }
-  return [];
+  throw new Error("template reads: the named templates' arguments did not settle after 5 passes");
 }
 
 function fieldAt(definition: Field<unknown>, path: string[]): Field<unknown> | undefined {

@@ -1,12 +1,23 @@
 // chart/values.schema.json: types, enums, ranges and patterns; closed objects where the shape is ours.
 import { rulesSchema, ValueRule } from '../model/conditions';
 import { Field, JsonSchema } from '../model/fields';
+import { foreignKeys } from '../foreign-keys';
 import { GENERATED_NOTICE } from './header';
 
-export function fieldSchema(field: Field<unknown>): JsonSchema {
+export function fieldSchema(field: Field<unknown>, path = ''): JsonSchema {
   const schema: JsonSchema = { description: field.description, ...field.schema };
   if (field.properties) {
-    schema.properties = Object.fromEntries(Object.entries(field.properties).map(([key, child]) => [key, fieldSchema(child)]));
+    // Keys of other charts pass the schema, so that a template can name our key to use instead.
+    const foreign = foreignKeys
+      .filter((k) => k.parent === path)
+      .map((k) => [k.key, { description: `Not a key of this chart: ${k.instead}.` }]);
+    const properties: Record<string, JsonSchema> = Object.fromEntries([
+      ...Object.entries(field.properties).map(([key, child]) => [key, fieldSchema(child, path ? `${path}.${key}` : key)]),
+      ...foreign,
+    ]);
+    schema.properties = properties;
+    // An unknown key's error then lists the keys that exist (Helm 4: "value must be one of ...").
+    schema.propertyNames = { enum: Object.keys(properties) };
     // A null default is a deletion to Helm 3 (the key disappears from .Values), so it cannot be required.
     schema.required = Object.entries(field.properties)
       .filter(([, child]) => child.default !== null)

@@ -23,6 +23,18 @@ export const qualifiedName = `^(${label}(\\.${label})*/)?${nameBody}$`;
 export const ipv4 = `^(${octet}\\.){3}${octet}$`;
 /** An IPv4 CIDR block ("10.0.0.0/8"). */
 export const ipv4Cidr = `^(${octet}\\.){3}${octet}/(3[0-2]|[12]?[0-9])$`;
+const h16 = '[0-9a-fA-F]{1,4}';
+const ipv6Body =
+  `((${h16}:){7}${h16}|(${h16}:){1,7}:|(${h16}:){1,6}:${h16}|(${h16}:){1,5}(:${h16}){1,2}|(${h16}:){1,4}(:${h16}){1,3}` +
+  `|(${h16}:){1,3}(:${h16}){1,4}|(${h16}:){1,2}(:${h16}){1,5}|${h16}:(:${h16}){1,6}|:((:${h16}){1,7}|:))`;
+/** An IPv6 address in hexadecimal groups, "::" allowed (no embedded IPv4, no zone). */
+export const ipv6 = `^${ipv6Body}$`;
+/** An IPv6 CIDR block ("fd00:10:96::/112"). */
+export const ipv6Cidr = `^${ipv6Body}/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$`;
+/** An IPv4 or IPv6 address: what a dual-stack cluster accepts in a Service's clusterIP. */
+export const ipAddress = `^((${octet}\\.){3}${octet}|${ipv6Body})$`;
+/** An IPv4 or IPv6 CIDR block: what loadBalancerSourceRanges accepts. */
+export const ipCidr = `^((${octet}\\.){3}${octet}/(3[0-2]|[12]?[0-9])|${ipv6Body}/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$`;
 /** A resource quantity as the API server parses it: signed, decimal or binary suffix, or exponent. */
 export const quantity = '^([+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\\d+)?$';
 /** A strictly positive quantity with an optional binary or decimal suffix: a size ("2Gi", "500M"). */
@@ -68,6 +80,7 @@ export const isDnsSubdomain = (s: string): boolean => s.length <= 253 && matches
 export const isLabelValue = matcher(labelValue);
 export const isIPv4 = matcher(ipv4);
 export const isIPv4Cidr = matcher(ipv4Cidr);
+export const isIPv6 = matcher(ipv6);
 export const isImageReference = matcher(imageReference);
 export const isConfigMapKey = (s: string): boolean => s.length <= 253 && matches.configMapKey(s);
 export const isEnvVarName = (s: string, relaxed: boolean): boolean => (relaxed ? matches.relaxedEnvVarName : matches.envVarName)(s);

@@ -115,3 +115,23 @@ export const envVar: JsonSchema = {
 export const qualifiedKey = formats.qualifiedName;
 /** A label value: empty, or 63 characters at most, alphanumeric at both ends. */
 export const labelValue = formats.labelValue;
+
+/** A pod's toleration (core/v1 Toleration), closed so that a misspelt field is refused. */
+export const toleration: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string', pattern: `^$|${formats.qualifiedName}` },
+    operator: { enum: ['Exists', 'Equal'] },
+    value: { type: 'string', pattern: formats.labelValue },
+    effect: { enum: ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'] },
+    tolerationSeconds: { type: 'integer' },
+  },
+};
+
+/** A pod's affinity (core/v1 Affinity): its three kinds, each passed through to the API server. */
+export const affinity: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { nodeAffinity: { type: 'object' }, podAffinity: { type: 'object' }, podAntiAffinity: { type: 'object' } },
+};

@@ -5,14 +5,20 @@
 // adds the chart's own (PostgreSQL identifiers, paths, time zones) under the names values.ts uses.
 import * as k8s from './k8s-formats';
 
-export { dnsLabel, dnsSubdomain, imageRepository, imageTag, ipv4, ipv4Cidr, positiveQuantity } from './k8s-formats';
+export { dnsLabel, dnsSubdomain, imageRepository, imageTag, ipAddress, ipCidr, ipv4, ipv4Cidr, positiveQuantity } from './k8s-formats';
 /** RFC 1035 label: what a Service name must be (a letter first). */
 export const serviceName = k8s.dns1035Label;
 /** A Secret data key (the API server's rule). */
 export const secretKey = k8s.configMapKey;
 export const orEmpty = (pattern: string): string => `^$|${pattern}`;
-/** A PostgreSQL identifier the chart can use unquoted (user and database names). */
-export const pgIdentifier = '^[a-z_][a-z0-9_]{0,62}$';
+/**
+ * A PostgreSQL role or database name (63 bytes at most). The chart never writes one into SQL: the
+ * image's entrypoint quotes them (`CREATE DATABASE :"db"`) and the scripts pass them in PGUSER and
+ * PGDATABASE, so hyphens and capitals work; a first letter or "_" keeps them valid unquoted in psql too.
+ */
+export const pgIdentifier = '^[A-Za-z_][A-Za-z0-9_-]{0,62}$';
+/** A DNS name, or a wildcard "*." followed by one (an Ingress host; IP addresses are refused separately). */
+export const wildcardDnsName = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 /** An absolute path on a node. */
 export const absolutePath = '^/[^\\0]*$';
 /** An Ingress path: absolute, no spaces. */

@@ -107,7 +107,7 @@ describe('backup.enabled', () => {
   it('use the PostgreSQL image and the address and credentials Squash TM uses', () => {
     const pod = cronPod(objects);
     const squash = mainContainer(one(objects, 'Deployment', 'squash'));
-    const postgres = mainContainer(one(objects, 'Deployment', 'postgresql'));
+    const postgres = mainContainer(one(objects, 'StatefulSet', 'postgresql'));
     expect(pod.containers[0]!.image).toBe(postgres.image);
     const url = squash.env?.find((e) => e.name === 'SPRING_DATASOURCE_URL')?.value;
     expect(`jdbc:postgresql://${env(pod, 'PGHOST')?.value}:${env(pod, 'PGPORT')?.value}/${env(pod, 'PGDATABASE')?.value}`).toBe(url);

@@ -1,7 +1,7 @@
 // The brief's objects, one by one, as a careful engineer would ship them today.
 import { renderOk } from '../support/helm';
 import { generatedSecretKeys } from '../support/secret-generator';
-import { decode, envValue, mainContainer, maybeOne, ofKind, one } from '../support/objects';
+import { decode, envValue, mainContainer, maybeOne, ofKind, one, workloadOf } from '../support/objects';
 
 const FAKE_PASSWORD = 'fake-test-password-not-secret';
 
@@ -41,7 +41,7 @@ describe('the database Secret', () => {
     expect(ofKind(objects, 'Secret')).toEqual([]);
     expect(Object.keys(generatedSecretKeys(objects))).toEqual(['squash-squash-tm-app-secrets']);
     for (const component of ['postgresql', 'squash']) {
-      const refs = (mainContainer(one(objects, 'Deployment', component)).env ?? [])
+      const refs = (mainContainer(workloadOf(objects, component)).env ?? [])
         .map((e) => e.valueFrom?.secretKeyRef)
         .filter((ref) => ref !== undefined && ref.name !== 'squash-squash-tm-app-secrets');
       const pair = [{ name: 'my-db', key: 'user' }, { name: 'my-db', key: 'pass' }];
@@ -52,11 +52,10 @@ describe('the database Secret', () => {
 });
 
 describe('PostgreSQL', () => {
-  it('runs the official image, pinned to a major Squash TM supports, once, with Recreate', async () => {
-    const deployment = one(await renderOk(), 'Deployment', 'postgresql');
+  it('runs the official image, pinned to a major Squash TM supports, once (the default replica count), in a StatefulSet', async () => {
+    const deployment = one(await renderOk(), 'StatefulSet', 'postgresql');
     expect(deployment.apiVersion).toBe('apps/v1');
-    expect(deployment.spec?.replicas).toBe(1);
-    expect(deployment.spec?.strategy?.type).toBe('Recreate');
+    expect(deployment.spec?.replicas).toBeUndefined();
     const image = mainContainer(deployment).image ?? '';
     const [, repository, major] = /^(.*):(\d+)(\.\d+)?$/.exec(image) ?? [];
     expect(repository).toBe('postgres');
@@ -64,7 +63,7 @@ describe('PostgreSQL', () => {
   });
 
   it('keeps PGDATA in a subdirectory of the mounted volume', async () => {
-    const container = mainContainer(one(await renderOk(), 'Deployment', 'postgresql'));
+    const container = mainContainer(one(await renderOk(), 'StatefulSet', 'postgresql'));
     const mount = container.volumeMounts?.find((m) => m.name === 'data')?.mountPath ?? '';
     const pgdata = envValue(container, 'PGDATA') ?? '';
     expect(pgdata.startsWith(`${mount}/`)).toBe(true);
@@ -72,14 +71,14 @@ describe('PostgreSQL', () => {
   });
 
   it('probes readiness and liveness with pg_isready over TCP', async () => {
-    const container = mainContainer(one(await renderOk(), 'Deployment', 'postgresql'));
+    const container = mainContainer(one(await renderOk(), 'StatefulSet', 'postgresql'));
     for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe]) {
       expect(probe?.exec?.command?.join(' ')).toMatch(/pg_isready .*-h 127\.0\.0\.1/);
     }
   });
 
   it('has resource requests and a memory limit', async () => {
-    const { resources } = mainContainer(one(await renderOk(), 'Deployment', 'postgresql'));
+    const { resources } = mainContainer(one(await renderOk(), 'StatefulSet', 'postgresql'));
     expect(resources?.requests).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
     expect(resources?.limits?.memory).toEqual(expect.any(String));
   });
@@ -116,7 +115,7 @@ describe('storage', () => {
   it('uses an existing claim instead of creating one', async () => {
     const objects = await renderOk({ values: { postgresql: { persistence: { existingClaim: 'pg-data' } } } });
     expect(ofKind(objects, 'PersistentVolumeClaim')).toEqual([]);
-    const volume = one(objects, 'Deployment', 'postgresql').spec?.template.spec?.volumes?.find((v) => v.name === 'data');
+    const volume = one(objects, 'StatefulSet', 'postgresql').spec?.template.spec?.volumes?.find((v) => v.name === 'data');
     expect(volume?.persistentVolumeClaim?.claimName).toBe('pg-data');
   });
 
@@ -137,11 +136,11 @@ describe('storage', () => {
   it('in hostPath mode, hands the directory to the postgres user before the server starts', async () => {
     const deployment = one(
       await renderOk({ values: { postgresql: { persistence: { hostPath: { enabled: true } } } } }),
-      'Deployment',
+      'StatefulSet',
       'postgresql',
     );
     const init = deployment.spec?.template.spec?.initContainers ?? [];
-    expect(init.map((c) => c.name)).toEqual(['volume-permissions', 'major-version-guard']);
+    expect(init.map((c) => c.name)).toEqual(['volume-permissions', 'major-version-guard', 'previous-server-guard']);
     expect(init[0]?.command?.join(' ')).toContain('chown 999:999 /var/lib/postgresql/data');
     expect(init[0]?.securityContext?.capabilities).toEqual({ drop: ['ALL'], add: ['CHOWN'] });
     expect(mainContainer(deployment).securityContext?.runAsUser).toBe(999);
@@ -150,15 +149,15 @@ describe('storage', () => {
   it('without persistence, keeps data in an emptyDir and renders no claim', async () => {
     const objects = await renderOk({ values: { postgresql: { persistence: { enabled: false } } } });
     expect(ofKind(objects, 'PersistentVolumeClaim')).toEqual([]);
-    const volume = one(objects, 'Deployment', 'postgresql').spec?.template.spec?.volumes?.find((v) => v.name === 'data');
+    const volume = one(objects, 'StatefulSet', 'postgresql').spec?.template.spec?.volumes?.find((v) => v.name === 'data');
     expect(volume).toEqual({ name: 'data', emptyDir: {} });
   });
 });
 
 describe('Squash TM', () => {
-  it('runs the pinned squashtest/squash image once, with Recreate, on port 8080', async () => {
+  it('runs the pinned squashtest/squash image once (the default replica count), with Recreate, on port 8080', async () => {
     const deployment = one(await renderOk(), 'Deployment', 'squash');
-    expect(deployment.spec?.replicas).toBe(1);
+    expect(deployment.spec?.replicas).toBeUndefined();
     expect(deployment.spec?.strategy?.type).toBe('Recreate');
     const container = mainContainer(deployment);
     expect(container.image).toMatch(/^squashtest\/squash:\d+\.\d+\.\d+$/);

@@ -30,6 +30,11 @@ describe('mentionedKeys', () => {
     expect(namesKey('execution error at (squash-tm/templates/validate.yaml:8:4): externalDatabase.host is empty while postgresql.enabled is false', 'externalDatabase.host')).toBe(true);
   });
 
+  it('reads a top-level key named in prose without a dot, but not any word', () => {
+    expect(namesKey('execution error at (x): fullnameOverride "yes" is a word YAML reads as a boolean', 'fullnameOverride')).toBe(true);
+    expect(namesKey('execution error at (x): the name "yes" is a word YAML reads as a boolean', 'fullnameOverride')).toBe(false);
+  });
+
   it('matches a key, or a field under it, but not a parent or a sibling', () => {
     const output = "- at '/postgresql/persistence/accessModes/0': bad";
     expect(namesKey(output, 'postgresql.persistence.accessModes')).toBe(true);

@@ -4,6 +4,16 @@
 // `auth.secretKeys: password is required`), and the
 // chart's own `fail` messages name keys in prose. All become dotted paths: `squash.service.nodePort`.
 
+import { foreignKeyPath, foreignKeys } from '../../generator/foreign-keys';
+import { valuesDefinition } from '../../generator/values';
+
+/** Top-level scalar keys (fullnameOverride, clusterDomain...): a fail message names them without a dot. */
+const topLevelKeys = new Set([
+  ...Object.entries(valuesDefinition.properties ?? {}).filter(([, f]) => !f.properties).map(([k]) => k),
+  // and the keys of other charts the chart refuses by name (architecture, primary...)
+  ...foreignKeys.filter((k) => !k.parent).map(foreignKeyPath),
+]);
+
 const join = (parent: string, child: string): string => (parent ? `${parent}.${child}` : child);
 
 export function mentionedKeys(output: string): Set<string> {
@@ -24,6 +34,7 @@ export function mentionedKeys(output: string): Set<string> {
   }
   // Prose (fail messages): every dotted identifier.
   for (const m of output.matchAll(/\b[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+\b/g)) keys.add(m[0]);
+  for (const m of output.matchAll(/\b[A-Za-z][A-Za-z0-9]*\b/g)) if (topLevelKeys.has(m[0])) keys.add(m[0]);
   return keys;
 }
 

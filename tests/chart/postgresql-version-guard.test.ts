@@ -12,7 +12,7 @@ import { mainContainer, one } from '../support/objects';
 import { missingCommands, runContainerScript } from '../e2e/container-script';
 import { postgresBinaries } from '../e2e/local-postgres';
 
-const initContainers = (objects: K8sObject[]) => one(objects, 'Deployment', 'postgresql').spec!.template.spec!.initContainers ?? [];
+const initContainers = (objects: K8sObject[]) => one(objects, 'StatefulSet', 'postgresql').spec!.template.spec!.initContainers ?? [];
 const guardOf = (objects: K8sObject[]): IContainer => {
   const guard = initContainers(objects).find((c) => c.name === 'major-version-guard');
   if (!guard) throw new Error('the PostgreSQL pod has no major-version-guard init container');
@@ -26,7 +26,7 @@ describe('the major-version guard, as rendered', () => {
   });
 
   it('runs in the PostgreSQL pod, with the server\'s image, user and security context', () => {
-    const server = mainContainer(one(objects, 'Deployment', 'postgresql'));
+    const server = mainContainer(one(objects, 'StatefulSet', 'postgresql'));
     const guard = guardOf(objects);
     expect(guard.image).toBe(server.image);
     expect(guard.securityContext).toEqual(server.securityContext);
@@ -36,7 +36,7 @@ describe('the major-version guard, as rendered', () => {
   });
 
   it('reads the server\'s own data directory, read-only', () => {
-    const server = mainContainer(one(objects, 'Deployment', 'postgresql'));
+    const server = mainContainer(one(objects, 'StatefulSet', 'postgresql'));
     const guard = guardOf(objects);
     const pgdata = (c: IContainer) => c.env?.find((e) => e.name === 'PGDATA')?.value;
     expect(pgdata(guard)).toBe(pgdata(server));
@@ -45,12 +45,12 @@ describe('the major-version guard, as rendered', () => {
   });
 
   it('keeps the PostgreSQL pod within Pod Security "restricted"', () => {
-    expect(podSecurityViolations([one(objects, 'Deployment', 'postgresql') as unknown as K8sObject], 'restricted')).toEqual([]);
+    expect(podSecurityViolations([one(objects, 'StatefulSet', 'postgresql') as unknown as K8sObject], 'restricted')).toEqual([]);
   });
 
   it('runs after the hostPath permission fix, which must hand it the directory first', async () => {
     const names = initContainers(await renderOk({ valuesFiles: ['minikube.yaml'] })).map((c) => c.name);
-    expect(names).toEqual(['volume-permissions', 'major-version-guard']);
+    expect(names).toEqual(['volume-permissions', 'major-version-guard', 'previous-server-guard']);
   });
 });
 

@@ -1,6 +1,6 @@
 // The options users need beyond minikube: exposure, isolation, identity, plugins, JVM and time zone.
 import { K8sObject, PartialValues, render, renderOk } from '../support/helm';
-import { componentOf, envValue, mainContainer, ofKind, one } from '../support/objects';
+import { componentOf, envValue, mainContainer, ofKind, one, workloadOf } from '../support/objects';
 
 const networkPolicies = (objects: K8sObject[]) => ofKind(objects, 'NetworkPolicy');
 const policyOf = (objects: K8sObject[], component: string) => {
@@ -49,17 +49,17 @@ describe('LoadBalancer', () => {
 });
 
 describe('NetworkPolicy', () => {
-  it('by default lets only Squash TM and the backup, password-rotation and test pods of this release reach PostgreSQL on its port', async () => {
+  it('by default lets only Squash TM, the backup, password-rotation and test pods and PostgreSQL\'s own guard reach PostgreSQL on its port', async () => {
     const objects = await renderOk();
     const policy = policyOf(objects, 'postgresql');
-    const postgres = one(objects, 'Deployment', 'postgresql');
+    const postgres = one(objects, 'StatefulSet', 'postgresql');
     expect(policy.spec?.podSelector).toEqual({ matchLabels: postgres.spec?.selector.matchLabels });
     expect(policy.spec?.policyTypes).toEqual(['Ingress']);
     const [rule] = policy.spec?.ingress ?? [];
     const squashLabels = one(objects, 'Deployment', 'squash').spec?.template.metadata?.labels ?? {};
     const from = rule?.from?.[0]?.podSelector;
     for (const [key, value] of Object.entries(from?.matchLabels ?? {})) expect(squashLabels[key]).toBe(value);
-    expect(from?.matchExpressions).toEqual([{ key: 'app.kubernetes.io/component', operator: 'In', values: ['squash', 'test', 'backup', 'password-rotation'] }]);
+    expect(from?.matchExpressions).toEqual([{ key: 'app.kubernetes.io/component', operator: 'In', values: ['squash', 'test', 'backup', 'password-rotation', 'postgresql'] }]);
     expect(rule?.ports).toEqual([{ port: 'postgresql', protocol: 'TCP' }]);
   });
 
@@ -68,14 +68,21 @@ describe('NetworkPolicy', () => {
     expect(policy.spec?.ingress).toEqual([{ ports: [{ port: 'http', protocol: 'TCP' }] }]);
   });
 
-  it('with restrictEgress, lets Squash TM resolve names and reach its database, and PostgreSQL only resolve names', async () => {
+  it('with restrictEgress, lets Squash TM resolve names and reach its database, and PostgreSQL resolve names and ask its own pods', async () => {
     const objects = await renderOk({ values: { networkPolicy: { restrictEgress: true } } });
     const squash = policyOf(objects, 'squash');
     expect(squash.spec?.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(squash.spec?.egress?.[1]?.to?.[0]?.podSelector?.matchLabels).toEqual(
-      one(objects, 'Deployment', 'postgresql').spec?.selector.matchLabels,
+      one(objects, 'StatefulSet', 'postgresql').spec?.selector.matchLabels,
     );
-    expect(policyOf(objects, 'postgresql').spec?.egress?.flatMap((e) => e.ports?.map((p) => p.port))).toEqual([53, 53]);
+    const [dns, guard] = policyOf(objects, 'postgresql').spec?.egress ?? [];
+    expect(dns?.to).toBeUndefined();
+    expect(dns?.ports?.map((p) => p.port)).toEqual([53, 53, 5353, 5353]);
+    // The previous-server guard asks the release's PostgreSQL pods, and nothing else, whether a server answers.
+    expect(guard).toEqual({
+      to: [{ podSelector: { matchLabels: one(objects, 'StatefulSet', 'postgresql').spec?.selector.matchLabels } }],
+      ports: [{ port: 'postgresql', protocol: 'TCP' }],
+    });
   });
 
   it('with an external database, opens its port to any destination', async () => {
@@ -87,8 +94,9 @@ describe('NetworkPolicy', () => {
         auth: { existingSecret: 'ext' },
       },
     });
-    expect(networkPolicies(objects).map(componentOf)).toEqual(['squash']);
+    expect(networkPolicies(objects).map(componentOf)).toEqual(['clients', 'squash']);
     expect(policyOf(objects, 'squash').spec?.egress?.[1]).toEqual({ ports: [{ port: 6432, protocol: 'TCP' }] });
+    expect(policyOf(objects, 'clients').spec?.egress?.[1]).toEqual({ ports: [{ port: 6432, protocol: 'TCP' }] });
   });
 
   it('can be switched off', async () => {
@@ -102,7 +110,7 @@ describe('pod identity and images', () => {
     const account = objects.find((o) => o.kind === 'ServiceAccount');
     expect(account?.automountServiceAccountToken).toBe(false);
     for (const component of ['postgresql', 'squash']) {
-      const pod = one(objects, 'Deployment', component).spec?.template.spec;
+      const pod = workloadOf(objects, component).spec?.template.spec;
       expect(pod?.serviceAccountName).toBe(account?.metadata.name);
       expect(pod?.automountServiceAccountToken).toBe(false);
       expect(pod?.imagePullSecrets).toEqual([{ name: 'regcred' }]);
@@ -118,7 +126,7 @@ describe('pod identity and images', () => {
     });
     const objects = await renderOk({ values: { postgresql: scheduling(1), squash: scheduling(2) } });
     for (const [component, n] of [['postgresql', 1], ['squash', 2]] as const) {
-      const pod = one(objects, 'Deployment', component).spec?.template.spec;
+      const pod = workloadOf(objects, component).spec?.template.spec;
       expect({ nodeSelector: pod?.nodeSelector, tolerations: pod?.tolerations, affinity: pod?.affinity, priorityClassName: pod?.priorityClassName }).toEqual(scheduling(n));
     }
   });
@@ -181,7 +189,7 @@ describe('rollouts', () => {
       renderOk({ values: password }),
       renderOk({ values: { ...password, squash: { timezone: 'Europe/Paris' } } }),
     ]);
-    const template = (objects: K8sObject[], component: string) => one(objects, 'Deployment', component).spec?.template;
+    const template = (objects: K8sObject[], component: string) => workloadOf(objects, component).spec?.template;
     expect(template(after, 'postgresql')).toEqual(template(before, 'postgresql'));
     expect(template(after, 'squash')).not.toEqual(template(before, 'squash'));
   });
@@ -193,7 +201,7 @@ describe('rollouts', () => {
     ]);
     for (const component of ['postgresql', 'squash']) {
       const checksum = (objects: K8sObject[]) =>
-        one(objects, 'Deployment', component).spec?.template.metadata?.annotations?.['checksum/secret'];
+        workloadOf(objects, component).spec?.template.metadata?.annotations?.['checksum/secret'];
       expect(checksum(a)).toMatch(/^[0-9a-f]{64}$/);
       expect(checksum(a)).not.toBe(checksum(b));
     }
@@ -201,7 +209,7 @@ describe('rollouts', () => {
 
   it('keeps pod templates free of chart-version labels, so a chart upgrade alone restarts nothing', async () => {
     for (const component of ['postgresql', 'squash']) {
-      const labels = one(await renderOk(), 'Deployment', component).spec?.template.metadata?.labels ?? {};
+      const labels = workloadOf(await renderOk(), component).spec?.template.metadata?.labels ?? {};
       expect(Object.keys(labels)).not.toContain('helm.sh/chart');
       expect(Object.keys(labels)).not.toContain('app.kubernetes.io/version');
     }

@@ -33,7 +33,7 @@ const knownRestrictedGapsOfProd = ['Deployment/squash-squash-tm .spec.template.s
 it('covers every values file and both supported minors', () => {
   expect(valuesFiles()).toEqual(expect.arrayContaining(['dev.yaml', 'minikube.yaml', 'prod.yaml']));
   expect(targetVersions).toEqual(['1.29.0', '1.37.0']);
-  expect(cases.length).toBe((1 + valuesFiles().length + 3) * 2);
+  expect(cases.length).toBe((1 + valuesFiles().length + 5) * 2);
 });
 
 /** The versions a rendering is validated at: its own, and the newest known after the newest supported. */

@@ -39,12 +39,25 @@ export function scenarios(): Scenario[] {
       name: 'an existing claim',
       options: { values: { postgresql: { persistence: { existingClaim: 'squash-data' } } } },
     },
+    {
+      name: 'PostgreSQL in a Deployment, as in the course',
+      options: { values: { postgresql: { workload: 'Deployment' } } },
+    },
+    {
+      // The cluster serves security.openshift.io/v1: no fixed UID, GID or fsGroup anywhere.
+      name: 'OpenShift, with backups, the alias and restricted egress',
+      options: {
+        apiVersions: ['security.openshift.io/v1'],
+        values: { backup: { enabled: true }, databaseAlias: { enabled: true }, networkPolicy: { restrictEgress: true } },
+      },
+    },
   ];
 }
 
 type Values = {
   auth?: { existingSecret?: string; secretKeys?: { username?: string; password?: string } };
   postgresql?: { persistence?: { existingClaim?: string } };
+  backup?: { enabled?: boolean; persistence?: { existingClaim?: string } };
   serviceAccount?: { create?: boolean; name?: string };
   squash?: { secrets?: { existingSecret?: string; secretKeys?: { jwt?: string; crypto?: string } } };
 };
@@ -61,6 +74,7 @@ export function documentedExisting(options: RenderOptions): CrossObjectOptions {
   let username = 'username';
   let password = 'password';
   let claim: string | undefined;
+  let backupClaim: string | undefined;
   let account: { create?: boolean; name?: string } = {};
   let appSecret: string | undefined;
   let jwt = 'jwt-secret';
@@ -74,6 +88,7 @@ export function documentedExisting(options: RenderOptions): CrossObjectOptions {
     username = v.auth?.secretKeys?.username ?? username;
     password = v.auth?.secretKeys?.password ?? password;
     claim = v.postgresql?.persistence?.existingClaim ?? claim;
+    backupClaim = v.backup?.persistence?.existingClaim ?? backupClaim;
   }
   return {
     namespace: options.namespace ?? 'default',
@@ -81,7 +96,7 @@ export function documentedExisting(options: RenderOptions): CrossObjectOptions {
       ...(appSecret ? { [appSecret]: [jwt, crypto] } : {}),
       ...(secret ? { [secret]: [username, password, ...(secret === appSecret ? [jwt, crypto] : [])] } : {}),
     },
-    existingClaims: claim ? [claim] : [],
+    existingClaims: [claim, backupClaim].filter((c): c is string => !!c),
     // serviceAccount.name without create: the values say that account exists.
     existingServiceAccounts: account.name && !account.create ? [account.name] : [],
   };

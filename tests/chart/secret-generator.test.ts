@@ -188,8 +188,9 @@ describe('the secret-generator Job', () => {
     const count = (o: K8sObject[]) => crossObjectViolations(o, withGeneratedSecrets(o)).filter((v) => v.rule === 'secret-ref').length;
     expect(count(objects)).toBe(0);
     const withoutJob = objects.filter((o) => o.kind !== 'Job' || componentOf(o) !== 'secret-generator');
-    // PostgreSQL's user and password; Squash TM's user and password twice (SPRING_*, SQTM_DB_*) and its two application secrets; the test pod's two.
-    expect(count(withoutJob)).toBe(10);
+    // Every Secret reference of the default rendering then dangles: PostgreSQL's and its init containers', Squash TM's
+    // (SPRING_*, SQTM_DB_*, the application secrets) and its wait-for-database's, and the database test pod's.
+    expect(count(withoutJob)).toBe(12);
   });
 
   it('refuses one explicit application secret without the other when no live Secret holds it', async () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { HelmMajor } from '../../generator/toolchain/tools';
 import { chartDir, K8sObject, parseObjects, render, runHelm } from '../support/helm';
-import { ofKind, one } from '../support/objects';
+import { one, workloads } from '../support/objects';
 import { FAKE_PASSWORD, withFakePassword } from './scenarios';
 
 const majors: HelmMajor[] = ['helm4', 'helm3'];
@@ -68,7 +68,7 @@ describe.each(majors)('an umbrella chart depending on squash-tm, rendered by %s'
     const names = objects.map((o) => o.metadata.name);
     expect(names.length).toBeGreaterThan(5);
     for (const name of names) expect(name).toMatch(/^platform-squash-tm(-[a-z0-9-]+)?$/);
-    expect(ofKind(objects, 'Deployment').map((d) => d.metadata?.name).sort()).toEqual(['platform-squash-tm', 'platform-squash-tm-postgresql']);
+    expect(workloads(objects).map((d) => d.metadata?.name).sort()).toEqual(['platform-squash-tm', 'platform-squash-tm-postgresql']);
   });
 
   it('labels the objects with the subchart name and the parent release', () => {

@@ -9,17 +9,15 @@ import path from 'node:path';
 import { HelmMajor } from '../../generator/toolchain/tools';
 import type { StoredObject } from '../support/fake-api-server';
 import { K8sObject, PartialValues } from '../support/helm';
-import { decode, ofKind } from '../support/objects';
+import { decode, workloads } from '../support/objects';
 import { applied, ReleaseStep, releaseStep } from '../support/secret-generator';
 import { FAKE_PASSWORD } from './scenarios';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fake-api-life-'));
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-const podTemplates = (objects: K8sObject[]) =>
-  Object.fromEntries(ofKind(objects, 'Deployment').map((d) => [d.metadata?.name, d.spec?.template]));
-const checksums = (objects: K8sObject[]) =>
-  ofKind(objects, 'Deployment').map((d) => d.spec?.template.metadata?.annotations?.['checksum/secret']);
+const podTemplates = (objects: K8sObject[]) => Object.fromEntries(workloads(objects).map((w) => [w.metadata?.name, w.spec?.template]));
+const checksums = (objects: K8sObject[]) => workloads(objects).map((w) => w.spec?.template.metadata?.annotations?.['checksum/secret']);
 const secretData = (live: StoredObject[]) =>
   Object.fromEntries(live.filter((o) => o.kind === 'Secret').map((o) => [o.metadata.name, (o as { data?: Record<string, string> }).data]));
 

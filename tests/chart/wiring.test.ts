@@ -1,9 +1,10 @@
 // Cross-object consistency of every values file and of each database mode: the Secret, Services,
 // ports, storage and the JDBC URL must point at each other.
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { generatedSecretKeys } from '../support/secret-generator';
 import { K8sObject, lint, renderOk, RenderOptions } from '../support/helm';
-import { componentOf, envValue, mainContainer, maybeOne, ofKind, one } from '../support/objects';
+import { componentOf, envValue, mainContainer, maybeOne, ofKind, one, workloads } from '../support/objects';
 
 const FAKE_PASSWORD = 'fake-test-password-not-secret';
 
@@ -28,8 +29,8 @@ const scenarios: Record<string, RenderOptions> = {
   },
 };
 
-const podSpecs = (objects: K8sObject[]) => ofKind(objects, 'Deployment').map((d) => ({ deployment: d, pod: d.spec?.template }));
-const allContainers = (d: IDeployment) => [...(d.spec?.template.spec?.initContainers ?? []), ...(d.spec?.template.spec?.containers ?? [])];
+const podSpecs = (objects: K8sObject[]) => workloads(objects).map((d) => ({ deployment: d, pod: d.spec?.template }));
+const allContainers = (d: IDeployment | IStatefulSet) => [...(d.spec?.template.spec?.initContainers ?? []), ...(d.spec?.template.spec?.containers ?? [])];
 const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 
@@ -45,7 +46,7 @@ describe.each(Object.entries(scenarios))('with %s', (_name, options) => {
       ...ofKind(objects, 'Secret').map((s): [string | undefined, string[]] => [s.metadata?.name, Object.keys(s.data ?? {})]),
       ...Object.entries(generatedSecretKeys(objects)),
     ]);
-    const refs = ofKind(objects, 'Deployment').flatMap((d) => allContainers(d).flatMap((c) => c.env ?? []))
+    const refs = workloads(objects).flatMap((d) => allContainers(d).flatMap((c) => c.env ?? []))
       .map((e) => e.valueFrom?.secretKeyRef)
       .filter((ref) => ref !== undefined);
     expect(refs.length).toBeGreaterThan(0);
@@ -115,7 +116,7 @@ describe.each(Object.entries(scenarios))('with %s', (_name, options) => {
         'app.kubernetes.io/name', 'app.kubernetes.io/part-of', 'app.kubernetes.io/version', 'helm.sh/chart', 'tier',
       ]);
     }
-    for (const deployment of ofKind(objects, 'Deployment')) {
+    for (const deployment of workloads(objects)) {
       expect(Object.keys(deployment.spec?.selector.matchLabels ?? {}).sort()).toEqual([
         'app.kubernetes.io/component', 'app.kubernetes.io/instance', 'app.kubernetes.io/name',
       ]);

@@ -2,27 +2,34 @@ import { renderOk } from '../support/helm';
 import { briefFailures, Expectations, expectationsFrom } from './expectations';
 import { fixture } from './fixtures';
 import type { Snapshot } from './readiness';
-import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim } from './types';
+import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, IStatefulSet } from './types';
 
 const NS = 'squash-e2e-mfx2k1';
 
 describe('expectations read from the release manifest', () => {
-  it('with values/minikube.yaml: a kept 2Gi RWO claim, a Retain hostPath volume, two Deployments, the NodePort Service', async () => {
+  it('with values/minikube.yaml: a kept 2Gi RWO claim, a Retain hostPath volume, the PostgreSQL StatefulSet, the Squash TM Deployment, the NodePort Service', async () => {
     const expected = expectationsFrom(await renderOk({ valuesFiles: ['minikube.yaml'], namespace: NS }));
     expect(expected).toEqual({
       pvcs: ['squash-squash-tm-postgresql'],
       pvs: [`${NS}-squash-squash-tm-postgresql`],
-      deployments: expect.arrayContaining(['squash-squash-tm', 'squash-squash-tm-postgresql']),
+      deployments: ['squash-squash-tm'],
+      statefulSets: ['squash-squash-tm-postgresql'],
       claims: [{ name: 'squash-squash-tm-postgresql', size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true }],
       volumes: [
         { name: `${NS}-squash-squash-tm-postgresql`, size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true, reclaimPolicy: 'Retain' },
       ],
       squashService: 'squash-squash-tm',
-      postgresDeployment: 'squash-squash-tm-postgresql',
+      postgresWorkload: 'statefulset/squash-squash-tm-postgresql',
       squashDeployment: 'squash-squash-tm',
       password: { secret: 'squash-squash-tm-credentials', key: 'password', ownedByRelease: true },
     });
-    expect(expected.deployments).toHaveLength(2);
+  });
+
+  it('with postgresql.workload Deployment: two Deployments, PostgreSQL reached as deployment/<name>', async () => {
+    const expected = expectationsFrom(await renderOk({ values: { postgresql: { workload: 'Deployment' } } }));
+    expect(expected.deployments.sort()).toEqual(['squash-squash-tm', 'squash-squash-tm-postgresql']);
+    expect(expected.statefulSets).toEqual([]);
+    expect(expected.postgresWorkload).toBe('deployment/squash-squash-tm-postgresql');
   });
 
   it('ignores the helm test pods, and sees a Secret the release does not own', async () => {
@@ -37,6 +44,7 @@ describe("the brief's checks", () => {
     pvcs: ['squash-squash-tm-postgresql'],
     pvs: [`${NS}-squash-squash-tm-postgresql`],
     deployments: ['squash-squash-tm'],
+    statefulSets: ['squash-squash-tm-postgresql'],
     claims: [{ name: 'squash-squash-tm-postgresql', size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true }],
     volumes: [
       { name: `${NS}-squash-squash-tm-postgresql`, size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true, reclaimPolicy: 'Retain' },
@@ -46,6 +54,7 @@ describe("the brief's checks", () => {
     pvcs: [fixture<IPersistentVolumeClaim>('pvc-bound')],
     pvs: [fixture<IPersistentVolume>('pv-bound')],
     deployments: [fixture<IDeployment>('deploy-available')],
+    statefulSets: [fixture<IStatefulSet>('sts-available')],
     pods: [],
   });
 
@@ -53,12 +62,13 @@ describe("the brief's checks", () => {
     expect(briefFailures(expected, healthy())).toEqual([]);
   });
 
-  it('fail on a Pending claim without capacity, a Released volume and a deployment at 0/1', () => {
+  it('fail on a Pending claim without capacity, a Released volume, a deployment and a StatefulSet at 0/1', () => {
     const snapshot: Snapshot = {
       ...healthy(),
       pvcs: [fixture('pvc-pending')],
       pvs: [fixture('pv-released')],
       deployments: [fixture('deploy-unavailable')],
+      statefulSets: [fixture('sts-rolling')],
     };
     expect(briefFailures(expected, snapshot)).toEqual([
       'pvc/squash-squash-tm-postgresql is Pending, expected Bound',
@@ -66,6 +76,7 @@ describe("the brief's checks", () => {
       'pvc/squash-squash-tm-postgresql lacks access modes ReadWriteOnce (has none)',
       `pv/${NS}-squash-squash-tm-postgresql is Released, expected Bound`,
       'deploy/squash-squash-tm is READY 0/1, expected 1/1',
+      'sts/squash-squash-tm-postgresql is READY 0/1, expected 1/1',
     ]);
   });
 
@@ -88,10 +99,11 @@ describe("the brief's checks", () => {
   });
 
   it('name missing objects', () => {
-    expect(briefFailures(expected, { pvcs: [], pvs: [], deployments: [], pods: [] })).toEqual([
+    expect(briefFailures(expected, { pvcs: [], pvs: [], deployments: [], statefulSets: [], pods: [] })).toEqual([
       'pvc/squash-squash-tm-postgresql not found',
       `pv/${NS}-squash-squash-tm-postgresql not found`,
       'deploy/squash-squash-tm not found',
+      'sts/squash-squash-tm-postgresql not found',
     ]);
   });
 });

@@ -19,8 +19,8 @@ export interface Expectations extends Awaited {
   volumes: (ExpectedVolume & { reclaimPolicy: string })[];
   /** The Squash TM Service, reached from outside the cluster. */
   squashService?: string;
-  /** The PostgreSQL Deployment, where the marker row is written. */
-  postgresDeployment?: string;
+  /** The PostgreSQL StatefulSet or Deployment, as kubectl names it (`statefulset/x`), where the marker row is written. */
+  postgresWorkload?: string;
   squashDeployment?: string;
   /** Where Squash TM reads its database password, and whether the release makes that Secret (rendered, or by its secret-generator Job). */
   password?: { secret: string; key: string; ownedByRelease: boolean };
@@ -48,7 +48,9 @@ export function expectationsFrom(manifest: K8sObject[]): Expectations {
     reclaimPolicy: pv.spec?.persistentVolumeReclaimPolicy ?? 'Retain',
   }));
   const deployments = ofKind(manifest, 'Deployment');
+  const statefulSets = ofKind(manifest, 'StatefulSet');
   const byComponent = (name: string) => deployments.find((d) => component(d) === name)?.metadata?.name;
+  const postgres = [...statefulSets, ...deployments].find((w) => component(w) === 'postgresql');
   const squashService = ofKind(manifest, 'Service').find((s) => component(s) === 'squash');
   const squash = deployments.find((d) => component(d) === 'squash');
   const ref = squash?.spec?.template.spec?.containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'SPRING_DATASOURCE_PASSWORD')
@@ -58,10 +60,11 @@ export function expectationsFrom(manifest: K8sObject[]): Expectations {
     pvcs: claims.map((c) => c.name),
     pvs: volumes.map((v) => v.name),
     deployments: deployments.map((d) => d.metadata?.name ?? ''),
+    statefulSets: statefulSets.map((s) => s.metadata?.name ?? ''),
     claims,
     volumes,
     squashService: squashService?.metadata?.name,
-    postgresDeployment: byComponent('postgresql'),
+    postgresWorkload: postgres ? `${postgres.kind.toLowerCase()}/${postgres.metadata.name}` : undefined,
     squashDeployment: byComponent('squash'),
     password: ref?.name ? { secret: ref.name, key: ref.key, ownedByRelease: secrets.includes(ref.name) } : undefined,
   };
@@ -72,7 +75,7 @@ const missingModes = (wanted: string[], actual: string[] = []) => wanted.filter(
 /** A quantity in base units; NaN (which compares false with anything) when it is not one. */
 const size = (quantity: string | number | undefined): number => parseQuantity(quantity) ?? Number.NaN;
 
-/** The brief's checks: volumes Bound with the size and access modes asked for, Deployments 1/1. */
+/** The brief's checks: volumes Bound with the size and access modes asked for, Deployments and StatefulSets 1/1. */
 export function briefFailures(expected: Expectations, snapshot: Snapshot): string[] {
   const failures: string[] = [];
   for (const claim of expected.claims) {
@@ -114,6 +117,15 @@ export function briefFailures(expected: Expectations, snapshot: Snapshot): strin
     const desired = live.spec?.replicas ?? 1;
     const ready = `${live.status?.readyReplicas ?? 0}/${desired}`;
     if (ready !== '1/1') failures.push(`deploy/${name} is READY ${ready}, expected 1/1`);
+  }
+  for (const name of expected.statefulSets) {
+    const live = snapshot.statefulSets.find((s) => s.metadata?.name === name);
+    if (!live) {
+      failures.push(`sts/${name} not found`);
+      continue;
+    }
+    const ready = `${live.status?.readyReplicas ?? 0}/${live.spec?.replicas ?? 1}`;
+    if (ready !== '1/1') failures.push(`sts/${name} is READY ${ready}, expected 1/1`);
   }
   return failures;
 }

@@ -2,7 +2,7 @@
 // with the JSON fixtures: the release looks healthy, Squash TM answers on a local "node port", and
 // `helm test` fails. This checks the harness's glue (commands, JSON parsing, reporting), not a cluster.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,8 @@ import path from 'node:path';
 import { render } from '../support/helm';
 import { repoRoot } from '../../generator/toolchain/tools';
 import { EXIT } from './cluster';
-import { fixture, fixtureItems } from './fixtures';
-import type { IDeployment, INode, IPod, IService } from './types';
+import { fixture, fixtureItems, writeFakeTool } from './fixtures';
+import type { INode, IPod, IService } from './types';
 
 const NS = 'squash-e2e-mfx2k1';
 
@@ -63,8 +63,6 @@ describe('the e2e harness on a fake healthy cluster whose helm test fails', () =
       c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'True' } : c,
     );
     squashReady.status!.containerStatuses![0] = { ...squashReady.status!.containerStatuses![0]!, ready: true, started: true };
-    const postgresDeployment = fixture<IDeployment>('deploy-available');
-    postgresDeployment.metadata!.name = 'squash-squash-tm-postgresql';
     const service = fixture<IService>('svc-squash-nodeport');
     service.spec!.ports![0]!.nodePort = port;
     const nodes = fixtureItems<INode>('nodes-minikube');
@@ -74,17 +72,15 @@ describe('the e2e harness on a fake healthy cluster whose helm test fails', () =
 
     write('pvcs.json', list([fixture('pvc-bound')]));
     write('pvs.json', list([fixture('pv-bound')]));
-    write('deploys.json', list([fixture('deploy-available'), postgresDeployment]));
+    write('deploys.json', list([fixture('deploy-available')]));
+    write('statefulsets.json', list([fixture('sts-available')]));
     write('pods.json', list([fixture('pod-postgresql-ready'), squashReady, fixture('pod-test-db-failed')]));
     write('svc.json', service);
     write('nodes.json', list(nodes));
     write('events.json', fixture('events'));
     write('manifest.yaml', rendering.yaml);
     const log = path.join(dir, 'calls.log');
-    const fake = (name: string, body: string) => {
-      writeFileSync(path.join(dir, name), `#!/usr/bin/env bash\necho "${name} $*" >> "${log}"\ncd "${dir}"\n${body}\n`);
-      chmodSync(path.join(dir, name), 0o755);
-    };
+    const fake = (name: string, body: string) => writeFakeTool(dir, log, name, body);
     fake(
       'kubectl',
       `case "$*" in
@@ -93,11 +89,12 @@ describe('the e2e harness on a fake healthy cluster whose helm test fails', () =
   *"get pvc -o json"*) cat pvcs.json ;;
   *"get pv -l"*) cat pvs.json ;;
   *"get deployment -l"*) cat deploys.json ;;
+  *"get statefulset -l"*) cat statefulsets.json ;;
   *"get pod -l"*|*"get pods -l"*) cat pods.json ;;
   *"get service "*) cat svc.json ;;
   *"get nodes"*) cat nodes.json ;;
   *"get events"*) cat events.json ;;
-  *"get pvc,deploy,pods,svc"*) echo "NAME   STATUS   VOLUME   CAPACITY" ;;
+  *"get pvc,deploy,sts,pods,svc"*) echo "NAME   STATUS   VOLUME   CAPACITY" ;;
   *" logs "*) echo "FAIL: psql as squashtm on squashtm could not run SELECT 1 (error above)" ;;
 esac`,
     );

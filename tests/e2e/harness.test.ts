@@ -1,11 +1,12 @@
 // The harness as a user runs it: the exit code and the lines it prints, without a cluster (skip) and
 // against fake kubectl/helm binaries that make a step fail (failure, then cleanup).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../generator/toolchain/tools';
 import { EXIT } from './cluster';
+import { writeFakeTool } from './fixtures';
 
 const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
 const harness = path.join(repoRoot, 'tests', 'e2e', 'run.ts');
@@ -54,10 +55,7 @@ describe('the e2e harness on a fake cluster whose helm install fails', () => {
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'e2e-fake-'));
     log = path.join(dir, 'calls.log');
-    const fake = (name: string, body: string) => {
-      writeFileSync(path.join(dir, name), `#!/usr/bin/env bash\necho "${name} $*" >> "${log}"\n${body}\n`);
-      chmodSync(path.join(dir, name), 0o755);
-    };
+    const fake = (name: string, body: string) => writeFakeTool(dir, log, name, body);
     fake(
       'kubectl',
       `case "$*" in

@@ -1,12 +1,11 @@
 // The chart's `helm test` pods (chart/templates/tests/): what they are, and what their scripts do when
 // run here against a real PostgreSQL server and a fake Squash TM, since no cluster can run them.
-import { execFile, spawnSync } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { K8sObject, renderOk } from '../support/helm';
-import { envValue, mainContainer, ofKind, one } from '../support/objects';
+import { envValue, mainContainer, ofKind, one, workloads } from '../support/objects';
 import { describeWithPostgres, LocalPostgres, startPostgres } from './local-postgres';
+import { missingCommands, runContainerScript } from './container-script';
 import { podSecurityViolations } from '../validator/pod-security';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 
@@ -61,7 +60,7 @@ describe('the helm test pods', () => {
 
   it('would be caught by the restricted check if they ran as root like the hostPath init container', async () => {
     const objects = await renderOk({ valuesFiles: ['minikube.yaml'] });
-    const postgres = one(objects, 'Deployment', 'postgresql');
+    const postgres = one(objects, 'StatefulSet', 'postgresql');
     expect(podSecurityViolations([postgres], 'restricted').map((v) => [v.rule, v.path])).toEqual([
       ['pss-restricted/runAsNonRoot', '.spec.template.spec.initContainers[0].securityContext.runAsNonRoot'],
       ['pss-restricted/runAsUser', '.spec.template.spec.initContainers[0].securityContext.runAsUser'],
@@ -69,8 +68,8 @@ describe('the helm test pods', () => {
     ]);
   });
 
-  it("carry the chart's labels and match no Deployment selector, so no ReplicaSet adopts them", () => {
-    const deployments = ofKind(withAlias, 'Deployment');
+  it("carry the chart's labels and match no workload selector, so no controller adopts them", () => {
+    const deployments = workloads(withAlias);
     for (const pod of testPods(withAlias)) {
       const labels = pod.metadata?.labels ?? {};
       expect(labels).toMatchObject({
@@ -87,7 +86,7 @@ describe('the helm test pods', () => {
 
   it("run under the Deployments' service account and pull secrets", async () => {
     const objects = await renderOk({ values: { imagePullSecrets: ['regcred'], serviceAccount: { create: true } } });
-    const postgres = one(objects, 'Deployment', 'postgresql').spec!.template.spec!;
+    const postgres = one(objects, 'StatefulSet', 'postgresql').spec!.template.spec!;
     for (const pod of testPods(objects)) {
       expect(pod.spec?.imagePullSecrets).toEqual([{ name: 'regcred' }]);
       expect(pod.spec?.imagePullSecrets).toEqual(postgres.imagePullSecrets);
@@ -110,7 +109,7 @@ describe('the helm test pods', () => {
   });
 
   it('pull only the PostgreSQL image the chart already runs', () => {
-    const image = mainContainer(one(withAlias, 'Deployment', 'postgresql')).image;
+    const image = mainContainer(one(withAlias, 'StatefulSet', 'postgresql')).image;
     for (const pod of testPods(withAlias)) expect(container(pod).image).toBe(image);
   });
 
@@ -184,34 +183,9 @@ function selects(selector: LabelSelector, labels: Record<string, string>): boole
 
 // ---- The scripts, run here with bash against local stand-ins for the cluster's services. ----
 
-interface ScriptRun {
-  code: number | null;
-  output: string;
-}
-
 /** Run a test pod's script with its literal env values, overridden by `overrides` (addresses, secrets). */
-function runScript(pod: IPod, overrides: Record<string, string>): Promise<ScriptRun> {
-  const literal = Object.fromEntries(
-    (container(pod).env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]),
-  );
-  const script = container(pod).args?.[0] ?? '';
-  expect(container(pod).command).toEqual(['bash', '-c']);
-  return new Promise((resolve) => {
-    execFile(
-      'bash',
-      ['-c', script],
-      { env: { PATH: process.env.PATH, HOME: tmpdir(), ...literal, ...overrides }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, output: stdout + stderr });
-      },
-    );
-  });
-}
+const runScript = (pod: IPod, overrides: Record<string, string>) => runContainerScript(container(pod), overrides);
 
-/** The commands a script needs that this machine lacks (the pods' image has them all). */
-const missingCommands = (commands: string[]) =>
-  commands.filter((c) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status !== 0);
 const describeIfHas = (commands: string[]) => {
   const missing = missingCommands(commands);
   if (missing.length > 0) console.warn(`SKIPPING script tests: ${missing.join(', ')} not on PATH`);
@@ -329,18 +303,36 @@ describeWithPostgres(
     });
 
     it('alias: passes when the alias resolves like its target and PostgreSQL answers through it', async () => {
-      const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.1', PGPORT: String(pg.port), TRIES: '1' });
+      const result = await runScript(alias, {
+        ALIAS_HOST: '127.0.0.1',
+        TARGET_HOST: '127.0.0.1',
+        PGPORT: String(pg.port),
+        PGUSER: pg.user,
+        TRIES: '1',
+      });
       expect(result).toEqual({ code: 0, output: expect.stringContaining(`PASS: PostgreSQL answers through 127.0.0.1:${pg.port}`) });
     });
 
     it('alias: fails when the alias resolves elsewhere than its target', async () => {
-      const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.2', PGPORT: String(pg.port), TRIES: '1' });
+      const result = await runScript(alias, {
+        ALIAS_HOST: '127.0.0.1',
+        TARGET_HOST: '127.0.0.2',
+        PGPORT: String(pg.port),
+        PGUSER: pg.user,
+        TRIES: '1',
+      });
       expect(result.code).toBe(1);
       expect(result.output).toContain('FAIL: 127.0.0.1 resolves to [127.0.0.1], its target 127.0.0.2 to [127.0.0.2]');
     });
 
     it('alias: fails when PostgreSQL does not answer through it', async () => {
-      const result = await runScript(alias, { ALIAS_HOST: '127.0.0.1', TARGET_HOST: '127.0.0.1', PGPORT: '1', TRIES: '1' });
+      const result = await runScript(alias, {
+        ALIAS_HOST: '127.0.0.1',
+        TARGET_HOST: '127.0.0.1',
+        PGPORT: '1',
+        PGUSER: pg.user,
+        TRIES: '1',
+      });
       expect(result.code).toBe(1);
       expect(result.output).toContain('FAIL: PostgreSQL does not answer through 127.0.0.1:1');
     });

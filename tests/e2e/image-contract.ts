@@ -44,7 +44,7 @@ export function chartAssumptions(manifest: K8sObject[]): Assumptions {
     runAsUser: container.securityContext?.runAsUser ?? spec.securityContext?.runAsUser,
     readOnlyRootFilesystem: container.securityContext?.readOnlyRootFilesystem === true,
     mountPaths: (container.volumeMounts ?? []).map((m) => m.mountPath),
-    inChartPostgresql: deployments.some((d) => componentOf(d) === 'postgresql'),
+    inChartPostgresql: manifest.some((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && componentOf(o) === 'postgresql'),
   };
 }
 

@@ -1,6 +1,14 @@
 import { fixture } from './fixtures';
-import { deploymentReadiness, isServingPod, pendingItems, podReadiness, pvcReadiness, pvReadiness } from './readiness';
-import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, IPod } from './types';
+import {
+  deploymentReadiness,
+  isServingPod,
+  pendingItems,
+  podReadiness,
+  pvcReadiness,
+  pvReadiness,
+  statefulSetReadiness,
+} from './readiness';
+import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, IPod, IStatefulSet } from './types';
 
 const pod = (name: string) => fixture<IPod>(name);
 
@@ -64,6 +72,31 @@ describe('Deployment readiness', () => {
   });
 });
 
+describe('StatefulSet readiness', () => {
+  it('is ready with 1/1 ready, every replica on the update revision', () => {
+    expect(statefulSetReadiness(fixture<IStatefulSet>('sts-available'))).toEqual({
+      ready: true,
+      detail: 'sts/squash-squash-tm-postgresql 1/1 ready',
+    });
+  });
+
+  it("is not ready mid-rollout: the old pod gone, the new revision's pod not ready", () => {
+    expect(statefulSetReadiness(fixture<IStatefulSet>('sts-rolling'))).toEqual({
+      ready: false,
+      detail: 'sts/squash-squash-tm-postgresql 0/1 ready (1/1 updated)',
+    });
+  });
+
+  it('is not ready before the controller observed the new spec, even when the status says 1/1', () => {
+    const sts = fixture<IStatefulSet>('sts-available');
+    sts.metadata!.generation = 2;
+    expect(statefulSetReadiness(sts)).toEqual({
+      ready: false,
+      detail: 'sts/squash-squash-tm-postgresql 1/1 ready (new spec not yet observed)',
+    });
+  });
+});
+
 describe('pod readiness', () => {
   it('is ready when Running with the Ready condition', () => {
     expect(podReadiness(pod('pod-postgresql-ready'))).toEqual({
@@ -106,6 +139,7 @@ describe('pendingItems', () => {
     pvcs: ['squash-squash-tm-postgresql'],
     pvs: ['squash-e2e-mfx2k1-squash-squash-tm-postgresql'],
     deployments: ['squash-squash-tm'],
+    statefulSets: ['squash-squash-tm-postgresql'],
   };
 
   it('is empty when every awaited object and every serving pod is ready', () => {
@@ -114,6 +148,7 @@ describe('pendingItems', () => {
         pvcs: [fixture('pvc-bound')],
         pvs: [fixture('pv-bound')],
         deployments: [fixture('deploy-available')],
+        statefulSets: [fixture('sts-available')],
         pods: [pod('pod-postgresql-ready'), pod('pod-test-db-failed'), pod('pod-postgresql-terminating')],
       }),
     ).toEqual([]);
@@ -125,12 +160,14 @@ describe('pendingItems', () => {
         pvcs: [fixture('pvc-pending')],
         pvs: [],
         deployments: [fixture('deploy-unavailable')],
+        statefulSets: [],
         pods: [pod('pod-postgresql-ready'), pod('pod-squash-crashloop')],
       }),
     ).toEqual([
       expect.stringMatching(/^pvc\/squash-squash-tm-postgresql Pending/),
       'pv/squash-e2e-mfx2k1-squash-squash-tm-postgresql not found',
       'deploy/squash-squash-tm 0/1 available',
+      'sts/squash-squash-tm-postgresql not found',
       expect.stringMatching(/^pod\/squash-squash-tm-7c8b9d6f4-m3n8r CrashLoopBackOff/),
     ]);
   });

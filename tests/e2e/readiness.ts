@@ -1,6 +1,6 @@
 // Is each object of the release ready, and if not, what is it waiting for? Pure functions over
 // `kubectl get -o json` documents; the wording follows kubectl's own columns where it has one.
-import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, IPod } from './types';
+import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, IPod, IStatefulSet } from './types';
 
 export interface Readiness {
   ready: boolean;
@@ -43,6 +43,21 @@ export function deploymentReadiness(deployment: IDeployment): Readiness {
   else if (stalled) why = ` (${stalled.reason}: ${stalled.message ?? ''})`;
   else if (updated < desired) why = ` (${updated}/${desired} updated)`;
   return { ready, detail: `deploy/${nameOf(deployment)} ${available}/${desired} available${why}` };
+}
+
+/** Ready as `kubectl rollout status statefulset` means it: the latest spec observed, every replica updated and ready. */
+export function statefulSetReadiness(statefulSet: IStatefulSet): Readiness {
+  const desired = statefulSet.spec?.replicas ?? 1;
+  const status = statefulSet.status ?? { replicas: 0 };
+  const readyReplicas = status.readyReplicas ?? 0;
+  const updated = status.updatedReplicas ?? 0;
+  const observed = (status.observedGeneration ?? 0) >= (statefulSet.metadata?.generation ?? 1);
+  const rolledOut = !status.updateRevision || status.currentRevision === status.updateRevision;
+  const ready = observed && rolledOut && updated === desired && readyReplicas === desired;
+  let why = '';
+  if (!observed) why = ' (new spec not yet observed)';
+  else if (updated < desired || !rolledOut) why = ` (${updated}/${desired} updated)`;
+  return { ready, detail: `sts/${nameOf(statefulSet)} ${readyReplicas}/${desired} ready${why}` };
 }
 
 type ContainerStatus = NonNullable<NonNullable<IPod['status']>['containerStatuses']>[number];
@@ -104,6 +119,7 @@ export interface Snapshot {
   pvcs: IPersistentVolumeClaim[];
   pvs: IPersistentVolume[];
   deployments: IDeployment[];
+  statefulSets: IStatefulSet[];
   pods: IPod[];
 }
 
@@ -112,6 +128,7 @@ export interface Awaited {
   pvcs: string[];
   pvs: string[];
   deployments: string[];
+  statefulSets: string[];
 }
 
 /** What is not ready yet, one line per object; empty when everything is. */
@@ -127,6 +144,7 @@ export function pendingItems(awaited: Awaited, snapshot: Snapshot): string[] {
   check('pvc', awaited.pvcs, snapshot.pvcs, pvcReadiness);
   check('pv', awaited.pvs, snapshot.pvs, pvReadiness);
   check('deploy', awaited.deployments, snapshot.deployments, deploymentReadiness);
+  check('sts', awaited.statefulSets, snapshot.statefulSets, statefulSetReadiness);
   for (const pod of snapshot.pods.filter(isServingPod)) {
     const readiness = podReadiness(pod);
     if (!readiness.ready) pending.push(readiness.detail);

@@ -1,5 +1,6 @@
 // The Kubernetes object types the harness reads, and the shape of `kubectl get -o json` lists.
 export type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+export type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 export type { IEvent } from 'kubernetes-models/v1/Event';
 export type { INode } from 'kubernetes-models/v1/Node';
 export type { IPersistentVolume } from 'kubernetes-models/v1/PersistentVolume';

@@ -5,7 +5,7 @@ import type { Expectations } from './expectations';
 import { Kube } from './kube';
 import { formatDuration } from './progress';
 import { pendingItems, Snapshot } from './readiness';
-import type { IDeployment, IEvent, IPersistentVolume, IPersistentVolumeClaim, IPod } from './types';
+import type { IDeployment, IEvent, IPersistentVolume, IPersistentVolumeClaim, IPod, IStatefulSet } from './types';
 
 export class StepFailure extends Error {}
 
@@ -13,14 +13,15 @@ export const instanceSelector = (release: string): string => `app.kubernetes.io/
 
 export async function snapshot(kube: Kube, release: string): Promise<Snapshot> {
   const selector = instanceSelector(release);
-  const [pvcs, pvs, deployments, pods] = await Promise.all([
+  const [pvcs, pvs, deployments, statefulSets, pods] = await Promise.all([
     kube.list<IPersistentVolumeClaim>('pvc'),
     // PVs are cluster-scoped: keep the ones claimed from this namespace.
     kube.list<IPersistentVolume>('pv', selector),
     kube.list<IDeployment>('deployment', selector),
+    kube.list<IStatefulSet>('statefulset', selector),
     kube.list<IPod>('pod', selector),
   ]);
-  return { pvcs, pvs: pvs.filter((pv) => pv.spec?.claimRef?.namespace === kube.namespace), deployments, pods };
+  return { pvcs, pvs: pvs.filter((pv) => pv.spec?.claimRef?.namespace === kube.namespace), deployments, statefulSets, pods };
 }
 
 /** Events and the last log lines of every pod that is not ready: what a human would look at first. */

@@ -18,8 +18,13 @@ const resources: Record<string, { name: string; kind: string; namespaced: boolea
     { name: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespaced: true },
     { name: 'persistentvolumes', kind: 'PersistentVolume', namespaced: false },
     { name: 'configmaps', kind: 'ConfigMap', namespaced: true },
+    { name: 'nodes', kind: 'Node', namespaced: false },
   ],
-  'apps/v1': [{ name: 'deployments', kind: 'Deployment', namespaced: true }],
+  'apps/v1': [
+    { name: 'deployments', kind: 'Deployment', namespaced: true },
+    { name: 'statefulsets', kind: 'StatefulSet', namespaced: true },
+  ],
+  'storage.k8s.io/v1': [{ name: 'storageclasses', kind: 'StorageClass', namespaced: false }],
   'batch/v1': [
     { name: 'cronjobs', kind: 'CronJob', namespaced: true },
     { name: 'jobs', kind: 'Job', namespaced: true },
@@ -119,9 +124,18 @@ export async function startFakeApiServer(
   const stamp = (o: StoredObject): StoredObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: String(version++) } });
   const objects = new Map(initial.map((o) => [objectPath(o), stamp(o)]));
   const requests: string[] = [];
+  // A list (`lookup` with an empty name): the stored objects directly under a collection path.
+  const collection = (url: string): object | undefined => {
+    const isCollection = Object.entries(resources).some(([gv, list]) =>
+      list.some((r) => new RegExp(`^${gv === 'v1' ? '/api/v1' : `/apis/${gv}`}(/namespaces/[^/]+)?/${r.name}$`).test(url)),
+    );
+    if (!isCollection) return undefined;
+    const items = [...objects].filter(([p]) => p.startsWith(`${url}/`) && !p.slice(url.length + 1).includes('/')).map(([, o]) => o);
+    return { apiVersion: 'v1', kind: 'List', metadata: {}, items };
+  };
   const answer = (method: string, url: string, body: string): [number, object] => {
     if (method === 'GET') {
-      const found = objects.get(url) ?? discovery(url);
+      const found = objects.get(url) ?? discovery(url) ?? collection(url);
       return found ? [200, found] : [404, status(404, 'NotFound', `${url} not found`)];
     }
     if (method === 'POST') {

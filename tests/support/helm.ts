@@ -34,6 +34,8 @@ export interface RenderOptions {
   release?: string;
   namespace?: string;
   kubeVersion?: string;
+  /** API versions the cluster is said to serve (`--api-versions`), e.g. security.openshift.io/v1 for OpenShift. */
+  apiVersions?: string[];
   /** Render against this API server (`--dry-run=server`), so that `lookup` sees its objects. */
   kubeconfig?: string;
 }
@@ -57,6 +59,7 @@ export function helmArgs(command: 'template' | 'lint', options: RenderOptions): 
       : ['lint', '--strict', chartDir, '--namespace', options.namespace ?? 'default'];
   for (const file of files) args.push('--values', file);
   if (options.kubeVersion) args.push('--kube-version', options.kubeVersion);
+  if (command === 'template') for (const api of options.apiVersions ?? []) args.push('--api-versions', api);
   if (options.kubeconfig && command === 'template') {
     args.push('--dry-run=server', '--kubeconfig', options.kubeconfig);
     // Helm 4 would also fetch the server's OpenAPI documents, which the test server does not serve.

@@ -2,6 +2,7 @@
 // A rendered object narrowed to its kind is still a KubeObject (the one object type), with the
 // fields of its kubernetes-models interface: no cast between object types.
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
@@ -13,6 +14,7 @@ import type { KubeObject } from '../validator/objects';
 
 export interface KindMap {
   Deployment: IDeployment;
+  StatefulSet: IStatefulSet;
   Service: IService;
   Secret: ISecret;
   PersistentVolumeClaim: IPersistentVolumeClaim;
@@ -48,13 +50,26 @@ export function maybeOne<K extends keyof KindMap>(objects: readonly KubeObject[]
   return ofKind(objects, kind).find((o) => componentOf(o) === component);
 }
 
-/** The Deployment's main container (named after the component). */
-export function mainContainer(deployment: IDeployment) {
+/** The workload's main container (named after the component). */
+export function mainContainer(deployment: IDeployment | IStatefulSet) {
   const containers = deployment.spec?.template.spec?.containers ?? [];
   const name = componentOf(deployment);
   const container = containers.find((c) => c.name === name);
-  if (!container) throw new Error(`Deployment ${deployment.metadata?.name} has no container named ${name}`);
+  if (!container) throw new Error(`${deployment.kind} ${deployment.metadata?.name} has no container named ${name}`);
   return container;
+}
+
+/** The pod controllers of a rendering: the Deployments and the StatefulSet. */
+export const workloads = (objects: readonly KubeObject[]): (OfKind<'Deployment'> | OfKind<'StatefulSet'>)[] => [
+  ...ofKind(objects, 'Deployment'),
+  ...ofKind(objects, 'StatefulSet'),
+];
+
+/** The single Deployment or StatefulSet of a component ("postgresql", "squash"). */
+export function workloadOf(objects: readonly KubeObject[], component: string): OfKind<'Deployment'> | OfKind<'StatefulSet'> {
+  const found = workloads(objects).filter((o) => componentOf(o) === component);
+  if (found.length !== 1) throw new Error(`expected one Deployment or StatefulSet of component ${component}, found ${found.length}`);
+  return found[0]!;
 }
 
 export function envValue(container: ReturnType<typeof mainContainer>, name: string): string | undefined {

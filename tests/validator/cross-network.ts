@@ -131,21 +131,21 @@ export function clusterIPs(ctx: Context): void {
           'cluster-ip-cidr',
           `clusterIP ${ip} is outside the service CIDR ${cidr.text}: the API server rejects it; pick an address inside the range or leave clusterIP empty`,
         );
-      } else if (offset === 0 || offset === cidr.size - 1) {
+      } else if (offset === 0n || (cidr.family === 4 && offset === cidr.size - 1n)) {
         ctx.add(
           object,
           ['spec', 'clusterIP'],
           'cluster-ip-cidr',
           `clusterIP ${ip} is the network or broadcast address of ${cidr.text}, which is never allocated`,
         );
-      } else if (offset === 1) {
+      } else if (offset === 1n) {
         ctx.add(
           object,
           ['spec', 'clusterIP'],
           'cluster-ip-cidr',
           `clusterIP ${ip} is the first address of ${cidr.text}, taken by the kubernetes API Service`,
         );
-      } else if (offset === 10) {
+      } else if (offset === 10n) {
         ctx.add(
           object,
           ['spec', 'clusterIP'],

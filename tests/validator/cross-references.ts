@@ -45,23 +45,11 @@ export function references(ctx: Context): void {
     };
     for (const at of containersOf(pod)) {
       (at.container.env ?? []).forEach((env, i) => {
-        const from = env.valueFrom;
-        if (from?.secretKeyRef)
-          check('Secret', from.secretKeyRef.name, from.secretKeyRef.key, from.secretKeyRef.optional, [
-            ...at.path,
-            'env',
-            i,
-            'valueFrom',
-            'secretKeyRef',
-          ]);
-        if (from?.configMapKeyRef)
-          check('ConfigMap', from.configMapKeyRef.name, from.configMapKeyRef.key, from.configMapKeyRef.optional, [
-            ...at.path,
-            'env',
-            i,
-            'valueFrom',
-            'configMapKeyRef',
-          ]);
+        const envPath = [...at.path, 'env', i, 'valueFrom'];
+        const secret = env.valueFrom?.secretKeyRef;
+        const configMap = env.valueFrom?.configMapKeyRef;
+        if (secret) check('Secret', secret.name, secret.key, secret.optional, [...envPath, 'secretKeyRef']);
+        if (configMap) check('ConfigMap', configMap.name, configMap.key, configMap.optional, [...envPath, 'configMapKeyRef']);
       });
       (at.container.envFrom ?? []).forEach((source, i) => {
         if (source.secretRef)

@@ -43,8 +43,10 @@ imagePullSecrets:
 {{- end }}
 securityContext:
   runAsNonRoot: true
+  {{- if not (include "squash-tm.omitFixedIds" .context) }}
   runAsUser: 999
   runAsGroup: 999
+  {{- end }}
   seccompProfile:
     type: RuntimeDefault
 volumes:

@@ -10,7 +10,7 @@ import { snapshot, StepFailure } from '../wait';
 export async function briefChecks(ctx: Context): Promise<void> {
   const { kube, options } = ctx;
   // What the course's reader sees, printed for the human; the assertions below work on JSON.
-  const table = await kube.kubectl(['get', 'pvc,deploy,pods,svc', '-l', `app.kubernetes.io/instance=${options.release}`]);
+  const table = await kube.kubectl(['get', 'pvc,deploy,sts,pods,svc', '-l', `app.kubernetes.io/instance=${options.release}`]);
   const pvs = expected(ctx).pvs;
   const pvTable = pvs.length > 0 ? await kube.kubectl(['get', 'pv', ...pvs]) : undefined;
   for (const output of [table, pvTable]) {
@@ -20,7 +20,7 @@ export async function briefChecks(ctx: Context): Promise<void> {
   if (failures.length > 0) throw new StepFailure(`basic checks failed:\n  - ${failures.join('\n  - ')}`);
   const e = expected(ctx);
   ctx.log(
-    `pv [${e.pvs.join(', ')}] and pvc [${e.pvcs.join(', ')}] Bound with the size and modes asked for; deploy [${e.deployments.join(', ')}] 1/1`,
+    `pv [${e.pvs.join(', ')}] and pvc [${e.pvcs.join(', ')}] Bound with the size and modes asked for; deploy [${e.deployments.join(', ')}] and sts [${e.statefulSets.join(', ')}] 1/1`,
   );
   await reachFromOutside(ctx);
 }

@@ -14,7 +14,9 @@ export async function install(ctx: Context): Promise<void> {
   ctx.expected = await readExpectations(ctx);
   const e = ctx.expected;
   ctx.log(`release ${options.release} in namespace ${kube.namespace} with ${ctx.valuesFile}`);
-  ctx.log(`expecting pvc [${e.pvcs.join(', ')}], pv [${e.pvs.join(', ')}], deploy [${e.deployments.join(', ')}]`);
+  ctx.log(
+    `expecting pvc [${e.pvcs.join(', ')}], pv [${e.pvs.join(', ')}], deploy [${e.deployments.join(', ')}], sts [${e.statefulSets.join(', ')}]`,
+  );
 }
 
 export async function waitInstalled(ctx: Context): Promise<void> {

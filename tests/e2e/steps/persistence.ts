@@ -11,11 +11,11 @@ const postgresSelector = (release: string) => `${instanceSelector(release)},app.
 
 /** psql inside the PostgreSQL container, over its Unix socket, as the database owner. */
 export async function psql(ctx: Context, sql: string): Promise<string> {
-  const deployment = expected(ctx).postgresDeployment;
-  if (!deployment) throw new StepFailure('the release has no PostgreSQL Deployment (external database?): nothing to check');
+  const workload = expected(ctx).postgresWorkload;
+  if (!workload) throw new StepFailure('the release has no PostgreSQL StatefulSet or Deployment (external database?): nothing to check');
   // The SQL travels as an argument ($1), never spliced into the shell command.
   const script = 'psql -X -v ON_ERROR_STOP=1 -tA -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c "$1"';
-  const result = await ctx.kube.kubectl(['exec', `deploy/${deployment}`, '-c', 'postgresql', '--', 'sh', '-c', script, 'psql', sql]);
+  const result = await ctx.kube.kubectl(['exec', workload, '-c', 'postgresql', '--', 'sh', '-c', script, 'psql', sql]);
   return orThrow(`psql "${sql}"`, result).stdout.trim();
 }
 

@@ -82,9 +82,11 @@ spec:
   # fsGroup makes a provisioned claim writable by UID 999; OnRootMismatch spares a walk of every dump.
   securityContext:
     runAsNonRoot: true
+    {{- if not (include "squash-tm.omitFixedIds" $) }}
     runAsUser: 999
     runAsGroup: 999
     fsGroup: 999
+    {{- end }}
     fsGroupChangePolicy: OnRootMismatch
     seccompProfile:
       type: RuntimeDefault

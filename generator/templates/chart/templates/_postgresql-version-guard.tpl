@@ -11,16 +11,11 @@ official image sets. PostgreSQL 10 and later number majors "17"; 9.x numbered th
 - name: major-version-guard
   image: "{{ $pg.image.repository }}:{{ $pg.image.tag }}"
   imagePullPolicy: {{ $pg.image.pullPolicy }}
-  {{- with $pg.containerSecurityContext }}
-  securityContext:
+  {{- include "squash-tm.securityContext" (dict "context" . "securityContext" $pg.containerSecurityContext) | nindent 2 }}
+  {{- with .Values.initContainers.resources }}
+  resources:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  resources:
-    requests:
-      cpu: 10m
-      memory: 16Mi
-    limits:
-      memory: 32Mi
   # `kubectl describe pod` shows the message as the container's termination message.
   terminationMessagePolicy: FallbackToLogsOnError
   env:
