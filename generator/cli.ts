@@ -1,4 +1,4 @@
-// npm run generate-chart             write chart/ and the README's values table, naming each file
+// npm run generate-chart             write chart/ (its README and values table included), naming each file
 // npm run generate-chart -- --check  exit 1 and name every stale file (and where to edit it) instead
 // npm run generate-chart -- --force  also delete files under chart/ that the generator did not write
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';

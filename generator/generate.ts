@@ -6,7 +6,6 @@ import { scanTemplates, TemplateFile } from './check/template-reads';
 import { formatUnknownPaths, unknownPaths } from './check/value-paths';
 import { renderChartReadme } from './emit/chart-readme';
 import { GENERATED_NOTICE, hashHeader } from './emit/header';
-import { renderValuesTable, spliceValuesTable } from './emit/readme-table';
 import { fieldSchema, renderValuesSchema } from './emit/values-schema';
 import { renderValuesYaml } from './emit/values-yaml';
 import { listFiles } from './files';
@@ -35,14 +34,13 @@ function withoutFinalNewline(relative: string, content: string): string {
   return relative.startsWith('templates/') && relative.endsWith('.yaml') ? content.replace(/\n+$/, '') : content;
 }
 
-export function generateFiles(readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8')): Map<string, string> {
+export function generateFiles(): Map<string, string> {
   const files = new Map<string, string>([
     ['chart/Chart.yaml', renderChartYaml()],
     ['chart/README.md', renderChartReadme()],
     ['chart/.helmignore', helmignore],
     ['chart/values.yaml', renderValuesYaml(valuesDefinition)],
     ['chart/values.schema.json', renderValuesSchema(valuesDefinition, valueRules)],
-    ['README.md', spliceValuesTable(readme, renderValuesTable(valuesDefinition))],
   ]);
   const templates = renderTemplates();
   assertKnownValuePaths(templateSources(templates));
@@ -98,10 +96,9 @@ export function staleFiles(files: Map<string, string>, root = repoRoot): StaleFi
 const sources: Record<string, string> = {
   'chart/Chart.yaml': 'generator/chart-metadata.ts',
   'chart/.helmignore': 'generator/generate.ts',
-  'chart/README.md': 'generator/templates/readme/chart-README.md.hbs',
+  'chart/README.md': 'generator/templates/readme/ (chart-README.md.hbs, operations.md; the values table from generator/values.ts)',
   'chart/values.yaml': 'generator/values.ts',
   'chart/values.schema.json': 'generator/values.ts and generator/value-rules.ts',
-  'README.md': 'generator/values.ts (the values table; the rest of README.md is edited by hand)',
 };
 
 /** Where to make the change a stale file needs, as a sentence for the user. */

@@ -196,7 +196,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     database: string('Database name (created by PostgreSQL at first start).', 'squashtm', { pattern: p.pgIdentifier }),
     password: string(
       'Database password. Leave empty: a random 32-character password is generated once, in the cluster, by the ' +
-        '`secretGenerator` Job, and kept (see "How the secrets are made"). Set: the chart renders the Secret with it. ' +
+        '`secretGenerator` Job, and kept (see the chart README, section "How the secrets are made"). Set: the chart renders the Secret with it. ' +
         'Never commit one; prefer `existingSecret`.',
       '',
     ),
@@ -210,7 +210,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       previousPassword: string(
         'With `existingSecret` only: key holding the password the database role has now, while `password` holds the new ' +
           "one. When set, every upgrade runs a pre-upgrade Job that changes the role's password to the new one " +
-          '(see "Rotating the database password"). Empty: no rotation Job for `existingSecret`.',
+          '(see the chart README, section "Rotating the database password"). Empty: no rotation Job for `existingSecret`.',
         '',
         { pattern: p.orEmpty(p.secretKey), maxLength: 253 },
       ),
@@ -376,7 +376,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       ),
       beforeUpgrade: boolean(
         'Dump in a `pre-upgrade` hook Job; the upgrade fails when the dump fails. Skipped on the upgrade that creates ' +
-          'the backup claim (see README, Backup and restore).',
+          'the backup claim (see the chart README, section "Backup and restore").',
         true,
       ),
       startingDeadlineSeconds: integer('A run that could not start within this many seconds of its time is skipped.', 3600, {

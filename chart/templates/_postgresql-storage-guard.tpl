@@ -12,7 +12,7 @@ GitOps tools there is no live claim and nothing is checked.
 {{- $name := include "squash-tm.pvcName" . }}
 {{- $live := lookup "v1" "PersistentVolumeClaim" .Release.Namespace $name }}
 {{- if and $live $live.spec }}
-{{- $move := "move the data to a new claim (README, \"Changing the PostgreSQL volume\": back up, point the release at a new claim, restore)" }}
+{{- $move := "move the data to a new claim (chart README, helm show readme, section \"Changing the PostgreSQL volume\": back up, point the release at a new claim, restore)" }}
 {{- $procedure := printf "Set the value back to what the claim %s has, or %s." $name $move }}
 {{- $liveClass := $live.spec.storageClassName | default "" }}
 {{- if and (or $persistence.storageClass $persistence.hostPath.enabled) (ne $persistence.storageClass $liveClass) }}

@@ -45,7 +45,7 @@ official image sets. PostgreSQL 10 and later number majors "17"; 9.x numbered th
         exit 1
       fi
       if [ "$data" != "$major" ]; then
-        echo "FAIL: the data directory $PGDATA was created by PostgreSQL $data, but this image runs PostgreSQL $major. A server cannot open another major version's data directory. Set postgresql.image.tag back to a $data.x tag, or follow the README section \"Upgrading PostgreSQL to a new major version\" (back up, new claim, restore)."
+        echo "FAIL: the data directory $PGDATA was created by PostgreSQL $data, but this image runs PostgreSQL $major. A server cannot open another major version's data directory. Set postgresql.image.tag back to a $data.x tag, or follow the chart README (helm show readme), section \"Upgrading PostgreSQL to a new major version\" (back up, new claim, restore)."
         exit 1
       fi
       echo "PASS: $PGDATA holds a PostgreSQL $data database, the major version this image runs."

@@ -117,7 +117,7 @@ describe.each<HelmMajor>(['helm4', 'helm3'])('a helm install over a kept Secret,
     // `helm template` renders as an install, like `helm install --dry-run=server`.
     const rendering = await render({ helm, kubeconfig: kept.kubeconfig, values: { auth: { password: NEW_PASSWORD } } });
     expect(rendering).toMatchObject({ ok: false, error: expect.stringContaining('auth.password differs from the password in the Secret squash-squash-tm-credentials') });
-    expect(rendering.ok ? '' : rendering.error).toContain('then change it with helm upgrade (README: "Rotating the database password")');
+    expect(rendering.ok ? '' : rendering.error).toContain('then change it with helm upgrade (chart README, helm show readme, section "Rotating the database password")');
   });
 
   it('accepts the kept password, and another one once the claim is gone', async () => {

@@ -114,12 +114,12 @@ if (reason) console.warn(`SKIPPING the major-version guard script tests: ${reaso
     expect(await runContainerScript(guard, { PGDATA: path.join(empty, 'pgdata') })).toMatchObject({ code: 0 });
   });
 
-  it('refuses a data directory of an older major, naming both versions and the README procedure', async () => {
+  it('refuses a data directory of an older major, naming both versions and the chart README procedure', async () => {
     const older = String(Number(localMajor) - 1);
     const result = await runContainerScript(guard, { PGDATA: copyClaiming(older) });
     expect(result.code).toBe(1);
     expect(result.output).toContain(`was created by PostgreSQL ${older}, but this image runs PostgreSQL ${localMajor}.`);
-    expect(result.output).toContain(`Set postgresql.image.tag back to a ${older}.x tag, or follow the README section "Upgrading PostgreSQL to a new major version"`);
+    expect(result.output).toContain(`Set postgresql.image.tag back to a ${older}.x tag, or follow the chart README (helm show readme), section "Upgrading PostgreSQL to a new major version"`);
   });
 
   it('refuses the real directory under a newer server, as after a tag change to the next major', async () => {

@@ -118,7 +118,7 @@ esac`,
       '[1/10] find a cluster: ok',
       `[2/10] install release squash into the new namespace ${NS}: ok`,
       '[3/10] wait until volumes are Bound, Deployments available and pods Ready: ok',
-      '[4/10] check the brief: pv/pvc Bound, deployments 1/1, Squash TM reachable through its NodePort: ok',
+      '[4/10] basic checks: pv/pvc Bound, deployments 1/1, Squash TM reachable through its NodePort: ok',
     ])
       expect(result.stdout).toContain(step);
     expect(result.stdout).toMatch(/\[3\/10\] .*: ok \(\d+\.\ds\)/);

@@ -1,5 +1,5 @@
 // npm run test:e2e -- [--minikube] [--values FILE] [--helm3] [--keep] [--timeout 15m]
-// Installs the chart on a real cluster and checks what the course checks, and more (see README).
+// Installs the chart on a real cluster and checks it end to end (see CONTRIBUTING.md).
 // Exit codes: 0 passed, 1 failed, 2 bad usage, 3 skipped because no cluster is reachable.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
   const steps: [string, (c: Context) => Promise<void>][] = [
     [`install release ${options.release} into the new namespace ${namespace}`, install],
     ['wait until volumes are Bound, Deployments available and pods Ready', waitInstalled],
-    ['check the brief: pv/pvc Bound, deployments 1/1, Squash TM reachable through its NodePort', briefChecks],
+    ['basic checks: pv/pvc Bound, deployments 1/1, Squash TM reachable through its NodePort', briefChecks],
     ['helm test: the chart test pods, run in the cluster', helmTest],
     ["image contract: what the Squash TM image really does, against the chart's assumptions", imageContract],
     ['persistence: a row survives the PostgreSQL pod', persistence],

@@ -17,7 +17,7 @@ export async function briefChecks(ctx: Context): Promise<void> {
     for (const line of `${output?.stdout || output?.stderr || ''}`.split('\n').filter((l) => l.trim())) ctx.log(line);
   }
   const failures = briefFailures(expected(ctx), await snapshot(kube, options.release));
-  if (failures.length > 0) throw new StepFailure(`the brief's checks failed:\n  - ${failures.join('\n  - ')}`);
+  if (failures.length > 0) throw new StepFailure(`basic checks failed:\n  - ${failures.join('\n  - ')}`);
   const e = expected(ctx);
   ctx.log(
     `pv [${e.pvs.join(', ')}] and pvc [${e.pvcs.join(', ')}] Bound with the size and modes asked for; deploy [${e.deployments.join(', ')}] and sts [${e.statefulSets.join(', ')}] 1/1`,
