@@ -32,7 +32,21 @@ export const chartChanges = [
   },
   { kind: 'changed', description: 'squash.ingress.className is required when the Ingress is enabled (ingress-nginx is retired)' },
   { kind: 'fixed', description: 'The values schema accepts global, so the chart works as a subchart' },
-  { kind: 'added', description: 'The chart carries its README (helm show readme)' },
+  { kind: 'added', description: 'The chart carries its README (helm show readme), with the operations guide' },
+  {
+    kind: 'added',
+    description: 'Squash TM gets both database variable families (SPRING_*, SQTM_DB_*) and a heap computed from its memory limit',
+  },
+  { kind: 'added', description: 'Generated JWT and crypto secrets for Squash TM; changing the crypto secret of a live release is refused' },
+  {
+    kind: 'changed',
+    description: 'Generated secrets are made once in the cluster by a pre-install/pre-upgrade hook Job, never templated (GitOps-safe)',
+  },
+  { kind: 'added', description: 'Scheduled backups with retention, a dump before every upgrade, and a restore procedure (backup.*)' },
+  { kind: 'added', description: 'Password rotation by a pre-upgrade Job, and a guard against a PostgreSQL major-version change' },
+  { kind: 'changed', description: 'PostgreSQL runs in a StatefulSet by default (postgresql.workload), so one server owns its data' },
+  { kind: 'added', description: 'OpenShift support (openshift.fixedIds), init container resources, storage-change guards, /dev/shm' },
+  { kind: 'changed', description: 'Values are checked key by key: refusals name the key and the fix; keys of other charts are mapped' },
 ];
 
 /** No line folding: a folded (`>`) annotation would be a different YAML document once unfolded. */
@@ -43,7 +57,7 @@ export const chartMetadata = {
   name: 'squash-tm',
   description: 'Squash TM test management with its PostgreSQL database',
   type: 'application',
-  version: '0.1.0',
+  version: '0.2.0',
   appVersion: defaults.squash.image.tag,
   // A floor and no ceiling: a new minor installs unless it removes an API the chart uses (the
   // validator's removed-API table says which), instead of being refused outright on release day.

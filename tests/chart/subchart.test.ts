@@ -5,6 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { chartMetadata } from '../../generator/chart-metadata';
 import type { HelmMajor } from '../../generator/toolchain/tools';
 import { chartDir, K8sObject, parseObjects, render, runHelm } from '../support/helm';
 import { one, workloads } from '../support/objects';
@@ -19,7 +20,7 @@ function umbrella(name: string, editSchema?: (schema: { properties: Record<strin
   mkdirSync(path.join(dir, 'charts'), { recursive: true });
   writeFileSync(
     path.join(dir, 'Chart.yaml'),
-    stringify({ apiVersion: 'v2', name, version: '1.0.0', dependencies: [{ name: 'squash-tm', version: '0.1.0' }] }),
+    stringify({ apiVersion: 'v2', name, version: '1.0.0', dependencies: [{ name: 'squash-tm', version: chartMetadata.version }] }),
   );
   const sub = path.join(dir, 'charts', 'squash-tm');
   cpSync(chartDir, sub, { recursive: true });
