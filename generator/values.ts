@@ -39,8 +39,10 @@ const scheduling = (what: string) => ({
   }),
 });
 
-/** A Kubernetes label selector, closed so that labels written without `matchLabels` are refused. */
 const port = (description: string, def: number) => integer(description, def, { minimum: 1, maximum: 65535 });
+
+/** A container's `resources` block: typed as Kubernetes has it, closed by the schema. */
+const resources = (description: string, def: IResourceRequirements) => passthrough<IResourceRequirements>(description, def, k8s.resources);
 
 export const valuesDefinition = object('Squash TM with PostgreSQL.', {
   nameOverride: string('Replaces the chart name in object names.', '', { pattern: p.orEmpty(p.serviceName), maxLength: 40 }),
@@ -86,11 +88,10 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
   }),
 
   initContainers: object('The short-lived init containers (wait-for-database, volume-permissions, the PostgreSQL guards).', {
-    resources: passthrough<IResourceRequirements>(
+    resources: resources(
       'Resources of every init container: a namespace with a compute ResourceQuota and no LimitRange rejects a pod ' +
         'whose init containers declare none.',
       { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
-      k8s.resources,
     ),
   }),
 
@@ -225,14 +226,10 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       // registry.k8s.io/kubectl ships bash and coreutils next to kubectl (kubernetes/kubernetes#119592); the script
       // is tested offline with the same kubectl version (.tools/kubectl).
       image: image('secret generator (kubectl, bash and coreutils)', 'registry.k8s.io/kubectl', 'v1.35.2'),
-      resources: passthrough<IResourceRequirements>(
-        'Resources of the generator container.',
-        {
-          requests: { cpu: '10m', memory: '32Mi' },
-          limits: { memory: '128Mi' },
-        },
-        k8s.resources,
-      ),
+      resources: resources('Resources of the generator container.', {
+        requests: { cpu: '10m', memory: '32Mi' },
+        limits: { memory: '128Mi' },
+      }),
     },
   ),
 
@@ -246,14 +243,10 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       'StatefulSet',
     ),
     image: image('PostgreSQL', 'postgres', '17.6'),
-    resources: passthrough<IResourceRequirements>(
-      'Container resources.',
-      {
-        requests: { cpu: '100m', memory: '256Mi' },
-        limits: { memory: '1Gi' },
-      },
-      k8s.resources,
-    ),
+    resources: resources('Container resources.', {
+      requests: { cpu: '100m', memory: '256Mi' },
+      limits: { memory: '1Gi' },
+    }),
     podSecurityContext: passthrough<IPodSecurityContext>(
       "Pod security context. `fsGroupChangePolicy: OnRootMismatch`: the kubelet changes the volume's group only when its " +
         'root directory does not have it already, instead of walking every file of the database at each start.',
@@ -383,14 +376,10 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         minimum: 60,
       }),
       timeoutSeconds: integer('A dump running longer than this is stopped and counted as failed.', 3600, { minimum: 60 }),
-      resources: passthrough(
-        'Resources of the dump container.',
-        {
-          requests: { cpu: '50m', memory: '128Mi' },
-          limits: { memory: '512Mi' },
-        },
-        k8s.resources,
-      ),
+      resources: resources('Resources of the dump container.', {
+        requests: { cpu: '50m', memory: '128Mi' },
+        limits: { memory: '512Mi' },
+      }),
       persistence: object('The claim dumps are written to. It is kept by `helm uninstall` unless `keep` is false.', {
         enabled: boolean('Create the claim. False: set `existingClaim`.', true),
         existingClaim: string('Write to this PVC instead of creating one.', '', { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 }),
@@ -408,14 +397,13 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
 
   squash: object('The Squash TM application.', {
     image: image('Squash TM', 'squashtest/squash', '13.0.1'),
-    resources: passthrough<IResourceRequirements>(
+    resources: resources(
       'Container resources. `limits.memory` is required: the JVM heap is computed from it (see `jvm`), and a limit ' +
         "too small for the heap plus the JVM's other memory is refused.",
       {
         requests: { cpu: '250m', memory: '1Gi' },
         limits: { memory: '3Gi' },
       },
-      k8s.resources,
     ),
     jvm: object(
       "JVM memory, computed at render time and passed both in `SQUASH_JAVA_ARGS` (after the start script's own " +
