@@ -302,37 +302,28 @@ describeWithPostgres(
       expect(result.output).toContain('FAIL: 127.0.0.1:1 does not accept connections after 1 tries');
     });
 
+    // The alias test pod's variables: the alias is 127.0.0.1; its target and PostgreSQL's port vary.
+    const aliasEnv = (target: string, port: string) => ({
+      ALIAS_HOST: '127.0.0.1',
+      TARGET_HOST: target,
+      PGPORT: port,
+      PGUSER: pg.user,
+      TRIES: '1',
+    });
+
     it('alias: passes when the alias resolves like its target and PostgreSQL answers through it', async () => {
-      const result = await runScript(alias, {
-        ALIAS_HOST: '127.0.0.1',
-        TARGET_HOST: '127.0.0.1',
-        PGPORT: String(pg.port),
-        PGUSER: pg.user,
-        TRIES: '1',
-      });
+      const result = await runScript(alias, aliasEnv('127.0.0.1', String(pg.port)));
       expect(result).toEqual({ code: 0, output: expect.stringContaining(`PASS: PostgreSQL answers through 127.0.0.1:${pg.port}`) });
     });
 
     it('alias: fails when the alias resolves elsewhere than its target', async () => {
-      const result = await runScript(alias, {
-        ALIAS_HOST: '127.0.0.1',
-        TARGET_HOST: '127.0.0.2',
-        PGPORT: String(pg.port),
-        PGUSER: pg.user,
-        TRIES: '1',
-      });
+      const result = await runScript(alias, aliasEnv('127.0.0.2', String(pg.port)));
       expect(result.code).toBe(1);
       expect(result.output).toContain('FAIL: 127.0.0.1 resolves to [127.0.0.1], its target 127.0.0.2 to [127.0.0.2]');
     });
 
     it('alias: fails when PostgreSQL does not answer through it', async () => {
-      const result = await runScript(alias, {
-        ALIAS_HOST: '127.0.0.1',
-        TARGET_HOST: '127.0.0.1',
-        PGPORT: '1',
-        PGUSER: pg.user,
-        TRIES: '1',
-      });
+      const result = await runScript(alias, aliasEnv('127.0.0.1', '1'));
       expect(result.code).toBe(1);
       expect(result.output).toContain('FAIL: PostgreSQL does not answer through 127.0.0.1:1');
     });
