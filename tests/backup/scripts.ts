@@ -1,39 +1,13 @@
 // Run the chart's backup pod scripts here, with bash, exactly as rendered: the container's literal
 // env values, overridden by what differs off-cluster (the database address, the Secret's values, the
 // claim's mount point).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import type { IContainer } from 'kubernetes-models/v1/Container';
+import { runContainerScript } from '../e2e/container-script';
 import type { LocalPostgres } from '../e2e/local-postgres';
 
-export interface ScriptRun {
-  code: number | null;
-  output: string;
-}
-
-/** The script and literal env of a container that runs `bash -c <script>`. */
-export function scriptOf(container: IContainer): { script: string; env: Record<string, string> } {
-  if (JSON.stringify(container.command) !== JSON.stringify(['bash', '-c']))
-    throw new Error(`container ${container.name} does not run bash -c`);
-  const env = Object.fromEntries((container.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]));
-  return { script: container.args?.[0] ?? '', env };
-}
-
-export function runScript(container: IContainer, overrides: Record<string, string>, path = process.env.PATH ?? ''): Promise<ScriptRun> {
-  const { script, env } = scriptOf(container);
-  return new Promise((resolve) => {
-    execFile(
-      'bash',
-      ['-c', script],
-      { env: { PATH: path, HOME: tmpdir(), ...env, ...overrides }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, output: stdout + stderr });
-      },
-    );
-  });
-}
+/** The exact rendered script of a `bash -c` container, run here (tests/e2e/container-script.ts). */
+export const runScript = runContainerScript;
 
 /** What the Secret and the cluster's DNS give the pod, pointing at the local server and `dir`. */
 export const localEnv = (pg: LocalPostgres, dir: string): Record<string, string> => ({

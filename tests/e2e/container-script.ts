@@ -10,7 +10,8 @@ export interface ScriptRun {
   output: string;
 }
 
-export function runContainerScript(container: IContainer, overrides: Record<string, string>): Promise<ScriptRun> {
+/** `path` replaces the PATH the script runs with (e.g. to put a fake command first). */
+export function runContainerScript(container: IContainer, overrides: Record<string, string>, path = process.env.PATH): Promise<ScriptRun> {
   if (JSON.stringify(container.command) !== JSON.stringify(['bash', '-c'])) {
     throw new Error(`container ${container.name} does not run "bash -c": ${JSON.stringify(container.command)}`);
   }
@@ -20,7 +21,7 @@ export function runContainerScript(container: IContainer, overrides: Record<stri
     execFile(
       'bash',
       ['-c', script],
-      { env: { PATH: process.env.PATH, HOME: tmpdir(), ...literal, ...overrides }, timeout: 60_000 },
+      { env: { PATH: path, HOME: tmpdir(), ...literal, ...overrides }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, output: stdout + stderr });
