@@ -19,22 +19,23 @@ export const dnsSubdomain = `^${label}(\\.${label})*$`;
 export const labelValue = `^(${nameBody})?$`;
 /** A label or annotation key: an optional DNS-subdomain prefix and "/", then a name of 63 characters at most. */
 export const qualifiedName = `^(${label}(\\.${label})*/)?${nameBody}$`;
+const ipv4Body = `(${octet}\\.){3}${octet}`;
+const ipv4CidrBody = `${ipv4Body}/(3[0-2]|[12]?[0-9])`;
 /** A dotted IPv4 address, without leading zeros. */
-export const ipv4 = `^(${octet}\\.){3}${octet}$`;
+export const ipv4 = `^${ipv4Body}$`;
 /** An IPv4 CIDR block ("10.0.0.0/8"). */
-export const ipv4Cidr = `^(${octet}\\.){3}${octet}/(3[0-2]|[12]?[0-9])$`;
+export const ipv4Cidr = `^${ipv4CidrBody}$`;
 const h16 = '[0-9a-fA-F]{1,4}';
 const ipv6Body =
   `((${h16}:){7}${h16}|(${h16}:){1,7}:|(${h16}:){1,6}:${h16}|(${h16}:){1,5}(:${h16}){1,2}|(${h16}:){1,4}(:${h16}){1,3}` +
   `|(${h16}:){1,3}(:${h16}){1,4}|(${h16}:){1,2}(:${h16}){1,5}|${h16}:(:${h16}){1,6}|:((:${h16}){1,7}|:))`;
 /** An IPv6 address in hexadecimal groups, "::" allowed (no embedded IPv4, no zone). */
 export const ipv6 = `^${ipv6Body}$`;
-/** An IPv6 CIDR block ("fd00:10:96::/112"). */
-export const ipv6Cidr = `^${ipv6Body}/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$`;
+const ipv6CidrBody = `${ipv6Body}/(12[0-8]|1[01][0-9]|[1-9]?[0-9])`;
 /** An IPv4 or IPv6 address: what a dual-stack cluster accepts in a Service's clusterIP. */
-export const ipAddress = `^((${octet}\\.){3}${octet}|${ipv6Body})$`;
-/** An IPv4 or IPv6 CIDR block: what loadBalancerSourceRanges accepts. */
-export const ipCidr = `^((${octet}\\.){3}${octet}/(3[0-2]|[12]?[0-9])|${ipv6Body}/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$`;
+export const ipAddress = `^(${ipv4Body}|${ipv6Body})$`;
+/** An IPv4 or IPv6 CIDR block ("fd00:10:96::/112"): what loadBalancerSourceRanges accepts. */
+export const ipCidr = `^(${ipv4CidrBody}|${ipv6CidrBody})$`;
 /** A resource quantity as the API server parses it: signed, decimal or binary suffix, or exponent. */
 export const quantity = '^([+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\\d+)?$';
 /** A strictly positive quantity with an optional binary or decimal suffix: a size ("2Gi", "500M"). */
