@@ -69,17 +69,7 @@ metadata:
     {{- include "squash-tm.podLabels" (dict "context" $ "component" "backup") | nindent 4 }}
 spec:
   restartPolicy: Never
-  automountServiceAccountToken: false
-  enableServiceLinks: false
-  {{- with include "squash-tm.serviceAccountName" $ }}
-  serviceAccountName: {{ . }}
-  {{- end }}
-  {{- with $.Values.imagePullSecrets }}
-  imagePullSecrets:
-    {{- range . }}
-    - name: {{ . }}
-    {{- end }}
-  {{- end }}
+  {{- include "squash-tm.pod.identity" $ | nindent 2 }}
   # fsGroup makes a provisioned claim writable by UID 999; OnRootMismatch spares a walk of every dump.
   securityContext:
     runAsNonRoot: true

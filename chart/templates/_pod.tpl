@@ -5,22 +5,37 @@ What the PostgreSQL and Squash TM pods share. `values` is the component's own bl
 */}}
 
 {{/*
-Pod-level settings. Call with (dict "context" $ "values" .Values.postgresql).
+What every pod of the chart that does not call the Kubernetes API sets: no API token, no service
+links (they would inject variables such as <SERVICE>_PORT=tcp://... that clash with the images' own
+settings, POSTGRES_PORT; nothing here reads them), the release's ServiceAccount and pull secrets.
+Call with the root context.
 */}}
-{{- define "squash-tm.pod.settings" -}}
+{{- define "squash-tm.pod.identity" -}}
 automountServiceAccountToken: false
-# Service links would inject variables such as <SERVICE>_PORT=tcp://... that clash with the
-# images' own settings (POSTGRES_PORT); nothing here reads them.
 enableServiceLinks: false
-{{- with include "squash-tm.serviceAccountName" .context }}
+{{- with include "squash-tm.serviceAccountName" . }}
 serviceAccountName: {{ . }}
 {{- end }}
-{{- with .context.Values.imagePullSecrets }}
+{{- include "squash-tm.imagePullSecrets" . }}
+{{- end }}
+
+{{/*
+The release's image pull secrets, or nothing. Call with the root context.
+*/}}
+{{- define "squash-tm.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets }}
 imagePullSecrets:
   {{- range . }}
   - name: {{ . }}
   {{- end }}
 {{- end }}
+{{- end }}
+
+{{/*
+Pod-level settings. Call with (dict "context" $ "values" .Values.postgresql).
+*/}}
+{{- define "squash-tm.pod.settings" -}}
+{{ include "squash-tm.pod.identity" .context }}
 {{- include "squash-tm.securityContext" (dict "context" .context "securityContext" .values.podSecurityContext) }}
 {{- with .values.nodeSelector }}
 nodeSelector:

@@ -30,17 +30,7 @@ Call with (dict "context" $ "deadline" 120).
 {{- define "squash-tm.test.podSettings" -}}
 restartPolicy: Never
 activeDeadlineSeconds: {{ .deadline }}
-automountServiceAccountToken: false
-enableServiceLinks: false
-{{- with include "squash-tm.serviceAccountName" .context }}
-serviceAccountName: {{ . }}
-{{- end }}
-{{- with .context.Values.imagePullSecrets }}
-imagePullSecrets:
-  {{- range . }}
-  - name: {{ . }}
-  {{- end }}
-{{- end }}
+{{ include "squash-tm.pod.identity" .context }}
 securityContext:
   runAsNonRoot: true
   {{- if not (include "squash-tm.omitFixedIds" .context) }}
