@@ -41,6 +41,12 @@ const scheduling = (what: string) => ({
 
 const port = (description: string, def: number) => integer(description, def, { minimum: 1, maximum: 65535 });
 
+/** The name of an object the user manages (Secret, claim, StorageClass...), or empty. */
+const objectName = (description: string) => string(description, '', { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 });
+
+/** A key inside a Secret. */
+const secretKey = (description: string, def: string) => string(description, def, { pattern: p.secretKey, maxLength: 253 });
+
 /** A container's `resources` block: typed as Kubernetes has it, closed by the schema. */
 const resources = (description: string, def: IResourceRequirements) => passthrough<IResourceRequirements>(description, def, k8s.resources);
 
@@ -70,10 +76,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
 
   serviceAccount: object('The ServiceAccount the pods run as. Its API token is never mounted: neither image needs it.', {
     create: boolean('Create a dedicated ServiceAccount for the release.', false),
-    name: string("Name to use. Empty: `<fullname>` when `create` is true, else the namespace's `default`.", '', {
-      pattern: p.orEmpty(p.dnsSubdomain),
-      maxLength: 253,
-    }),
+    name: objectName("Name to use. Empty: `<fullname>` when `create` is true, else the namespace's `default`."),
     annotations: stringMap('Annotations of the created ServiceAccount (e.g. a cloud IAM role).', {}, { keyPattern: k8s.qualifiedKey }),
   }),
 
@@ -201,13 +204,10 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         'Never commit one; prefer `existingSecret`.',
       '',
     ),
-    existingSecret: string('Name of a Secret you manage that holds the username and password; when set, the chart creates no Secret.', '', {
-      pattern: p.orEmpty(p.dnsSubdomain),
-      maxLength: 253,
-    }),
+    existingSecret: objectName('Name of a Secret you manage that holds the username and password; when set, the chart creates no Secret.'),
     secretKeys: object("Key names inside the Secret (the chart's own or `existingSecret`).", {
-      username: string('Key holding the database user.', 'username', { pattern: p.secretKey, maxLength: 253 }),
-      password: string('Key holding the database password.', 'password', { pattern: p.secretKey, maxLength: 253 }),
+      username: secretKey('Key holding the database user.', 'username'),
+      password: secretKey('Key holding the database password.', 'password'),
       previousPassword: string(
         'With `existingSecret` only: key holding the password the database role has now, while `password` holds the new ' +
           "one. When set, every upgrade runs a pre-upgrade Job that changes the role's password to the new one " +
@@ -286,18 +286,16 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     }),
     persistence: object('Where PostgreSQL keeps its data.', {
       enabled: boolean('Keep data on a PersistentVolumeClaim. When false, data lives in an emptyDir and dies with the pod.', true),
-      existingClaim: string('Use this PVC instead of creating one.', '', { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 }),
+      existingClaim: objectName('Use this PVC instead of creating one.'),
       size: string("Requested capacity (also the static PV's capacity).", '2Gi', { pattern: p.positiveQuantity }),
       accessModes: stringList('Access modes of the claim (and of the static PV).', ['ReadWriteOnce'], {
         minItems: 1,
         uniqueItems: true,
         items: { enum: ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] },
       }),
-      storageClass: string(
+      storageClass: objectName(
         'Storage class. Dynamic mode: empty means the cluster default. Static (hostPath) mode: written on both the PV ' +
           'and the PVC, empty meaning class-less.',
-        '',
-        { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 },
       ),
       keep: boolean('Annotate the PVC with `helm.sh/resource-policy: keep` so `helm uninstall` leaves the data.', true),
       hostPath: object('A static hostPath PersistentVolume on a node directory (minikube, single-node labs).', {
@@ -326,10 +324,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
   }),
 
   externalDatabase: object('A PostgreSQL server outside the chart, used when `postgresql.enabled` is false.', {
-    host: string('DNS name of the server (e.g. `db.other-ns.svc.cluster.local`).', '', {
-      pattern: p.orEmpty(p.dnsSubdomain),
-      maxLength: 253,
-    }),
+    host: objectName('DNS name of the server (e.g. `db.other-ns.svc.cluster.local`).'),
     port: port('Server port.', 5432),
   }),
 
@@ -339,10 +334,8 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     {
       enabled: boolean('Create the alias and make Squash TM connect through it.', false),
       name: string('Service name of the alias. Empty: `<fullname>-db`.', '', { pattern: p.orEmpty(p.serviceName), maxLength: 63 }),
-      externalName: string(
+      externalName: objectName(
         "DNS name the alias resolves to. Empty: the in-chart PostgreSQL Service's FQDN, or `externalDatabase.host`.",
-        '',
-        { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 },
       ),
     },
   ),
@@ -382,14 +375,14 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       }),
       persistence: object('The claim dumps are written to. It is kept by `helm uninstall` unless `keep` is false.', {
         enabled: boolean('Create the claim. False: set `existingClaim`.', true),
-        existingClaim: string('Write to this PVC instead of creating one.', '', { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 }),
+        existingClaim: objectName('Write to this PVC instead of creating one.'),
         size: string('Requested capacity: room for `retention` dumps.', '5Gi', { pattern: p.positiveQuantity }),
         accessModes: stringList('Access modes of the claim.', ['ReadWriteOnce'], {
           minItems: 1,
           uniqueItems: true,
           items: { enum: ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] },
         }),
-        storageClass: string('Storage class. Empty: the cluster default.', '', { pattern: p.orEmpty(p.dnsSubdomain), maxLength: 253 }),
+        storageClass: objectName('Storage class. Empty: the cluster default.'),
         keep: boolean('Annotate the claim with `helm.sh/resource-policy: keep` so `helm uninstall` leaves the dumps.', true),
       }),
     },
@@ -436,13 +429,10 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         'password, or taken from `existingSecret`. When `jwtSecret` or `cryptoSecret` is set, the chart renders the ' +
         'Secret itself (a key left empty is read back from the live Secret).',
       {
-        existingSecret: string('Secret you manage holding both; when set, the chart creates no application Secret.', '', {
-          pattern: p.orEmpty(p.dnsSubdomain),
-          maxLength: 253,
-        }),
+        existingSecret: objectName('Secret you manage holding both; when set, the chart creates no application Secret.'),
         secretKeys: object("Key names inside that Secret (or the chart's own).", {
-          jwt: string('Key holding the JWT secret (base64, at least 512 bits).', 'jwt-secret', { pattern: p.secretKey, maxLength: 253 }),
-          crypto: string('Key holding the crypto secret.', 'crypto-secret', { pattern: p.secretKey, maxLength: 253 }),
+          jwt: secretKey('Key holding the JWT secret (base64, at least 512 bits).', 'jwt-secret'),
+          crypto: secretKey('Key holding the crypto secret.', 'crypto-secret'),
         }),
         jwtSecret: string(
           'JWT secret, base64 of at least 64 bytes. Leave empty: 64 random bytes are generated. Never commit one; prefer `existingSecret`.',
@@ -466,10 +456,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       pattern: p.orEmpty(p.timeZone),
     }),
     license: object('The Squash TM licence (commercial plugins), mounted as one file so the shipped plugins stay visible.', {
-      existingSecret: string('Secret holding the licence file. Empty: no licence.', '', {
-        pattern: p.orEmpty(p.dnsSubdomain),
-        maxLength: 253,
-      }),
+      existingSecret: objectName('Secret holding the licence file. Empty: no licence.'),
       key: string('Key of the licence file in that Secret.', 'squash-tm.lic', { pattern: p.secretKey }),
     }),
     extraPlugins: objectList(
@@ -550,10 +537,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       }),
       path: string('Path routed to Squash TM; its context path is /squash.', '/squash', { pattern: p.httpPath }),
       pathType: oneOf('How the path matches.', ['Prefix', 'Exact', 'ImplementationSpecific'] as const, 'Prefix'),
-      tlsSecret: string('Secret holding the TLS certificate for all hosts. Empty: plain HTTP.', '', {
-        pattern: p.orEmpty(p.dnsSubdomain),
-        maxLength: 253,
-      }),
+      tlsSecret: objectName('Secret holding the TLS certificate for all hosts. Empty: plain HTTP.'),
     }),
     httpRoute: object(
       'A Gateway API HTTPRoute (`gateway.networking.k8s.io/v1`) that attaches Squash TM to a Gateway you run: the ' +
