@@ -47,6 +47,14 @@ const objectName = (description: string) => string(description, '', { pattern: p
 /** A key inside a Secret. */
 const secretKey = (description: string, def: string) => string(description, def, { pattern: p.secretKey, maxLength: 253 });
 
+/** A claim's access modes: at least one, no repeats, default ReadWriteOnce. */
+const accessModes = (description: string) =>
+  stringList(description, ['ReadWriteOnce'], {
+    minItems: 1,
+    uniqueItems: true,
+    items: { enum: ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] },
+  });
+
 /** A container's `resources` block: typed as Kubernetes has it, closed by the schema. */
 const resources = (description: string, def: IResourceRequirements) => passthrough<IResourceRequirements>(description, def, k8s.resources);
 
@@ -288,11 +296,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       enabled: boolean('Keep data on a PersistentVolumeClaim. When false, data lives in an emptyDir and dies with the pod.', true),
       existingClaim: objectName('Use this PVC instead of creating one.'),
       size: string("Requested capacity (also the static PV's capacity).", '2Gi', { pattern: p.positiveQuantity }),
-      accessModes: stringList('Access modes of the claim (and of the static PV).', ['ReadWriteOnce'], {
-        minItems: 1,
-        uniqueItems: true,
-        items: { enum: ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] },
-      }),
+      accessModes: accessModes('Access modes of the claim (and of the static PV).'),
       storageClass: objectName(
         'Storage class. Dynamic mode: empty means the cluster default. Static (hostPath) mode: written on both the PV ' +
           'and the PVC, empty meaning class-less.',
@@ -377,11 +381,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         enabled: boolean('Create the claim. False: set `existingClaim`.', true),
         existingClaim: objectName('Write to this PVC instead of creating one.'),
         size: string('Requested capacity: room for `retention` dumps.', '5Gi', { pattern: p.positiveQuantity }),
-        accessModes: stringList('Access modes of the claim.', ['ReadWriteOnce'], {
-          minItems: 1,
-          uniqueItems: true,
-          items: { enum: ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] },
-        }),
+        accessModes: accessModes('Access modes of the claim.'),
         storageClass: objectName('Storage class. Empty: the cluster default.'),
         keep: boolean('Annotate the claim with `helm.sh/resource-policy: keep` so `helm uninstall` leaves the dumps.', true),
       }),
