@@ -3,8 +3,12 @@
 import { isHookPod, isServingPod, podReadiness } from './readiness';
 import type { IEvent, IPod } from './types';
 
+// Two shapes reach `kubectl get events` (core/v1): a legacy recorder's (the kubelet's, the
+// controllers': firstTimestamp, lastTimestamp, count) and an events.k8s.io one's (the scheduler's:
+// eventTime for the first occurrence, then series.lastObservedTime and series.count, no timestamps).
 const eventTime = (e: IEvent): string =>
-  String(e.lastTimestamp ?? e.eventTime ?? e.series?.lastObservedTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '');
+  String(e.lastTimestamp ?? e.series?.lastObservedTime ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? '');
+const occurrences = (e: IEvent): number => e.count ?? e.series?.count ?? 1;
 
 /** The latest `limit` events, oldest first, one line each, Warnings marked. */
 export function formatEvents(events: IEvent[], limit = 25): string[] {
@@ -15,7 +19,7 @@ export function formatEvents(events: IEvent[], limit = 25): string[] {
       const time = eventTime(e)
         .replace(/^\d{4}-\d\d-\d\dT/, '')
         .replace(/(\.\d+)?Z$/, '');
-      const count = (e.count ?? 1) > 1 ? ` (x${e.count})` : '';
+      const count = occurrences(e) > 1 ? ` (x${occurrences(e)})` : '';
       const object = `${(e.involvedObject.kind ?? '').toLowerCase()}/${e.involvedObject.name ?? ''}`;
       const message = (e.message ?? '').replace(/\s+/g, ' ').trim();
       return `${time} ${e.type === 'Warning' ? 'WARNING' : 'normal '} ${e.reason ?? ''} ${object}: ${message}${count}`;

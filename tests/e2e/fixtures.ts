@@ -1,4 +1,4 @@
-// Load a `kubectl get -o json` fixture from tests/e2e/fixtures/ (recorded shapes, edited by hand).
+// Load a `kubectl get -o json` fixture from tests/e2e/fixtures/: hand-written shapes, not recordings (see its README.md).
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KubeList } from './types';

@@ -79,7 +79,7 @@ describe('an image that behaves as the chart assumes', () => {
 
   it('records the user, the digest, the effective heap and the database', () => {
     expect(report.process).toMatchObject({ uid: 1000, gid: 1000, javaPid: '7' });
-    expect(report.image.digest).toBe('sha256:3a1f9e0d2c4b6a8f7e5d3c1b9a7f5e3d1c9b7a5f3e1d9c7b5a3f1e9d7c5b3a1f');
+    expect(report.image.digest).toBe('sha256:ef726afb244aa5196d9dbd4b75fe1a5a4a6e18e31632881ed7303bce139cc0ae');
     // Program arguments after -jar are not JVM options: the trailing -Xmx1m does not count.
     expect(report.heap).toEqual({ effectiveMiB: 1664, source: 'the last -Xmx of the JVM options', chartMiB: 1664 });
     expect(report.database).toEqual({ checked: true, tables: 4, squashTables: ['core_user', 'databasechangelog'] });
@@ -104,7 +104,7 @@ describe('an image that behaves as the chart assumes', () => {
   it('prints one line per finding', () => {
     const lines = formatReport(report);
     expect(lines[0]).toBe(
-      'pod squash-squash-tm-7c8b9d6f4-q9w7e, image squashtest/squash:13.0.1 (sha256:3a1f9e0d2c4b6a8f7e5d3c1b9a7f5e3d1c9b7a5f3e1d9c7b5a3f1e9d7c5b3a1f)',
+      'pod squash-squash-tm-7c8b9d6f4-q9w7x, image squashtest/squash:13.0.1 (sha256:ef726afb244aa5196d9dbd4b75fe1a5a4a6e18e31632881ed7303bce139cc0ae)',
     );
     expect(lines.filter((l) => l.startsWith('WRONG'))).toEqual([]);
     expect(contractFailure(report)).toBeUndefined();

@@ -101,13 +101,13 @@ describe('pod readiness', () => {
   it('is ready when Running with the Ready condition', () => {
     expect(podReadiness(pod('pod-postgresql-ready'))).toEqual({
       ready: true,
-      detail: 'pod/squash-squash-tm-postgresql-6d9f7c5b8-x2k4p Running, Ready',
+      detail: 'pod/squash-squash-tm-postgresql-0 Running, Ready',
     });
   });
 
   it.each([
-    ['pod-squash-crashloop', 'pod/squash-squash-tm-7c8b9d6f4-m3n8r CrashLoopBackOff (container squash, 4 restarts): back-off 2m40s'],
-    ['pod-squash-starting', 'pod/squash-squash-tm-7c8b9d6f4-q9w7e Running, not Ready: startup probe not passed yet (squash)'],
+    ['pod-squash-crashloop', 'pod/squash-squash-tm-7c8b9d6f4-m4n8r CrashLoopBackOff (container squash, 4 restarts): back-off 2m40s'],
+    ['pod-squash-starting', 'pod/squash-squash-tm-7c8b9d6f4-q9w7x Running, not Ready: startup probe not passed yet (squash)'],
     ['pod-squash-init-waiting', 'pod/squash-squash-tm-7c8b9d6f4-h5j2k Init:0/1 (wait-for-database running)'],
     [
       'pod-squash-imagepull',
@@ -115,9 +115,9 @@ describe('pod readiness', () => {
     ],
     [
       'pod-postgresql-unschedulable',
-      'pod/squash-squash-tm-postgresql-6d9f7c5b8-p7t6y Pending, Unschedulable: 0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.',
+      'pod/squash-squash-tm-postgresql-0 Pending, Unschedulable: 0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.',
     ],
-    ['pod-postgresql-terminating', 'pod/squash-squash-tm-postgresql-6d9f7c5b8-x2k4p Terminating'],
+    ['pod-postgresql-terminating', 'pod/squash-squash-tm-postgresql-0 Terminating'],
   ])('is not ready: %s', (name, detail) => {
     const readiness = podReadiness(pod(name));
     expect(readiness.ready).toBe(false);
@@ -168,7 +168,7 @@ describe('pendingItems', () => {
       'pv/squash-e2e-mfx2k1-squash-squash-tm-postgresql not found',
       'deploy/squash-squash-tm 0/1 available',
       'sts/squash-squash-tm-postgresql not found',
-      expect.stringMatching(/^pod\/squash-squash-tm-7c8b9d6f4-m3n8r CrashLoopBackOff/),
+      expect.stringMatching(/^pod\/squash-squash-tm-7c8b9d6f4-m4n8r CrashLoopBackOff/),
     ]);
   });
 });

@@ -99,11 +99,11 @@ describe('pods before and after an upgrade', () => {
     expect(before).toEqual([
       {
         component: 'postgresql',
-        name: 'squash-squash-tm-postgresql-6d9f7c5b8-x2k4p',
-        uid: '4c1d9a52-7e3b-4f1a-a2c6-9b8e0d1f2a33',
+        name: 'squash-squash-tm-postgresql-0',
+        uid: '365ea912-ebfc-4dce-a134-850c2d7774dd',
         restarts: 0,
       },
-      { component: 'squash', name: 'squash-squash-tm-7c8b9d6f4-q9w7e', uid: 'a9e2f7c1-3b5d-4e8f-9a0b-2c4d6e8f0a1b', restarts: 0 },
+      { component: 'squash', name: 'squash-squash-tm-7c8b9d6f4-q9w7x', uid: 'ed9a9e5d-6d44-47a6-a6e9-3c43eed043ed', restarts: 0 },
     ]);
   });
 
@@ -130,9 +130,7 @@ describe('a deleted PostgreSQL pod', () => {
 
   it('is not replaced while the old pod terminates, even with the new one there', () => {
     const terminating = fixture<IPod>('pod-postgresql-terminating');
-    expect(replacementPending(before, [terminating, replacement()])).toEqual([
-      'old pod squash-squash-tm-postgresql-6d9f7c5b8-x2k4p still terminating',
-    ]);
+    expect(replacementPending(before, [terminating, replacement()])).toEqual(['old pod squash-squash-tm-postgresql-0 still terminating']);
   });
 
   it('is not replaced before a new pod exists', () => {
