@@ -106,7 +106,10 @@ describe('pod readiness', () => {
   });
 
   it.each([
-    ['pod-squash-crashloop', 'pod/squash-squash-tm-7c8b9d6f4-m4n8r CrashLoopBackOff (container squash, 4 restarts): back-off 2m40s'],
+    [
+      'pod-squash-crashloop',
+      'pod/squash-squash-tm-7c8b9d6f4-m4n8r CrashLoopBackOff (container squash, 4 restarts, last Error exit code 1): back-off 2m40s',
+    ],
     ['pod-squash-starting', 'pod/squash-squash-tm-7c8b9d6f4-q9w7x Running, not Ready: startup probe not passed yet (squash)'],
     ['pod-squash-init-waiting', 'pod/squash-squash-tm-7c8b9d6f4-h5j2k Init:0/1 (wait-for-database running)'],
     [
@@ -122,6 +125,42 @@ describe('pod readiness', () => {
     const readiness = podReadiness(pod(name));
     expect(readiness.ready).toBe(false);
     expect(readiness.detail.slice(0, detail.length)).toBe(detail);
+  });
+
+  it('names the restarts and the OOM kill of a container running again, with the value to raise', () => {
+    // The most misleading state: Running, the startup probe pending, as on a first slow start.
+    expect(podReadiness(pod('pod-squash-oomkilled'))).toEqual({
+      ready: false,
+      detail:
+        'pod/squash-squash-tm-7c8b9d6f4-v6k9t Running, not Ready: startup probe not passed yet (squash, 3 restarts, last OOMKilled exit code 137). ' +
+        'Hint: container squash was OOMKilled (over its memory limit): raise squash.resources.limits.memory ' +
+        '(on minikube, give the node more memory too: minikube delete, then minikube start --memory=4g or more)',
+    });
+  });
+
+  it("points an OOM-killed init container at the init containers' limit, and a crash-looping one at nothing", () => {
+    const initOom = pod('pod-squash-init-waiting');
+    const init = initOom.status!.initContainerStatuses![0]!;
+    init.restartCount = 2;
+    init.lastState = { terminated: { exitCode: 137, reason: 'OOMKilled', containerID: init.containerID } };
+    init.state = { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 20s restarting failed container' } };
+    expect(podReadiness(initOom).detail).toBe(
+      'pod/squash-squash-tm-7c8b9d6f4-h5j2k Init:CrashLoopBackOff (container wait-for-database, 2 restarts, last OOMKilled exit code 137): ' +
+        'back-off 20s restarting failed container. Hint: container wait-for-database was OOMKilled (over its memory limit): ' +
+        'raise initContainers.resources.limits.memory (on minikube, give the node more memory too: minikube delete, then minikube start --memory=4g or more)',
+    );
+    expect(podReadiness(pod('pod-squash-crashloop')).detail).not.toContain('Hint');
+  });
+
+  it('says what an exit code 137 without OOMKilled means, and names restarts behind a failing readiness probe', () => {
+    const killed = pod('pod-squash-oomkilled');
+    const squash = killed.status!.containerStatuses![0]!;
+    squash.lastState!.terminated = { ...squash.lastState!.terminated!, reason: 'Error' };
+    squash.started = true;
+    expect(podReadiness(killed).detail).toBe(
+      'pod/squash-squash-tm-7c8b9d6f4-v6k9t Running, not Ready: readiness probe failing (squash, 3 restarts, last Error exit code 137). ' +
+        'Hint: container squash was killed (exit code 137, SIGKILL): a failed liveness probe, or the node ran out of memory',
+    );
   });
 
   it('does not count helm test pods, terminating pods or finished pods as serving', () => {
@@ -152,6 +191,21 @@ describe('pendingItems', () => {
         pods: [pod('pod-postgresql-ready'), pod('pod-test-db-failed'), pod('pod-postgresql-terminating')],
       }),
     ).toEqual([]);
+  });
+
+  it('carries the restarts, the last OOM kill and the hint into the pending line the wait prints', () => {
+    const ready = { pvcs: [fixture<IPersistentVolumeClaim>('pvc-bound')], pvs: [fixture<IPersistentVolume>('pv-bound')] };
+    expect(
+      pendingItems(awaited, {
+        ...ready,
+        deployments: [fixture('deploy-unavailable')],
+        statefulSets: [fixture('sts-available')],
+        pods: [pod('pod-postgresql-ready'), pod('pod-squash-oomkilled')],
+      }),
+    ).toEqual([
+      'deploy/squash-squash-tm 0/1 available',
+      expect.stringMatching(/ \(squash, 3 restarts, last OOMKilled exit code 137\)\. Hint: .* raise squash\.resources\.limits\.memory /),
+    ]);
   });
 
   it('lists each object still waiting, and the ones not created yet', () => {

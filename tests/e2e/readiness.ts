@@ -62,9 +62,42 @@ export function statefulSetReadiness(statefulSet: IStatefulSet): Readiness {
 
 type ContainerStatus = NonNullable<NonNullable<IPod['status']>['containerStatuses']>[number];
 
+/** The value that sets a container's memory limit, for the hint after an OOM kill. */
+function memoryLimitValue(container: string, init: boolean): string {
+  if (init) return 'initContainers.resources.limits.memory';
+  if (container === 'squash' || container === 'postgresql') return `${container}.resources.limits.memory`;
+  return "the container's resources.limits.memory";
+}
+
+/**
+ * What to do about the way a container last ended, when the reason alone does not say it. OOMKilled:
+ * the kernel killed it at its memory limit; on minikube the node itself may be too small (a fresh
+ * minikube gets 25 % of the host's memory, 2200 MB on hosts of 8 GB or less).
+ */
+export function terminationHint(status: ContainerStatus, init = false): string | undefined {
+  const last = status.state?.terminated ?? status.lastState?.terminated;
+  if (!last) return undefined;
+  if (last.reason === 'OOMKilled')
+    return (
+      `container ${status.name} was OOMKilled (over its memory limit): raise ${memoryLimitValue(status.name, init)} ` +
+      '(on minikube, give the node more memory too: minikube delete, then minikube start --memory=4g or more)'
+    );
+  if (last.exitCode === 137)
+    return `container ${status.name} was killed (exit code 137, SIGKILL): a failed liveness probe, or the node ran out of memory`;
+  return undefined;
+}
+
+/** ", 4 restarts, last Error exit code 1": the restart count and how the previous run ended. */
+function restartsOf(status: ContainerStatus): string {
+  if (status.restartCount === 0) return '';
+  const last = status.lastState?.terminated;
+  const ended = last ? `, last ${last.reason ?? 'terminated'} exit code ${last.exitCode}` : '';
+  return `, ${status.restartCount} restart${status.restartCount === 1 ? '' : 's'}${ended}`;
+}
+
 /** The first problem a container status shows, worded like kubectl's STATUS column. */
 function containerProblem(status: ContainerStatus): string | undefined {
-  const restarts = status.restartCount > 0 ? `, ${status.restartCount} restarts` : '';
+  const restarts = restartsOf(status);
   const waiting = status.state?.waiting;
   if (waiting?.reason && waiting.reason !== 'PodInitializing') {
     const message = waiting.message ? `: ${waiting.message}` : '';
@@ -75,6 +108,15 @@ function containerProblem(status: ContainerStatus): string | undefined {
     return `${terminated.reason ?? 'Error'} (container ${status.name}, exit code ${terminated.exitCode}${restarts})`;
   }
   return undefined;
+}
+
+/** The hints for every container of the pod that was OOM-killed or SIGKILLed, joined. */
+function podHints(pod: IPod): string {
+  const hints = [
+    ...(pod.status?.initContainerStatuses ?? []).map((s) => terminationHint(s, true)),
+    ...(pod.status?.containerStatuses ?? []).map((s) => terminationHint(s)),
+  ].filter((h): h is string => h !== undefined);
+  return hints.length > 0 ? `. Hint: ${hints.join(' / ')}` : '';
 }
 
 export const isHookPod = (pod: IPod): boolean => Boolean(pod.metadata?.annotations?.['helm.sh/hook']);
@@ -97,7 +139,7 @@ export function podReadiness(pod: IPod): Readiness {
 
   const inits = status.initContainerStatuses ?? [];
   const initProblem = inits.map(containerProblem).find((p) => p !== undefined);
-  if (initProblem) return { ready, detail: `${label} Init:${initProblem}` };
+  if (initProblem) return { ready, detail: `${label} Init:${initProblem}${podHints(pod)}` };
   const initsDone = inits.filter((c) => c.state?.terminated?.exitCode === 0).length;
   if (initsDone < inits.length) {
     const running = inits.find((c) => c.state?.running)?.name;
@@ -105,11 +147,17 @@ export function podReadiness(pod: IPod): Readiness {
   }
 
   const problem = (status.containerStatuses ?? []).map(containerProblem).find((p) => p !== undefined);
-  if (problem) return { ready, detail: `${label} ${problem}` };
+  if (problem) return { ready, detail: `${label} ${problem}${podHints(pod)}` };
   if (phase === 'Running') {
-    const starting = (status.containerStatuses ?? []).filter((c) => c.started === false).map((c) => c.name);
-    const why = starting.length > 0 ? `startup probe not passed yet (${starting.join(', ')})` : 'readiness probe failing';
-    return { ready, detail: `${label} Running, not Ready: ${why}` };
+    // A container running again after a crash looks like a slow start: name its restarts and last end.
+    const containers = status.containerStatuses ?? [];
+    const starting = containers.filter((c) => c.started === false).map((c) => `${c.name}${restartsOf(c)}`);
+    const restarted = containers.filter((c) => !c.ready && c.restartCount > 0).map((c) => `${c.name}${restartsOf(c)}`);
+    const why =
+      starting.length > 0
+        ? `startup probe not passed yet (${starting.join('; ')})`
+        : `readiness probe failing${restarted.length > 0 ? ` (${restarted.join('; ')})` : ''}`;
+    return { ready, detail: `${label} Running, not Ready: ${why}${podHints(pod)}` };
   }
   return { ready, detail: `${label} ${phase}${status.reason ? ` (${status.reason})` : ''}` };
 }
