@@ -208,6 +208,39 @@ describe('pendingItems', () => {
     ]);
   });
 
+  it('says why an unbound static volume and the claim meant for it have not bound', () => {
+    const state = (pvc: IPersistentVolumeClaim, pv: IPersistentVolume) =>
+      pendingItems(
+        { ...awaited, deployments: [], statefulSets: [] },
+        { pvcs: [pvc], pvs: [pv], deployments: [], statefulSets: [], pods: [] },
+      );
+    const pv = fixture<IPersistentVolume>('pv-available');
+    expect(state(fixture('pvc-pending'), pv)).toEqual([
+      'pvc/squash-squash-tm-postgresql Pending (volume squash-e2e-mfx2k1-squash-squash-tm-postgresql)',
+      'pv/squash-e2e-mfx2k1-squash-squash-tm-postgresql Available (not claimed yet), pvc/squash-squash-tm-postgresql Pending: ' +
+        'they match; the PersistentVolume controller binds them at its next pass',
+    ]);
+    // The cluster's default class given to the claim, a smaller volume: both named.
+    const defaulted = fixture<IPersistentVolumeClaim>('pvc-pending');
+    defaulted.spec = { ...defaulted.spec, storageClassName: 'standard', resources: { requests: { storage: '5Gi' } } };
+    expect(state(defaulted, pv)[1]).toBe(
+      'pv/squash-e2e-mfx2k1-squash-squash-tm-postgresql Available (not claimed yet), pvc/squash-squash-tm-postgresql Pending: ' +
+        'storage class "standard" on the claim, "" on the volume, capacity 2Gi is below the request 5Gi',
+    );
+  });
+
+  it("says that a Released volume keeps the deleted claim's uid", () => {
+    const claim = fixture<IPersistentVolumeClaim>('pvc-pending');
+    claim.metadata!.uid = '9d4b1f6e-2a7c-4e58-b3d1-6c0f8a2e5b47';
+    const [, line] = pendingItems(
+      { ...awaited, deployments: [], statefulSets: [] },
+      { pvcs: [claim], pvs: [fixture('pv-released')], deployments: [], statefulSets: [], pods: [] },
+    );
+    expect(line).toMatch(
+      /^pv\/\S+ Released \(.*\), pvc\/squash-squash-tm-postgresql Pending: the volume still holds an earlier claim's uid: clear spec\.claimRef/,
+    );
+  });
+
   it('lists each object still waiting, and the ones not created yet', () => {
     expect(
       pendingItems(awaited, {

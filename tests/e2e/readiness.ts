@@ -1,5 +1,6 @@
 // Is each object of the release ready, and if not, what is it waiting for? Pure functions over
 // `kubectl get -o json` documents; the wording follows kubectl's own columns where it has one.
+import { parseQuantity } from '../validator/quantity';
 import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, IPod, IStatefulSet } from './types';
 
 export interface Readiness {
@@ -27,6 +28,47 @@ export function pvReadiness(pv: IPersistentVolume): Readiness {
   const claim = pv.spec?.claimRef ? ` to ${pv.spec.claimRef.namespace}/${pv.spec.claimRef.name}` : '';
   const hint = pvPhaseHints[phase] ? ` (${pvPhaseHints[phase]})` : '';
   return { ready: phase === 'Bound', detail: `pv/${nameOf(pv)} ${phase}${phase === 'Bound' ? claim : hint}` };
+}
+
+/**
+ * Why a claim and the volume it is meant for do not bind, from the live objects: what the
+ * PersistentVolume controller compares (class, access modes, size, volume mode, the reservations
+ * on both sides). Empty when they match.
+ */
+export function bindingObstacles(pvc: IPersistentVolumeClaim, pv: IPersistentVolume): string[] {
+  const obstacles: string[] = [];
+  const claimClass = pvc.spec?.storageClassName;
+  const volumeClass = pv.spec?.storageClassName ?? '';
+  if ((claimClass ?? '') !== volumeClass)
+    obstacles.push(`storage class "${claimClass ?? ''}" on the claim, "${volumeClass}" on the volume`);
+  const offered = pv.spec?.accessModes ?? [];
+  const missing = (pvc.spec?.accessModes ?? []).filter((m) => !offered.includes(m));
+  if (missing.length > 0) obstacles.push(`the volume does not offer ${missing.join(', ')}`);
+  const request = parseQuantity(pvc.spec?.resources?.requests?.storage);
+  const capacity = parseQuantity(pv.spec?.capacity?.storage);
+  if (request !== undefined && capacity !== undefined && capacity < request)
+    obstacles.push(`capacity ${String(pv.spec?.capacity?.storage)} is below the request ${String(pvc.spec?.resources?.requests?.storage)}`);
+  if ((pvc.spec?.volumeMode ?? 'Filesystem') !== (pv.spec?.volumeMode ?? 'Filesystem')) obstacles.push('different volumeModes');
+  if (pvc.spec?.volumeName && pvc.spec.volumeName !== nameOf(pv)) obstacles.push(`the claim asks for volume ${pvc.spec.volumeName}`);
+  const ref = pv.spec?.claimRef;
+  if (ref && (ref.name !== nameOf(pvc) || ref.namespace !== pvc.metadata?.namespace))
+    obstacles.push(`the volume is reserved for ${ref.namespace ?? '?'}/${ref.name ?? '?'}`);
+  else if (ref?.uid && pvc.metadata?.uid && ref.uid !== pvc.metadata.uid)
+    obstacles.push(
+      'the volume still holds an earlier claim\'s uid: clear spec.claimRef (kubectl patch pv ... -p \'{"spec":{"claimRef":null}}\')',
+    );
+  return obstacles;
+}
+
+/** A volume that is not Bound, with the claim meant for it: why they have not bound. */
+function unboundVolumeDetail(pv: IPersistentVolume, claims: IPersistentVolumeClaim[]): string {
+  const detail = pvReadiness(pv).detail;
+  const claim = claims.find((c) => c.spec?.volumeName === nameOf(pv)) ?? (claims.length === 1 ? claims[0] : undefined);
+  if (!claim) return `${detail}, no claim of the release names it`;
+  const state = `pvc/${nameOf(claim)} ${claim.status?.phase ?? 'Pending'}`;
+  const obstacles = bindingObstacles(claim, pv);
+  if (obstacles.length > 0) return `${detail}, ${state}: ${obstacles.join(', ')}`;
+  return `${detail}, ${state}: they match; the PersistentVolume controller binds them at its next pass`;
 }
 
 /** Ready as `kubectl rollout status` means it: the latest spec observed, rolled out and available. */
@@ -190,7 +232,11 @@ export function pendingItems(awaited: Awaited, snapshot: Snapshot): string[] {
     }
   };
   check('pvc', awaited.pvcs, snapshot.pvcs, pvcReadiness);
-  check('pv', awaited.pvs, snapshot.pvs, pvReadiness);
+  const claims = snapshot.pvcs.filter((c) => awaited.pvcs.includes(nameOf(c)));
+  check('pv', awaited.pvs, snapshot.pvs, (pv) => {
+    const readiness = pvReadiness(pv);
+    return readiness.ready ? readiness : { ready: false, detail: unboundVolumeDetail(pv, claims) };
+  });
   check('deploy', awaited.deployments, snapshot.deployments, deploymentReadiness);
   check('sts', awaited.statefulSets, snapshot.statefulSets, statefulSetReadiness);
   for (const pod of snapshot.pods.filter(isServingPod)) {
