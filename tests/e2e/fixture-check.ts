@@ -159,6 +159,8 @@ export function eventProblems(f: FixtureObject): string[] {
     if (e.firstTimestamp || e.lastTimestamp || e.count)
       problems.push(`${where(f)}: an events.k8s.io event has no firstTimestamp, lastTimestamp or count`);
     if (!/\.\d{6}Z$/.test(String(e.eventTime))) problems.push(`${where(f)}: eventTime is a MicroTime (6 decimals)`);
+    if (e.series && !(e.series.count && e.series.count >= 2 && /\.\d{6}Z$/.test(String(e.series.lastObservedTime))))
+      problems.push(`${where(f)}: a series counts 2 or more occurrences, the last one a MicroTime`);
   } else {
     if (!e.firstTimestamp || !e.lastTimestamp || !e.count)
       problems.push(`${where(f)}: a legacy event has firstTimestamp, lastTimestamp and count`);

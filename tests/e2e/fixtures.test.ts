@@ -114,12 +114,18 @@ describe('the fixture rules refuse', () => {
     const events = objectsOf('events');
     const scheduled = events.find((e) => (e.object as unknown as IEvent).reason === 'FailedScheduling')!;
     const legacy = events.find((e) => (e.object as unknown as IEvent).reason === 'BackOff')!;
-    Object.assign(scheduled.object, { action: undefined, reportingInstance: '', count: 3 });
+    Object.assign(scheduled.object, {
+      action: undefined,
+      reportingInstance: '',
+      count: 3,
+      series: { count: 1, lastObservedTime: '2026-11-29T10:07:40Z' },
+    });
     Object.assign(legacy.object, { firstTimestamp: null, reportingComponent: '' });
     expect(eventProblems(scheduled)).toEqual([
       expect.stringContaining('an events.k8s.io event has an action'),
       expect.stringContaining('an events.k8s.io event has a reportingInstance'),
       expect.stringContaining('an events.k8s.io event has no firstTimestamp, lastTimestamp or count'),
+      expect.stringContaining('a series counts 2 or more occurrences, the last one a MicroTime'),
     ]);
     expect(eventProblems(legacy)).toEqual([
       expect.stringContaining('has no reportingComponent'),
