@@ -137,7 +137,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
                   port: {
                     anyOf: [
                       { type: 'integer', minimum: 1, maximum: 65535 },
-                      { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' },
+                      { type: 'string', pattern: p.portName },
                     ],
                   },
                   endPort: { type: 'integer', minimum: 1, maximum: 65535 },
@@ -409,7 +409,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
           maximum: 90,
         }),
         heap: string("Explicit heap size in the JVM's own form (`1536m`, `2g`); overrides `maxRamPercentage`.", '', {
-          pattern: p.orEmpty('^[1-9][0-9]{0,6}[mg]$'),
+          pattern: p.orEmpty(p.jvmSize),
         }),
         maxMetaspaceSize: integer('`-XX:MaxMetaspaceSize`, in MiB (class metadata of Squash TM and its plugins).', 256, {
           minimum: 64,
@@ -437,13 +437,13 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         jwtSecret: string(
           'JWT secret, base64 of at least 64 bytes. Leave empty: 64 random bytes are generated. Never commit one; prefer `existingSecret`.',
           '',
-          { pattern: p.orEmpty('^[A-Za-z0-9+/]{86,}={0,2}$') },
+          { pattern: p.orEmpty(p.base64Of64Bytes) },
         ),
         cryptoSecret: string(
           'Crypto secret. Leave empty: 64 random characters are generated. Set it only to carry over the secret of an ' +
             'existing Squash TM database. Never commit one; prefer `existingSecret`.',
           '',
-          { pattern: p.orEmpty('^\\S{16,}$') },
+          { pattern: p.orEmpty(p.longSecret) },
         ),
         acknowledgeCryptoSecretChange: boolean(
           'Allow an upgrade to change the crypto secret of a live release. The credentials Squash TM stored under the ' +
