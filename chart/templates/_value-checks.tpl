@@ -287,7 +287,7 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "backup.schedule is %q, which is not a cron schedule: five fields separated by spaces (minute, hour, day of month, month, day of week), each made of digits, names (MON, JAN), \"*\", \"?\", \"/\", \",\" and \"-\"; or one of @yearly, @monthly, @weekly, @daily, @hourly. A time zone goes in backup.timeZone. Fix: write one such as \"0 3 * * *\"." (index $values "backup" "schedule")) }}
 {{- end }}
 {{- if (not (regexMatch `^$|^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$` (index $values "backup" "timeZone"))) }}
-{{- fail (printf "backup.timeZone is %q, which is not a time zone name: an IANA name: parts of letters, digits, \"_\", \"+\" and \"-\" separated by \"/\", starting with a letter; no spaces. Fix: write one such as \"Europe/Paris\", or leave it empty." (index $values "backup" "timeZone")) }}
+{{- fail (printf "backup.timeZone is %q, which is not a time zone name: parts of letters, digits, \"_\", \"+\" and \"-\" separated by \"/\", as in the IANA database, starting with a letter; no spaces. Fix: write one such as \"Europe/Paris\", or leave it empty." (index $values "backup" "timeZone")) }}
 {{- end }}
 {{- if hasKey (index $values "backup" "resources") "requests" }}
 {{- $v52 := index (index $values "backup" "resources") "requests" }}
@@ -401,13 +401,13 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "squash.secrets.secretKeys.crypto is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." (index $values "squash" "secrets" "secretKeys" "crypto")) }}
 {{- end }}
 {{- if (not (regexMatch `^$|^[A-Za-z0-9+/]{86,}={0,2}$` (index $values "squash" "secrets" "jwtSecret"))) }}
-{{- fail (printf "squash.secrets.jwtSecret is %q, which is not base64 of at least 64 bytes: at least 86 characters among letters, digits, \"+\" and \"/\", then at most two \"=\", on one line. Fix: generate one with: openssl rand -base64 64 | tr -d \"\\n\", or leave it empty." (index $values "squash" "secrets" "jwtSecret")) }}
+{{- fail (printf "squash.secrets.jwtSecret is set to a value, which is not base64 of at least 64 bytes: at least 86 characters among letters, digits, \"+\" and \"/\", then at most two \"=\", on one line. Fix: generate one with: openssl rand -base64 64 | tr -d \"\\n\", or leave it empty." ) }}
 {{- end }}
 {{- if (not (regexMatch `^$|^\S{16,}$` (index $values "squash" "secrets" "cryptoSecret"))) }}
-{{- fail (printf "squash.secrets.cryptoSecret is %q, which is not a secret of at least 16 characters: at least 16 characters, without spaces, tabs or line breaks. Fix: generate one with: openssl rand -hex 32, or leave it empty." (index $values "squash" "secrets" "cryptoSecret")) }}
+{{- fail (printf "squash.secrets.cryptoSecret is set to a value, which is not a secret of at least 16 characters: at least 16 characters, without spaces, tabs or line breaks. Fix: generate one with: openssl rand -hex 32, or leave it empty." ) }}
 {{- end }}
 {{- if (not (regexMatch `^$|^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$` (index $values "squash" "timezone"))) }}
-{{- fail (printf "squash.timezone is %q, which is not a time zone name: an IANA name: parts of letters, digits, \"_\", \"+\" and \"-\" separated by \"/\", starting with a letter; no spaces. Fix: write one such as \"Europe/Paris\", or leave it empty." (index $values "squash" "timezone")) }}
+{{- fail (printf "squash.timezone is %q, which is not a time zone name: parts of letters, digits, \"_\", \"+\" and \"-\" separated by \"/\", as in the IANA database, starting with a letter; no spaces. Fix: write one such as \"Europe/Paris\", or leave it empty." (index $values "squash" "timezone")) }}
 {{- end }}
 {{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "license" "existingSecret"))) }}
 {{- fail (printf "squash.license.existingSecret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "squash" "license" "existingSecret")) }}

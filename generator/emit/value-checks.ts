@@ -47,11 +47,13 @@ class Emitter {
     if (!words) throw new Error(`${where}: pattern ${pattern} has no words: register it with format() in generator/model/k8s-formats.ts`);
     if (pattern.includes('`')) throw new Error(`${where}: pattern ${pattern} holds a backquote, which a Go raw string cannot`);
     const fix = (words.fix ?? `write one such as "${words.example}"`) + (words.emptyAllowed ? ', or leave it empty' : '');
-    const what = subject === 'map key' ? `${key.format} has the key %q` : `${key.format} is %q`;
+    // A secret's value is not printed: error output ends up in CI logs.
+    const shown = words.secret ? [] : [value];
+    const what = subject === 'map key' ? `${key.format} has the key %q` : `${key.format} is ${words.secret ? 'set to a value' : '%q'}`;
     const message = printfText(`, which is not ${words.name}: ${words.rule}. Fix: ${fix}.`);
     const guard = maybeOtherType ? `and (kindIs "string" ${value}) ` : '';
     this.lines.push(`{{- if ${guard}(not (regexMatch \`${pattern}\` ${value})) }}`);
-    this.lines.push(`{{- fail (printf ${goString(what + message)} ${[...key.args, value].join(' ')}) }}`);
+    this.lines.push(`{{- fail (printf ${goString(what + message)} ${[...key.args, ...shown].join(' ')}) }}`);
     this.lines.push('{{- end }}');
   }
 

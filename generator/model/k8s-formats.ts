@@ -17,6 +17,8 @@ export interface FormatWords {
   example: string;
   /** The fix, when "write one such as <example>" is not the right one. */
   fix?: string;
+  /** A secret: the message must not print the value (it would end up in CI logs). */
+  secret?: boolean;
 }
 
 const described = new Map<string, FormatWords>();

@@ -62,7 +62,7 @@ export const httpPath = format('^/[^\\s]*$', {
 export const timeZone = format('^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$', {
   id: 'time-zone',
   name: 'a time zone name',
-  rule: 'an IANA name: parts of letters, digits, "_", "+" and "-" separated by "/", starting with a letter; no spaces',
+  rule: 'parts of letters, digits, "_", "+" and "-" separated by "/", as in the IANA database, starting with a letter; no spaces',
   example: 'Europe/Paris',
 });
 /**
@@ -94,6 +94,7 @@ export const base64Of64Bytes = format('^[A-Za-z0-9+/]{86,}={0,2}$', {
   rule: 'at least 86 characters among letters, digits, "+" and "/", then at most two "=", on one line',
   example: `${'QUJD'.repeat(22)}`,
   fix: 'generate one with: openssl rand -base64 64 | tr -d "\\n"',
+  secret: true,
 });
 /** A secret of 16 characters or more, without white space. */
 export const longSecret = format('^\\S{16,}$', {
@@ -102,4 +103,5 @@ export const longSecret = format('^\\S{16,}$', {
   rule: 'at least 16 characters, without spaces, tabs or line breaks',
   example: 'fake-crypto-secret-not-secret',
   fix: 'generate one with: openssl rand -hex 32',
+  secret: true,
 });
