@@ -191,8 +191,10 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
                 type: 'object',
                 additionalProperties: false,
                 required: ['cidr'],
-                // The CIDR formats are checked in templates/validate.yaml, whose message is not a regular expression.
-                properties: { cidr: { type: 'string' }, except: { type: 'array', items: { type: 'string' } } },
+                properties: {
+                  cidr: { type: 'string', pattern: p.ipCidr },
+                  except: { type: 'array', items: { type: 'string', pattern: p.ipCidr } },
+                },
               },
             },
           },
@@ -289,7 +291,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         "Fixed cluster IP, for clients that connect by address. Must lie in the cluster's service CIDR (minikube: 10.96.0.0/12) " +
           'and cannot change once created. IPv6 on an IPv6 or dual-stack cluster. Empty: Kubernetes picks one.',
         '',
-        {}, // the format is checked in templates/validate.yaml, whose message is not a regular expression
+        { pattern: p.orEmpty(p.ipAddress) },
       ),
     }),
     persistence: object('Where PostgreSQL keeps its data.', {
@@ -503,7 +505,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         maximum: 32767,
       }),
       loadBalancerSourceRanges: stringList('Client CIDRs (IPv4 or IPv6) a LoadBalancer accepts. Empty: any.', [], {
-        items: { type: 'string' }, // format checked in templates/validate.yaml (a message in words)
+        items: { type: 'string', pattern: p.ipCidr },
       }),
       annotations: stringMap("Annotations of the Service (e.g. a cloud load balancer's settings).", {}, { keyPattern: k8s.qualifiedKey }),
       allocateLoadBalancerNodePorts: boolean(

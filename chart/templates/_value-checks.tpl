@@ -98,6 +98,22 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "networkPolicy.squash.gateway.podSelector[%q] is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $key21 $entry22) }}
 {{- end }}
 {{- end }}
+{{- range $i23, $item24 := (index $values "networkPolicy" "squash" "extraPeers") }}
+{{- if hasKey $item24 "ipBlock" }}
+{{- $v25 := index $item24 "ipBlock" }}
+{{- if (not (regexMatch `^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$` (index $v25 "cidr"))) }}
+{{- fail (printf "networkPolicy.squash.extraPeers[%d].ipBlock.cidr is %q, which is not a CIDR block: an address and a prefix length (IPv4 up to 32, IPv6 up to 128). Fix: write e.g. \"203.0.113.0/24\" or \"2001:db8::/32\"." $i23 (index $v25 "cidr")) }}
+{{- end }}
+{{- if hasKey $v25 "except" }}
+{{- $v26 := index $v25 "except" }}
+{{- range $i27, $item28 := $v26 }}
+{{- if (not (regexMatch `^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$` $item28)) }}
+{{- fail (printf "networkPolicy.squash.extraPeers[%d].ipBlock.except[%d] is %q, which is not a CIDR block: an address and a prefix length (IPv4 up to 32, IPv6 up to 128). Fix: write e.g. \"203.0.113.0/24\" or \"2001:db8::/32\"." $i23 $i27 $item28) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- if (not (regexMatch `^[A-Za-z_][A-Za-z0-9_-]{0,62}$` (index $values "auth" "username"))) }}
 {{- fail (printf "auth.username is %q, which is not a PostgreSQL name: 1 to 63 letters, digits, \"_\" and \"-\", starting with a letter or \"_\". Fix: write one such as \"squashtm\"." (index $values "auth" "username")) }}
 {{- end }}
@@ -123,44 +139,44 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "secretGenerator.image.tag is %q, which is not an image tag: 1 to 128 letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\". Fix: write one such as \"13.0.1\"." (index $values "secretGenerator" "image" "tag")) }}
 {{- end }}
 {{- if hasKey (index $values "secretGenerator" "resources") "requests" }}
-{{- $v23 := index (index $values "secretGenerator" "resources") "requests" }}
-{{- if hasKey $v23 "cpu" }}
-{{- $v24 := index $v23 "cpu" }}
-{{- if and (kindIs "string" $v24) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v24)) }}
-{{- fail (printf "secretGenerator.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v24) }}
+{{- $v29 := index (index $values "secretGenerator" "resources") "requests" }}
+{{- if hasKey $v29 "cpu" }}
+{{- $v30 := index $v29 "cpu" }}
+{{- if and (kindIs "string" $v30) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v30)) }}
+{{- fail (printf "secretGenerator.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v30) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v23 "memory" }}
-{{- $v25 := index $v23 "memory" }}
-{{- if and (kindIs "string" $v25) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v25)) }}
-{{- fail (printf "secretGenerator.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v25) }}
+{{- if hasKey $v29 "memory" }}
+{{- $v31 := index $v29 "memory" }}
+{{- if and (kindIs "string" $v31) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v31)) }}
+{{- fail (printf "secretGenerator.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v31) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v23 "ephemeral-storage" }}
-{{- $v26 := index $v23 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v26) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v26)) }}
-{{- fail (printf "secretGenerator.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v26) }}
+{{- if hasKey $v29 "ephemeral-storage" }}
+{{- $v32 := index $v29 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v32) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v32)) }}
+{{- fail (printf "secretGenerator.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v32) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- if hasKey (index $values "secretGenerator" "resources") "limits" }}
-{{- $v27 := index (index $values "secretGenerator" "resources") "limits" }}
-{{- if hasKey $v27 "cpu" }}
-{{- $v28 := index $v27 "cpu" }}
-{{- if and (kindIs "string" $v28) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v28)) }}
-{{- fail (printf "secretGenerator.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v28) }}
+{{- $v33 := index (index $values "secretGenerator" "resources") "limits" }}
+{{- if hasKey $v33 "cpu" }}
+{{- $v34 := index $v33 "cpu" }}
+{{- if and (kindIs "string" $v34) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v34)) }}
+{{- fail (printf "secretGenerator.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v34) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v27 "memory" }}
-{{- $v29 := index $v27 "memory" }}
-{{- if and (kindIs "string" $v29) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v29)) }}
-{{- fail (printf "secretGenerator.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v29) }}
+{{- if hasKey $v33 "memory" }}
+{{- $v35 := index $v33 "memory" }}
+{{- if and (kindIs "string" $v35) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v35)) }}
+{{- fail (printf "secretGenerator.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v35) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v27 "ephemeral-storage" }}
-{{- $v30 := index $v27 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v30) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v30)) }}
-{{- fail (printf "secretGenerator.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v30) }}
+{{- if hasKey $v33 "ephemeral-storage" }}
+{{- $v36 := index $v33 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v36) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v36)) }}
+{{- fail (printf "secretGenerator.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v36) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -171,44 +187,44 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "postgresql.image.tag is %q, which is not an image tag: 1 to 128 letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\". Fix: write one such as \"13.0.1\"." (index $values "postgresql" "image" "tag")) }}
 {{- end }}
 {{- if hasKey (index $values "postgresql" "resources") "requests" }}
-{{- $v31 := index (index $values "postgresql" "resources") "requests" }}
-{{- if hasKey $v31 "cpu" }}
-{{- $v32 := index $v31 "cpu" }}
-{{- if and (kindIs "string" $v32) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v32)) }}
-{{- fail (printf "postgresql.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v32) }}
+{{- $v37 := index (index $values "postgresql" "resources") "requests" }}
+{{- if hasKey $v37 "cpu" }}
+{{- $v38 := index $v37 "cpu" }}
+{{- if and (kindIs "string" $v38) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v38)) }}
+{{- fail (printf "postgresql.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v38) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v31 "memory" }}
-{{- $v33 := index $v31 "memory" }}
-{{- if and (kindIs "string" $v33) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v33)) }}
-{{- fail (printf "postgresql.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v33) }}
+{{- if hasKey $v37 "memory" }}
+{{- $v39 := index $v37 "memory" }}
+{{- if and (kindIs "string" $v39) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v39)) }}
+{{- fail (printf "postgresql.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v39) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v31 "ephemeral-storage" }}
-{{- $v34 := index $v31 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v34) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v34)) }}
-{{- fail (printf "postgresql.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v34) }}
+{{- if hasKey $v37 "ephemeral-storage" }}
+{{- $v40 := index $v37 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v40) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v40)) }}
+{{- fail (printf "postgresql.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v40) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- if hasKey (index $values "postgresql" "resources") "limits" }}
-{{- $v35 := index (index $values "postgresql" "resources") "limits" }}
-{{- if hasKey $v35 "cpu" }}
-{{- $v36 := index $v35 "cpu" }}
-{{- if and (kindIs "string" $v36) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v36)) }}
-{{- fail (printf "postgresql.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v36) }}
+{{- $v41 := index (index $values "postgresql" "resources") "limits" }}
+{{- if hasKey $v41 "cpu" }}
+{{- $v42 := index $v41 "cpu" }}
+{{- if and (kindIs "string" $v42) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v42)) }}
+{{- fail (printf "postgresql.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v42) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v35 "memory" }}
-{{- $v37 := index $v35 "memory" }}
-{{- if and (kindIs "string" $v37) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v37)) }}
-{{- fail (printf "postgresql.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v37) }}
+{{- if hasKey $v41 "memory" }}
+{{- $v43 := index $v41 "memory" }}
+{{- if and (kindIs "string" $v43) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v43)) }}
+{{- fail (printf "postgresql.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v43) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v35 "ephemeral-storage" }}
-{{- $v38 := index $v35 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v38) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v38)) }}
-{{- fail (printf "postgresql.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v38) }}
+{{- if hasKey $v41 "ephemeral-storage" }}
+{{- $v44 := index $v41 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v44) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v44)) }}
+{{- fail (printf "postgresql.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v44) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -216,23 +232,26 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "postgresql.shmSize is %q, which is not a size: a number above 0 with no space before its unit: Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write one such as \"2Gi\"." (index $values "postgresql" "shmSize")) }}
 {{- end }}
 {{- if hasKey (index $values "postgresql" "containerSecurityContext") "capabilities" }}
-{{- $v39 := index (index $values "postgresql" "containerSecurityContext") "capabilities" }}
-{{- if hasKey $v39 "add" }}
-{{- $v40 := index $v39 "add" }}
-{{- range $i41, $item42 := $v40 }}
-{{- if (not (regexMatch `^[A-Z_]+$` $item42)) }}
-{{- fail (printf "postgresql.containerSecurityContext.capabilities.add[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i41 $item42) }}
+{{- $v45 := index (index $values "postgresql" "containerSecurityContext") "capabilities" }}
+{{- if hasKey $v45 "add" }}
+{{- $v46 := index $v45 "add" }}
+{{- range $i47, $item48 := $v46 }}
+{{- if (not (regexMatch `^[A-Z_]+$` $item48)) }}
+{{- fail (printf "postgresql.containerSecurityContext.capabilities.add[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i47 $item48) }}
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v39 "drop" }}
-{{- $v43 := index $v39 "drop" }}
-{{- range $i44, $item45 := $v43 }}
-{{- if (not (regexMatch `^[A-Z_]+$` $item45)) }}
-{{- fail (printf "postgresql.containerSecurityContext.capabilities.drop[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i44 $item45) }}
+{{- if hasKey $v45 "drop" }}
+{{- $v49 := index $v45 "drop" }}
+{{- range $i50, $item51 := $v49 }}
+{{- if (not (regexMatch `^[A-Z_]+$` $item51)) }}
+{{- fail (printf "postgresql.containerSecurityContext.capabilities.drop[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i50 $item51) }}
 {{- end }}
 {{- end }}
 {{- end }}
+{{- end }}
+{{- if (not (regexMatch `^$|^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)))$` (index $values "postgresql" "service" "clusterIP"))) }}
+{{- fail (printf "postgresql.service.clusterIP is %q, which is not an IP address: an IPv4 address (no leading zeros) or an IPv6 one, without a prefix length. Fix: write e.g. \"10.96.100.100\" or \"fd00:10:96::100\", or leave it empty." (index $values "postgresql" "service" "clusterIP")) }}
 {{- end }}
 {{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "postgresql" "persistence" "existingClaim"))) }}
 {{- fail (printf "postgresql.persistence.existingClaim is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "postgresql" "persistence" "existingClaim")) }}
@@ -249,25 +268,25 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- if (not (regexMatch `^$|^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` (index $values "postgresql" "persistence" "hostPath" "nodeName"))) }}
 {{- fail (printf "postgresql.persistence.hostPath.nodeName is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\", or leave it empty." (index $values "postgresql" "persistence" "hostPath" "nodeName")) }}
 {{- end }}
-{{- range $key46, $entry47 := (index $values "postgresql" "nodeSelector") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key46)) }}
-{{- fail (printf "postgresql.nodeSelector has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key46) }}
+{{- range $key52, $entry53 := (index $values "postgresql" "nodeSelector") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key52)) }}
+{{- fail (printf "postgresql.nodeSelector has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key52) }}
 {{- end }}
-{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $entry47)) }}
-{{- fail (printf "postgresql.nodeSelector[%q] is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $key46 $entry47) }}
-{{- end }}
-{{- end }}
-{{- range $i48, $item49 := (index $values "postgresql" "tolerations") }}
-{{- if hasKey $item49 "key" }}
-{{- $v50 := index $item49 "key" }}
-{{- if (not (regexMatch `^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $v50)) }}
-{{- fail (printf "postgresql.tolerations[%d].key is %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\", or leave it empty." $i48 $v50) }}
+{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $entry53)) }}
+{{- fail (printf "postgresql.nodeSelector[%q] is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $key52 $entry53) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $item49 "value" }}
-{{- $v51 := index $item49 "value" }}
-{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $v51)) }}
-{{- fail (printf "postgresql.tolerations[%d].value is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $i48 $v51) }}
+{{- range $i54, $item55 := (index $values "postgresql" "tolerations") }}
+{{- if hasKey $item55 "key" }}
+{{- $v56 := index $item55 "key" }}
+{{- if (not (regexMatch `^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $v56)) }}
+{{- fail (printf "postgresql.tolerations[%d].key is %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\", or leave it empty." $i54 $v56) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $item55 "value" }}
+{{- $v57 := index $item55 "value" }}
+{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $v57)) }}
+{{- fail (printf "postgresql.tolerations[%d].value is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $i54 $v57) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -290,44 +309,44 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "backup.timeZone is %q, which is not a time zone name: parts of letters, digits, \"_\", \"+\" and \"-\" separated by \"/\", as in the IANA database, starting with a letter; no spaces. Fix: write one such as \"Europe/Paris\", or leave it empty." (index $values "backup" "timeZone")) }}
 {{- end }}
 {{- if hasKey (index $values "backup" "resources") "requests" }}
-{{- $v52 := index (index $values "backup" "resources") "requests" }}
-{{- if hasKey $v52 "cpu" }}
-{{- $v53 := index $v52 "cpu" }}
-{{- if and (kindIs "string" $v53) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v53)) }}
-{{- fail (printf "backup.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v53) }}
+{{- $v58 := index (index $values "backup" "resources") "requests" }}
+{{- if hasKey $v58 "cpu" }}
+{{- $v59 := index $v58 "cpu" }}
+{{- if and (kindIs "string" $v59) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v59)) }}
+{{- fail (printf "backup.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v59) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v52 "memory" }}
-{{- $v54 := index $v52 "memory" }}
-{{- if and (kindIs "string" $v54) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v54)) }}
-{{- fail (printf "backup.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v54) }}
+{{- if hasKey $v58 "memory" }}
+{{- $v60 := index $v58 "memory" }}
+{{- if and (kindIs "string" $v60) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v60)) }}
+{{- fail (printf "backup.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v60) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v52 "ephemeral-storage" }}
-{{- $v55 := index $v52 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v55) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v55)) }}
-{{- fail (printf "backup.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v55) }}
+{{- if hasKey $v58 "ephemeral-storage" }}
+{{- $v61 := index $v58 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v61) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v61)) }}
+{{- fail (printf "backup.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v61) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- if hasKey (index $values "backup" "resources") "limits" }}
-{{- $v56 := index (index $values "backup" "resources") "limits" }}
-{{- if hasKey $v56 "cpu" }}
-{{- $v57 := index $v56 "cpu" }}
-{{- if and (kindIs "string" $v57) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v57)) }}
-{{- fail (printf "backup.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v57) }}
+{{- $v62 := index (index $values "backup" "resources") "limits" }}
+{{- if hasKey $v62 "cpu" }}
+{{- $v63 := index $v62 "cpu" }}
+{{- if and (kindIs "string" $v63) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v63)) }}
+{{- fail (printf "backup.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v63) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v56 "memory" }}
-{{- $v58 := index $v56 "memory" }}
-{{- if and (kindIs "string" $v58) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v58)) }}
-{{- fail (printf "backup.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v58) }}
+{{- if hasKey $v62 "memory" }}
+{{- $v64 := index $v62 "memory" }}
+{{- if and (kindIs "string" $v64) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v64)) }}
+{{- fail (printf "backup.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v64) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v56 "ephemeral-storage" }}
-{{- $v59 := index $v56 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v59) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v59)) }}
-{{- fail (printf "backup.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v59) }}
+{{- if hasKey $v62 "ephemeral-storage" }}
+{{- $v65 := index $v62 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v65) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v65)) }}
+{{- fail (printf "backup.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v65) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -347,44 +366,44 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "squash.image.tag is %q, which is not an image tag: 1 to 128 letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\". Fix: write one such as \"13.0.1\"." (index $values "squash" "image" "tag")) }}
 {{- end }}
 {{- if hasKey (index $values "squash" "resources") "requests" }}
-{{- $v60 := index (index $values "squash" "resources") "requests" }}
-{{- if hasKey $v60 "cpu" }}
-{{- $v61 := index $v60 "cpu" }}
-{{- if and (kindIs "string" $v61) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v61)) }}
-{{- fail (printf "squash.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v61) }}
+{{- $v66 := index (index $values "squash" "resources") "requests" }}
+{{- if hasKey $v66 "cpu" }}
+{{- $v67 := index $v66 "cpu" }}
+{{- if and (kindIs "string" $v67) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v67)) }}
+{{- fail (printf "squash.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v67) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v60 "memory" }}
-{{- $v62 := index $v60 "memory" }}
-{{- if and (kindIs "string" $v62) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v62)) }}
-{{- fail (printf "squash.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v62) }}
+{{- if hasKey $v66 "memory" }}
+{{- $v68 := index $v66 "memory" }}
+{{- if and (kindIs "string" $v68) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v68)) }}
+{{- fail (printf "squash.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v68) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v60 "ephemeral-storage" }}
-{{- $v63 := index $v60 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v63) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v63)) }}
-{{- fail (printf "squash.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v63) }}
+{{- if hasKey $v66 "ephemeral-storage" }}
+{{- $v69 := index $v66 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v69) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v69)) }}
+{{- fail (printf "squash.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v69) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- if hasKey (index $values "squash" "resources") "limits" }}
-{{- $v64 := index (index $values "squash" "resources") "limits" }}
-{{- if hasKey $v64 "cpu" }}
-{{- $v65 := index $v64 "cpu" }}
-{{- if and (kindIs "string" $v65) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v65)) }}
-{{- fail (printf "squash.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v65) }}
+{{- $v70 := index (index $values "squash" "resources") "limits" }}
+{{- if hasKey $v70 "cpu" }}
+{{- $v71 := index $v70 "cpu" }}
+{{- if and (kindIs "string" $v71) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v71)) }}
+{{- fail (printf "squash.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v71) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v64 "memory" }}
-{{- $v66 := index $v64 "memory" }}
-{{- if and (kindIs "string" $v66) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v66)) }}
-{{- fail (printf "squash.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v66) }}
+{{- if hasKey $v70 "memory" }}
+{{- $v72 := index $v70 "memory" }}
+{{- if and (kindIs "string" $v72) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v72)) }}
+{{- fail (printf "squash.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v72) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v64 "ephemeral-storage" }}
-{{- $v67 := index $v64 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v67) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v67)) }}
-{{- fail (printf "squash.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v67) }}
+{{- if hasKey $v70 "ephemeral-storage" }}
+{{- $v73 := index $v70 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v73) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v73)) }}
+{{- fail (printf "squash.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v73) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -415,63 +434,68 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- if (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $values "squash" "license" "key"))) }}
 {{- fail (printf "squash.license.key is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." (index $values "squash" "license" "key")) }}
 {{- end }}
-{{- range $i68, $item69 := (index $values "squash" "extraPlugins") }}
-{{- if hasKey $item69 "configMap" }}
-{{- $v70 := index $item69 "configMap" }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v70)) }}
-{{- fail (printf "squash.extraPlugins[%d].configMap is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i68 $v70) }}
+{{- range $i74, $item75 := (index $values "squash" "extraPlugins") }}
+{{- if hasKey $item75 "configMap" }}
+{{- $v76 := index $item75 "configMap" }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v76)) }}
+{{- fail (printf "squash.extraPlugins[%d].configMap is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i74 $v76) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $item69 "secret" }}
-{{- $v71 := index $item69 "secret" }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v71)) }}
-{{- fail (printf "squash.extraPlugins[%d].secret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i68 $v71) }}
+{{- if hasKey $item75 "secret" }}
+{{- $v77 := index $item75 "secret" }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v77)) }}
+{{- fail (printf "squash.extraPlugins[%d].secret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i74 $v77) }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $item69 "key"))) }}
-{{- fail (printf "squash.extraPlugins[%d].key is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." $i68 (index $item69 "key")) }}
+{{- if (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $item75 "key"))) }}
+{{- fail (printf "squash.extraPlugins[%d].key is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." $i74 (index $item75 "key")) }}
 {{- end }}
 {{- end }}
-{{- range $i72, $item73 := (index $values "squash" "extraEnv") }}
-{{- if (not (regexMatch `^[-._a-zA-Z][-._a-zA-Z0-9]*$` (index $item73 "name"))) }}
-{{- fail (printf "squash.extraEnv[%d].name is %q, which is not an environment variable name: letters, digits, \"_\", \"-\" and \".\", not starting with a digit. Fix: write one such as \"SPRING_MAIL_HOST\"." $i72 (index $item73 "name")) }}
+{{- range $i78, $item79 := (index $values "squash" "extraEnv") }}
+{{- if (not (regexMatch `^[-._a-zA-Z][-._a-zA-Z0-9]*$` (index $item79 "name"))) }}
+{{- fail (printf "squash.extraEnv[%d].name is %q, which is not an environment variable name: letters, digits, \"_\", \"-\" and \".\", not starting with a digit. Fix: write one such as \"SPRING_MAIL_HOST\"." $i78 (index $item79 "name")) }}
 {{- end }}
 {{- end }}
 {{- if hasKey (index $values "squash" "containerSecurityContext") "capabilities" }}
-{{- $v74 := index (index $values "squash" "containerSecurityContext") "capabilities" }}
-{{- if hasKey $v74 "add" }}
-{{- $v75 := index $v74 "add" }}
-{{- range $i76, $item77 := $v75 }}
-{{- if (not (regexMatch `^[A-Z_]+$` $item77)) }}
-{{- fail (printf "squash.containerSecurityContext.capabilities.add[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i76 $item77) }}
+{{- $v80 := index (index $values "squash" "containerSecurityContext") "capabilities" }}
+{{- if hasKey $v80 "add" }}
+{{- $v81 := index $v80 "add" }}
+{{- range $i82, $item83 := $v81 }}
+{{- if (not (regexMatch `^[A-Z_]+$` $item83)) }}
+{{- fail (printf "squash.containerSecurityContext.capabilities.add[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i82 $item83) }}
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v74 "drop" }}
-{{- $v78 := index $v74 "drop" }}
-{{- range $i79, $item80 := $v78 }}
-{{- if (not (regexMatch `^[A-Z_]+$` $item80)) }}
-{{- fail (printf "squash.containerSecurityContext.capabilities.drop[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i79 $item80) }}
+{{- if hasKey $v80 "drop" }}
+{{- $v84 := index $v80 "drop" }}
+{{- range $i85, $item86 := $v84 }}
+{{- if (not (regexMatch `^[A-Z_]+$` $item86)) }}
+{{- fail (printf "squash.containerSecurityContext.capabilities.drop[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i85 $item86) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- end }}
-{{- range $key81, $entry82 := (index $values "squash" "service" "annotations") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key81)) }}
-{{- fail (printf "squash.service.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key81) }}
+{{- range $i87, $item88 := (index $values "squash" "service" "loadBalancerSourceRanges") }}
+{{- if (not (regexMatch `^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$` $item88)) }}
+{{- fail (printf "squash.service.loadBalancerSourceRanges[%d] is %q, which is not a CIDR block: an address and a prefix length (IPv4 up to 32, IPv6 up to 128). Fix: write e.g. \"203.0.113.0/24\" or \"2001:db8::/32\"." $i87 $item88) }}
+{{- end }}
+{{- end }}
+{{- range $key89, $entry90 := (index $values "squash" "service" "annotations") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key89)) }}
+{{- fail (printf "squash.service.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key89) }}
 {{- end }}
 {{- end }}
 {{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "ingress" "className"))) }}
 {{- fail (printf "squash.ingress.className is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "squash" "ingress" "className")) }}
 {{- end }}
-{{- range $key83, $entry84 := (index $values "squash" "ingress" "annotations") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key83)) }}
-{{- fail (printf "squash.ingress.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key83) }}
+{{- range $key91, $entry92 := (index $values "squash" "ingress" "annotations") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key91)) }}
+{{- fail (printf "squash.ingress.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key91) }}
 {{- end }}
 {{- end }}
-{{- range $i85, $item86 := (index $values "squash" "ingress" "hosts") }}
-{{- if (not (regexMatch `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $item86)) }}
-{{- fail (printf "squash.ingress.hosts[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i85 $item86) }}
+{{- range $i93, $item94 := (index $values "squash" "ingress" "hosts") }}
+{{- if (not (regexMatch `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $item94)) }}
+{{- fail (printf "squash.ingress.hosts[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i93 $item94) }}
 {{- end }}
 {{- end }}
 {{- if (not (regexMatch `^/[^\s]*$` (index $values "squash" "ingress" "path"))) }}
@@ -480,55 +504,55 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "ingress" "tlsSecret"))) }}
 {{- fail (printf "squash.ingress.tlsSecret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "squash" "ingress" "tlsSecret")) }}
 {{- end }}
-{{- range $key87, $entry88 := (index $values "squash" "httpRoute" "annotations") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key87)) }}
-{{- fail (printf "squash.httpRoute.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key87) }}
+{{- range $key95, $entry96 := (index $values "squash" "httpRoute" "annotations") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key95)) }}
+{{- fail (printf "squash.httpRoute.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key95) }}
 {{- end }}
 {{- end }}
-{{- range $i89, $item90 := (index $values "squash" "httpRoute" "parentRefs") }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $item90 "name"))) }}
-{{- fail (printf "squash.httpRoute.parentRefs[%d].name is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i89 (index $item90 "name")) }}
+{{- range $i97, $item98 := (index $values "squash" "httpRoute" "parentRefs") }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $item98 "name"))) }}
+{{- fail (printf "squash.httpRoute.parentRefs[%d].name is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i97 (index $item98 "name")) }}
 {{- end }}
-{{- if hasKey $item90 "namespace" }}
-{{- $v91 := index $item90 "namespace" }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$` $v91)) }}
-{{- fail (printf "squash.httpRoute.parentRefs[%d].namespace is %q, which is not a DNS label: at most 63 lowercase letters, digits and \"-\", starting and ending with a letter or digit. Fix: write one such as \"my-namespace\"." $i89 $v91) }}
-{{- end }}
-{{- end }}
-{{- if hasKey $item90 "sectionName" }}
-{{- $v92 := index $item90 "sectionName" }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v92)) }}
-{{- fail (printf "squash.httpRoute.parentRefs[%d].sectionName is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i89 $v92) }}
+{{- if hasKey $item98 "namespace" }}
+{{- $v99 := index $item98 "namespace" }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$` $v99)) }}
+{{- fail (printf "squash.httpRoute.parentRefs[%d].namespace is %q, which is not a DNS label: at most 63 lowercase letters, digits and \"-\", starting and ending with a letter or digit. Fix: write one such as \"my-namespace\"." $i97 $v99) }}
 {{- end }}
 {{- end }}
+{{- if hasKey $item98 "sectionName" }}
+{{- $v100 := index $item98 "sectionName" }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v100)) }}
+{{- fail (printf "squash.httpRoute.parentRefs[%d].sectionName is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i97 $v100) }}
 {{- end }}
-{{- range $i93, $item94 := (index $values "squash" "httpRoute" "hostnames") }}
-{{- if (not (regexMatch `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $item94)) }}
-{{- fail (printf "squash.httpRoute.hostnames[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i93 $item94) }}
+{{- end }}
+{{- end }}
+{{- range $i101, $item102 := (index $values "squash" "httpRoute" "hostnames") }}
+{{- if (not (regexMatch `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $item102)) }}
+{{- fail (printf "squash.httpRoute.hostnames[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i101 $item102) }}
 {{- end }}
 {{- end }}
 {{- if (not (regexMatch `^/[^\s]*$` (index $values "squash" "httpRoute" "path"))) }}
 {{- fail (printf "squash.httpRoute.path is %q, which is not an HTTP path: a path starting with \"/\", without spaces. Fix: write one such as \"/squash\"." (index $values "squash" "httpRoute" "path")) }}
 {{- end }}
-{{- range $key95, $entry96 := (index $values "squash" "nodeSelector") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key95)) }}
-{{- fail (printf "squash.nodeSelector has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key95) }}
+{{- range $key103, $entry104 := (index $values "squash" "nodeSelector") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key103)) }}
+{{- fail (printf "squash.nodeSelector has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key103) }}
 {{- end }}
-{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $entry96)) }}
-{{- fail (printf "squash.nodeSelector[%q] is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $key95 $entry96) }}
-{{- end }}
-{{- end }}
-{{- range $i97, $item98 := (index $values "squash" "tolerations") }}
-{{- if hasKey $item98 "key" }}
-{{- $v99 := index $item98 "key" }}
-{{- if (not (regexMatch `^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $v99)) }}
-{{- fail (printf "squash.tolerations[%d].key is %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\", or leave it empty." $i97 $v99) }}
+{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $entry104)) }}
+{{- fail (printf "squash.nodeSelector[%q] is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $key103 $entry104) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $item98 "value" }}
-{{- $v100 := index $item98 "value" }}
-{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $v100)) }}
-{{- fail (printf "squash.tolerations[%d].value is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $i97 $v100) }}
+{{- range $i105, $item106 := (index $values "squash" "tolerations") }}
+{{- if hasKey $item106 "key" }}
+{{- $v107 := index $item106 "key" }}
+{{- if (not (regexMatch `^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $v107)) }}
+{{- fail (printf "squash.tolerations[%d].key is %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\", or leave it empty." $i105 $v107) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $item106 "value" }}
+{{- $v108 := index $item106 "value" }}
+{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $v108)) }}
+{{- fail (printf "squash.tolerations[%d].value is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $i105 $v108) }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -109,6 +109,7 @@ export const ipAddress = format(`^(${ipv4Body}|${ipv6Body})$`, {
   name: 'an IP address',
   rule: 'an IPv4 address (no leading zeros) or an IPv6 one, without a prefix length',
   example: '10.96.100.100',
+  fix: 'write e.g. "10.96.100.100" or "fd00:10:96::100"',
 });
 /** An IPv4 or IPv6 CIDR block ("fd00:10:96::/112"): what loadBalancerSourceRanges accepts. */
 export const ipCidr = format(`^(${ipv4CidrBody}|${ipv6CidrBody})$`, {
@@ -116,6 +117,7 @@ export const ipCidr = format(`^(${ipv4CidrBody}|${ipv6CidrBody})$`, {
   name: 'a CIDR block',
   rule: 'an address and a prefix length (IPv4 up to 32, IPv6 up to 128)',
   example: '203.0.113.0/24',
+  fix: 'write e.g. "203.0.113.0/24" or "2001:db8::/32"',
 });
 /** A resource quantity as the API server parses it: signed, decimal or binary suffix, or exponent. */
 export const quantity = '^([+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\\d+)?$';
