@@ -95,6 +95,19 @@ export const valueRules: ValueRule[] = [
       'squash.service.loadBalancerSourceRanges is set while squash.service.type is not LoadBalancer: only a load ' +
       'balancer filters client addresses. Set squash.service.type=LoadBalancer or drop the ranges.',
   },
+  // Settings a Service type ignores: the template leaves them out, so only a changed default fires these.
+  {
+    violation: all(is('squash.service.type', 'ClusterIP'), is('squash.service.externalTrafficPolicy', 'Local')),
+    message:
+      'squash.service.externalTrafficPolicy is Local while squash.service.type is ClusterIP: only NodePort and ' +
+      'LoadBalancer Services have one, so it would be ignored. Set squash.service.type=NodePort or LoadBalancer, or remove it.',
+  },
+  {
+    violation: all(is('squash.service.allocateLoadBalancerNodePorts', false), not(is('squash.service.type', 'LoadBalancer'))),
+    message:
+      'squash.service.allocateLoadBalancerNodePorts is false while squash.service.type is not LoadBalancer: it would be ' +
+      'ignored (a NodePort Service is its node ports). Set squash.service.type=LoadBalancer, or remove it.',
+  },
   {
     violation: all(is('squash.ingress.enabled', true), empty('squash.ingress.className')),
     message:

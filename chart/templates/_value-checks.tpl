@@ -604,6 +604,12 @@ The rules of generator/value-rules.ts, on the values as Helm merged them with th
 {{- if and (gt (len (index $values "squash" "service" "loadBalancerSourceRanges")) 0) (not (eq (toString (index $values "squash" "service" "type")) "LoadBalancer")) }}
 {{- fail "squash.service.loadBalancerSourceRanges is set while squash.service.type is not LoadBalancer: only a load balancer filters client addresses. Set squash.service.type=LoadBalancer or drop the ranges." }}
 {{- end }}
+{{- if and (eq (toString (index $values "squash" "service" "type")) "ClusterIP") (eq (toString (index $values "squash" "service" "externalTrafficPolicy")) "Local") }}
+{{- fail "squash.service.externalTrafficPolicy is Local while squash.service.type is ClusterIP: only NodePort and LoadBalancer Services have one, so it would be ignored. Set squash.service.type=NodePort or LoadBalancer, or remove it." }}
+{{- end }}
+{{- if and (eq (toString (index $values "squash" "service" "allocateLoadBalancerNodePorts")) "false") (not (eq (toString (index $values "squash" "service" "type")) "LoadBalancer")) }}
+{{- fail "squash.service.allocateLoadBalancerNodePorts is false while squash.service.type is not LoadBalancer: it would be ignored (a NodePort Service is its node ports). Set squash.service.type=LoadBalancer, or remove it." }}
+{{- end }}
 {{- if and (eq (toString (index $values "squash" "ingress" "enabled")) "true") (not (gt (len (index $values "squash" "ingress" "className")) 0)) }}
 {{- fail "squash.ingress.className is empty while squash.ingress.enabled is true: name the IngressClass of a maintained controller (kubectl get ingressclass), or use squash.httpRoute with a Gateway instead." }}
 {{- end }}

@@ -10,6 +10,8 @@ import { describeFormat, dnsLabel, formatsById, imageTag, orEmpty } from '../../
 // The chart's own formats register themselves when patterns.ts loads (values.ts loads it in the generator).
 import '../../generator/model/patterns';
 import { repoRoot } from '../../generator/toolchain/tools';
+import { valueRules } from '../../generator/value-rules';
+import { valuesDefinition } from '../../generator/values';
 import { unhelpfulParts } from '../chart/message-quality';
 
 const schemaText = readFileSync(path.join(repoRoot, 'chart/values.schema.json'), 'utf8');
@@ -126,6 +128,17 @@ describe('ruleChecks', () => {
       '{{- if and (eq (toString (index $values "enabled")) "true") (or (gt (len (index $values "name")) 0) (not (not (kindIs "invalid" (index $values "port"))))) }}',
     );
     expect(compile(is('enabled', true))).toContain('{{- fail "m" }}');
+  });
+
+  it('compiles every rule of the chart, whose message names a key in words', () => {
+    expect(ruleChecks(valuesDefinition, valueRules).filter((line) => line.startsWith('{{- fail')).length).toBe(valueRules.length);
+    for (const { message } of valueRules) {
+      expect({ message, problems: unhelpfulParts(message), key: /\b[a-z][A-Za-z]*\.[A-Za-z.]+/.test(message) }).toEqual({
+        message,
+        problems: [],
+        key: true,
+      });
+    }
   });
 
   it('refuses a path the values do not define, and a test that does not fit the type', () => {
