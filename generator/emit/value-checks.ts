@@ -61,6 +61,8 @@ class Emitter {
   visit(schema: JsonSchema, place: Place, maybeOtherType = false): void {
     const where = place.key.format;
     const value = expression(place);
+    // A shared definition ($ref) would hide its patterns from this walk: fail loudly rather than skip checks.
+    if ('$ref' in schema) throw new Error(`${where}: value checks do not follow $ref; resolve it before formatChecks`);
     for (const keyword of ['not', 'oneOf', 'allOf', 'if', 'then', 'else', 'contains'] as const) {
       if (schema[keyword] && JSON.stringify(schema[keyword]).includes('"pattern"')) {
         throw new Error(`${where}: a pattern under "${keyword}" cannot be checked in words; use properties, items or anyOf`);
@@ -103,7 +105,8 @@ class Emitter {
   }
 }
 
-const hasPattern = (schema: JsonSchema): boolean => JSON.stringify(schema).includes('"pattern"');
+/** Whether a schema has something to check (a pattern), or may hide one (a $ref, refused by visit). */
+const hasPattern = (schema: JsonSchema): boolean => /"(pattern|\$ref)"/.test(JSON.stringify(schema));
 
 /** The body of the named template that checks every format of the values schema, in words. */
 export function formatChecks(schema: JsonSchema): string[] {

@@ -99,6 +99,8 @@ describe('formatChecks', () => {
     expect(() => formatChecks({ type: 'object', required: ['a'], properties: { a: { not: { pattern: dnsLabel } } } })).toThrow(
       /under "not"/,
     );
+    const shared = { type: 'object', required: ['a'], properties: { a: { $ref: '#/$defs/name' } } };
+    expect(() => formatChecks(shared as Parameters<typeof formatChecks>[0])).toThrow(/do not follow \$ref/);
   });
 });
 
