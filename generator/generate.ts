@@ -8,6 +8,7 @@ import { renderChartReadme } from './emit/chart-readme';
 import { GENERATED_NOTICE, hashHeader } from './emit/header';
 import { fieldSchema, renderValuesSchema } from './emit/values-schema';
 import { renderValuesYaml } from './emit/values-yaml';
+import { renderValueChecksTemplate } from './emit/value-checks-template';
 import { listFiles } from './files';
 import { renderTemplates, templatesDir } from './render-templates';
 import { repoRoot } from './toolchain/tools';
@@ -40,7 +41,8 @@ export function generateFiles(): Map<string, string> {
     ['chart/README.md', renderChartReadme()],
     ['chart/.helmignore', helmignore],
     ['chart/values.yaml', renderValuesYaml(valuesDefinition)],
-    ['chart/values.schema.json', renderValuesSchema(valuesDefinition, valueRules)],
+    ['chart/values.schema.json', renderValuesSchema(valuesDefinition)],
+    ['chart/templates/_value-checks.tpl', renderValueChecksTemplate(valuesDefinition, valueRules)],
   ]);
   const templates = renderTemplates();
   assertKnownValuePaths(templateSources(templates));
@@ -98,7 +100,9 @@ const sources: Record<string, string> = {
   'chart/.helmignore': 'generator/generate.ts',
   'chart/README.md': 'generator/templates/readme/ (chart-README.md.hbs, operations.md; the values table from generator/values.ts)',
   'chart/values.yaml': 'generator/values.ts',
-  'chart/values.schema.json': 'generator/values.ts and generator/value-rules.ts',
+  'chart/values.schema.json': 'generator/values.ts',
+  'chart/templates/_value-checks.tpl':
+    'generator/values.ts (formats: generator/model/k8s-formats.ts, patterns.ts) and generator/value-rules.ts, through generator/emit/value-checks-template.ts',
 };
 
 /** Where to make the change a stale file needs, as a sentence for the user. */

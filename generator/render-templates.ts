@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { components } from './components';
 import { foreignKeyPath, foreignKeys } from './foreign-keys';
-import { ipAddress, ipCidr } from './model/k8s-formats';
 import { GENERATED_NOTICE, hashHeader, helmCommentHeader } from './emit/header';
 import { listFiles } from './files';
 
@@ -35,8 +34,7 @@ export function renderTemplates(root = templatesDir): Map<string, string> {
     path: foreignKeyPath(k),
     parentExpression: k.parent ? `(index $values "${k.parent}")` : '$values',
   }));
-  // Formats templates/_formats.tpl checks itself, to refuse in words rather than with a regular expression.
-  const context = { notice: GENERATED_NOTICE, tierArguments, foreignKeys: foreign, formats: { ipAddress, ipCidr } };
+  const context = { notice: GENERATED_NOTICE, tierArguments, foreignKeys: foreign };
   const chartDir = path.join(root, 'chart');
   const out = new Map<string, string>();
   for (const file of listFiles(chartDir)) {

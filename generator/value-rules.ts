@@ -1,8 +1,9 @@
-// Rules that span several values. They are compiled into values.schema.json, so every helm command
-// that reads values refuses the combination, naming the keys, the rule and the fix.
-import { all, any, empty, filled, is, matches, not, ValueRule } from './model/conditions';
-import { walk } from './model/fields';
-import { valuesDefinition } from './values';
+// Rules that span several values. They are compiled into a generated Helm template
+// (chart/templates/_value-checks.tpl, included by templates/validate.yaml) whose `fail` prints the
+// message: `helm template` and `helm install` refuse the combination, naming the keys, the rule and
+// the fix (`helm lint` only logs a template `fail`). Helm merges the chart's defaults into the
+// user's values before templates run, so a rule sees the merged values (as the schema did).
+import { all, any, empty, filled, is, not, someItemFieldIn, someItemNotIn, ValueRule } from './model/conditions';
 
 /** Variables the Squash TM container already sets; a duplicate breaks Helm 4's server-side apply. */
 export const squashReservedEnv = [
@@ -23,27 +24,7 @@ export const squashReservedEnv = [
   'TZ',
 ];
 
-/**
- * Maps whose keys must be label or annotation keys. values.schema.json checks the keys already, but
- * Helm 4 reports a bad key without saying which map holds it: these rules name the map.
- */
-function mapKeyRules(): ValueRule[] {
-  const rules: ValueRule[] = [];
-  walk(valuesDefinition, (path, field) => {
-    const propertyNames = field.schema.propertyNames;
-    if (!propertyNames) return;
-    rules.push({
-      violation: matches(path.join('.'), { type: 'object', not: { propertyNames } }),
-      message:
-        `${path.join('.')} has a key that is not a valid label or annotation key: an optional DNS-name prefix and "/", ` +
-        'then at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.',
-    });
-  });
-  return rules;
-}
-
 export const valueRules: ValueRule[] = [
-  ...mapKeyRules(),
   {
     violation: all(is('postgresql.enabled', false), empty('externalDatabase.host')),
     message:
@@ -94,7 +75,7 @@ export const valueRules: ValueRule[] = [
   {
     violation: all(
       is('postgresql.persistence.hostPath.enabled', true),
-      matches('postgresql.persistence.accessModes', { contains: { not: { const: 'ReadWriteOnce' } } }),
+      someItemNotIn('postgresql.persistence.accessModes', ['ReadWriteOnce']),
     ),
     message:
       'postgresql.persistence.accessModes must be [ReadWriteOnce] with postgresql.persistence.hostPath.enabled: ' +
@@ -114,6 +95,19 @@ export const valueRules: ValueRule[] = [
       'squash.service.loadBalancerSourceRanges is set while squash.service.type is not LoadBalancer: only a load ' +
       'balancer filters client addresses. Set squash.service.type=LoadBalancer or drop the ranges.',
   },
+  // Settings a Service type ignores: the template leaves them out, so only a changed default fires these.
+  {
+    violation: all(is('squash.service.type', 'ClusterIP'), is('squash.service.externalTrafficPolicy', 'Local')),
+    message:
+      'squash.service.externalTrafficPolicy is Local while squash.service.type is ClusterIP: only NodePort and ' +
+      'LoadBalancer Services have one, so it would be ignored. Set squash.service.type=NodePort or LoadBalancer, or remove it.',
+  },
+  {
+    violation: all(is('squash.service.allocateLoadBalancerNodePorts', false), not(is('squash.service.type', 'LoadBalancer'))),
+    message:
+      'squash.service.allocateLoadBalancerNodePorts is false while squash.service.type is not LoadBalancer: it would be ' +
+      'ignored (a NodePort Service is its node ports). Set squash.service.type=LoadBalancer, or remove it.',
+  },
   {
     violation: all(is('squash.ingress.enabled', true), empty('squash.ingress.className')),
     message:
@@ -127,7 +121,7 @@ export const valueRules: ValueRule[] = [
       'serves nothing. Set squash.httpRoute.parentRefs to [{name: <gateway>, namespace: <its namespace>}].',
   },
   {
-    violation: matches('squash.extraEnv', { contains: { required: ['name'], properties: { name: { enum: squashReservedEnv } } } }),
+    violation: someItemFieldIn('squash.extraEnv', 'name', squashReservedEnv),
     message:
       `squash.extraEnv sets a variable the chart already sets (${squashReservedEnv.join(', ')}): server-side apply ` +
       "rejects duplicates. Use the chart's own values (auth, squash.jvm, squash.secrets, squash.timezone) instead.",

@@ -137,7 +137,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
                   port: {
                     anyOf: [
                       { type: 'integer', minimum: 1, maximum: 65535 },
-                      { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' },
+                      { type: 'string', pattern: p.portName },
                     ],
                   },
                   endPort: { type: 'integer', minimum: 1, maximum: 65535 },
@@ -191,8 +191,10 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
                 type: 'object',
                 additionalProperties: false,
                 required: ['cidr'],
-                // The CIDR formats are checked in templates/validate.yaml, whose message is not a regular expression.
-                properties: { cidr: { type: 'string' }, except: { type: 'array', items: { type: 'string' } } },
+                properties: {
+                  cidr: { type: 'string', pattern: p.ipCidr },
+                  except: { type: 'array', items: { type: 'string', pattern: p.ipCidr } },
+                },
               },
             },
           },
@@ -289,7 +291,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         "Fixed cluster IP, for clients that connect by address. Must lie in the cluster's service CIDR (minikube: 10.96.0.0/12) " +
           'and cannot change once created. IPv6 on an IPv6 or dual-stack cluster. Empty: Kubernetes picks one.',
         '',
-        {}, // the format is checked in templates/validate.yaml, whose message is not a regular expression
+        { pattern: p.orEmpty(p.ipAddress) },
       ),
     }),
     persistence: object('Where PostgreSQL keeps its data.', {
@@ -409,7 +411,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
           maximum: 90,
         }),
         heap: string("Explicit heap size in the JVM's own form (`1536m`, `2g`); overrides `maxRamPercentage`.", '', {
-          pattern: p.orEmpty('^[1-9][0-9]{0,6}[mg]$'),
+          pattern: p.orEmpty(p.jvmSize),
         }),
         maxMetaspaceSize: integer('`-XX:MaxMetaspaceSize`, in MiB (class metadata of Squash TM and its plugins).', 256, {
           minimum: 64,
@@ -437,13 +439,13 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         jwtSecret: string(
           'JWT secret, base64 of at least 64 bytes. Leave empty: 64 random bytes are generated. Never commit one; prefer `existingSecret`.',
           '',
-          { pattern: p.orEmpty('^[A-Za-z0-9+/]{86,}={0,2}$') },
+          { pattern: p.orEmpty(p.base64Of64Bytes) },
         ),
         cryptoSecret: string(
           'Crypto secret. Leave empty: 64 random characters are generated. Set it only to carry over the secret of an ' +
             'existing Squash TM database. Never commit one; prefer `existingSecret`.',
           '',
-          { pattern: p.orEmpty('^\\S{16,}$') },
+          { pattern: p.orEmpty(p.longSecret) },
         ),
         acknowledgeCryptoSecretChange: boolean(
           'Allow an upgrade to change the crypto secret of a live release. The credentials Squash TM stored under the ' +
@@ -503,7 +505,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         maximum: 32767,
       }),
       loadBalancerSourceRanges: stringList('Client CIDRs (IPv4 or IPv6) a LoadBalancer accepts. Empty: any.', [], {
-        items: { type: 'string' }, // format checked in templates/validate.yaml (a message in words)
+        items: { type: 'string', pattern: p.ipCidr },
       }),
       annotations: stringMap("Annotations of the Service (e.g. a cloud load balancer's settings).", {}, { keyPattern: k8s.qualifiedKey }),
       allocateLoadBalancerNodePorts: boolean(

@@ -1,8 +1,9 @@
-// chart/values.schema.json: types, enums, ranges and patterns; closed objects where the shape is ours.
-import { rulesSchema, ValueRule } from '../model/conditions';
+// chart/values.schema.json: types, enums, ranges; closed objects where the shape is ours. Formats
+// (patterns) and the rules across values are checked by templates/_value-checks.tpl, in words.
 import { Field, JsonSchema } from '../model/fields';
 import { foreignKeys } from '../foreign-keys';
 import { GENERATED_NOTICE } from './header';
+import { formatAnnotations } from './value-checks';
 
 export function fieldSchema(field: Field<unknown>, path = ''): JsonSchema {
   const schema: JsonSchema = { description: field.description, ...field.schema };
@@ -26,13 +27,12 @@ export function fieldSchema(field: Field<unknown>, path = ''): JsonSchema {
   return schema;
 }
 
-export function renderValuesSchema(definition: Field<unknown>, rules: ValueRule[]): string {
+export function renderValuesSchema(definition: Field<unknown>): string {
   const schema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $comment: GENERATED_NOTICE,
     title: 'Values of the squash-tm chart',
-    ...fieldSchema(definition),
-    allOf: rulesSchema(rules),
+    ...formatAnnotations(fieldSchema(definition)),
   };
   return JSON.stringify(schema, null, 2) + '\n';
 }

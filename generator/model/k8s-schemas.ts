@@ -42,7 +42,7 @@ const appArmorProfile: JsonSchema = {
   required: ['type'],
   properties: { type: { enum: ['RuntimeDefault', 'Localhost', 'Unconfined'] }, localhostProfile: { type: 'string' } },
 };
-const capabilityList: JsonSchema = { type: 'array', items: { type: 'string', pattern: '^[A-Z_]+$' } };
+const capabilityList: JsonSchema = { type: 'array', items: { type: 'string', pattern: formats.capability } };
 
 /** Fields a pod and a container security context share. */
 const sharedSecurityFields: Record<string, JsonSchema> = {
@@ -121,7 +121,7 @@ export const toleration: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    key: { type: 'string', pattern: `^$|${formats.qualifiedName}` },
+    key: { type: 'string', pattern: formats.orEmpty(formats.qualifiedName) },
     operator: { enum: ['Exists', 'Equal'] },
     value: { type: 'string', pattern: formats.labelValue },
     effect: { enum: ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'] },

@@ -30,6 +30,13 @@ describe('mentionedKeys', () => {
     expect(namesKey('execution error at (squash-tm/templates/validate.yaml:8:4): externalDatabase.host is empty while postgresql.enabled is false', 'externalDatabase.host')).toBe(true);
   });
 
+  it('reads the key of a format check through list indexes and map keys', () => {
+    const output = 'execution error at (x): squash.extraEnv[0].name is "MAIL HOST", which is not an environment variable name';
+    expect(namesKey(output, 'squash.extraEnv')).toBe(true);
+    expect(namesKey('execution error at (x): postgresql.nodeSelector["example.com/disk"] is "fast disk"', 'postgresql.nodeSelector')).toBe(true);
+    expect(namesKey(output, 'squash.extraPlugins')).toBe(false);
+  });
+
   it('reads a top-level key named in prose without a dot, but not any word', () => {
     expect(namesKey('execution error at (x): fullnameOverride "yes" is a word YAML reads as a boolean', 'fullnameOverride')).toBe(true);
     expect(namesKey('execution error at (x): the name "yes" is a word YAML reads as a boolean', 'fullnameOverride')).toBe(false);

@@ -3,6 +3,7 @@
 // them, lists, maps) or from pools of plausible and implausible strings. The schema and the
 // templates decide which draws are valid; the property test checks what they accept.
 import { walk, Field } from '../../generator/model/fields';
+import { describeFormat } from '../../generator/model/k8s-formats';
 import { valuesDefinition } from '../../generator/values';
 
 export type Random = () => number;
@@ -66,6 +67,12 @@ const structured: Record<string, unknown[]> = {
 const maps = [{}, { 'kubernetes.io/os': 'linux' }, { 'example.com/team': 'qa' }, { 'Bad Key': 'x' }, { tier: 'true' }];
 const lists = ['squash.example.com', '*.example.com', '192.168.1.10', '10.0.0.0/8', '2001:db8::/32', 'ReadWriteOnce', 'ReadWriteMany', 'regcred', 'Bad_Host'];
 
+/** A valid value of the field's format (generator/model/k8s-formats.ts), beside the default and the pool. */
+function formatExample(field: Field<unknown>): string[] {
+  const words = field.schema.pattern === undefined ? undefined : describeFormat(field.schema.pattern);
+  return words ? [words.example] : [];
+}
+
 function draw(random: Random, key: string, field: Field<unknown>): unknown {
   const schema = field.schema;
   if (schema.enum) return pick(random, schema.enum as unknown[]);
@@ -81,7 +88,7 @@ function draw(random: Random, key: string, field: Field<unknown>): unknown {
       return pick(random, [field.default, min, max, inside, inside, min - 1, max + 1, ...(field.typeName === 'integer or null' ? [null] : [])]);
     }
     case 'string':
-      return pick(random, stringPools.find(([re]) => re.test(key))?.[1] ?? [field.default as string, ...names]);
+      return pick(random, stringPools.find(([re]) => re.test(key))?.[1] ?? [field.default as string, ...formatExample(field), ...names]);
     case 'map of strings':
       return pick(random, maps);
     case 'list of strings': {
