@@ -13,6 +13,7 @@ describe('command line', () => {
       valuesFile: 'values/minikube.yaml',
       helm3: false,
       keep: false,
+      requireNodePort: false,
       timeoutSeconds: 900,
       release: 'squash',
     });
@@ -28,6 +29,7 @@ describe('command line', () => {
         'values/dev.yaml',
         '--helm3',
         '--keep',
+        '--require-nodeport',
         '--timeout',
         '20m',
         '--release',
@@ -41,6 +43,7 @@ describe('command line', () => {
       valuesFile: 'values/dev.yaml',
       helm3: true,
       keep: true,
+      requireNodePort: true,
       timeoutSeconds: 1200,
       release: 'sq',
       namespace: 'e2e-1',
