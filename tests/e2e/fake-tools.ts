@@ -4,7 +4,7 @@
 // stateful fake in TypeScript instead of a shell `case` per scenario. bash's /dev/tcp needs no
 // other tool.
 import { chmodSync, writeFileSync } from 'node:fs';
-import { createServer, Server, Socket } from 'node:net';
+import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import path from 'node:path';
 
 export interface FakeCall {
@@ -84,4 +84,13 @@ export async function startFakeTools(dir: string, handle: FakeHandler): Promise<
     calls,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A loopback port nothing listens on: a firewalled node port, refused at once. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

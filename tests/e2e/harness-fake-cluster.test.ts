@@ -14,7 +14,7 @@ import { render } from '../support/helm';
 import { repoRoot } from '../../generator/toolchain/tools';
 import { EXIT } from './cluster';
 import { FAKE_PASSWORD, FakeCluster, fakeNode, Scenario } from './fake-cluster';
-import { FakeCall, startFakeTools } from './fake-tools';
+import { closedPort, FakeCall, startFakeTools } from './fake-tools';
 
 const NS = 'squash-e2e-mfx2k1';
 const PV = `${NS}-squash-squash-tm-postgresql`;
@@ -50,15 +50,6 @@ async function squashServer(): Promise<{ server: Server; port: number; hits: str
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port, hits };
-}
-
-/** A loopback port nothing listens on: a node port firewalled away, refused at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 interface Run {

@@ -8,8 +8,9 @@ import { repoRoot } from '../../generator/toolchain/tools';
 import { Options, parseArgs } from './args';
 import type { Context } from './context';
 import { FAKE_PASSWORD, FakeCluster, fakeNode, Scenario } from './fake-cluster';
-import { FakeTools, startFakeTools } from './fake-tools';
+import { closedPort, FakeTools, startFakeTools } from './fake-tools';
 import { Kube } from './kube';
+import { briefChecks } from './steps/brief-checks';
 import { cleanup } from './steps/cleanup';
 import { expectSquashTables, expectTcpLogin } from './steps/database';
 import { helmTest } from './steps/helm-test';
@@ -19,6 +20,7 @@ const NS = 'squash-e2e-mfx2k1';
 const PV = `${NS}-squash-squash-tm-postgresql`;
 
 let base: Scenario;
+
 const open: { dir: string; tools: FakeTools }[] = [];
 
 beforeAll(async () => {
@@ -108,6 +110,14 @@ describe('harness steps on a fake cluster', () => {
   it('step 5 fails on the label alone when helm test passed', async () => {
     const { ctx } = await installed({ labelRemovalFails: true });
     await expect(helmTest(ctx)).rejects.toThrow(/^could not remove the Pod Security label from namespace .* after 3 tries/);
+  });
+
+  it('step 4 fails when Squash TM answers neither on the node port nor through port-forward, giving both reasons', async () => {
+    const closed = await closedPort();
+    const { ctx, lines } = await installed({ nodePort: closed, forwardPort: closed });
+    const refused = `GET http://127.0.0.1:${closed}/squash/isSquashAlive -> fetch failed (connect ECONNREFUSED 127.0.0.1:${closed})`;
+    await expect(briefChecks(ctx)).rejects.toThrow(`Squash TM is not reachable from here: node port: ${refused}; port-forward: ${refused}`);
+    expect(lines).toContain(`exposure: not reachable from here: node port: ${refused}; port-forward: ${refused}`);
   });
 
   it('cleanup deletes the static PV of a run that failed before it was bound (no claimRef to find it by)', async () => {
