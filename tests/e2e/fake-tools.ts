@@ -4,6 +4,7 @@
 // stateful fake in TypeScript instead of a shell `case` per scenario. bash's /dev/tcp needs no
 // other tool.
 import { chmodSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import path from 'node:path';
 
@@ -93,4 +94,21 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** A stand-in for Squash TM's HTTP port on loopback, recording the paths asked for. */
+export async function fakeSquash(): Promise<{ port: number; hits: string[]; close(): Promise<void> }> {
+  const hits: string[] = [];
+  const server = createHttpServer((req, res) => {
+    hits.push(req.url ?? '');
+    if (req.url === '/squash/isSquashAlive') res.writeHead(200).end('Squash is Alive!');
+    else if (req.url === '/squash/login') res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html><body>login</body></html>');
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    hits,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -8,13 +8,16 @@ import { repoRoot } from '../../generator/toolchain/tools';
 import { Options, parseArgs } from './args';
 import type { Context } from './context';
 import { FAKE_PASSWORD, FakeCluster, fakeNode, Scenario } from './fake-cluster';
-import { closedPort, FakeTools, startFakeTools } from './fake-tools';
+import { closedPort, FakeTools, fakeSquash, startFakeTools } from './fake-tools';
 import { Kube } from './kube';
 import { briefChecks } from './steps/brief-checks';
 import { cleanup } from './steps/cleanup';
 import { expectSquashTables, expectTcpLogin } from './steps/database';
 import { helmTest } from './steps/helm-test';
+import { expectReachable } from './steps/reach';
 import { install, waitInstalled } from './steps/install';
+import { preflight } from './steps/preflight';
+import { upgrade } from './steps/upgrade';
 
 const NS = 'squash-e2e-mfx2k1';
 const PV = `${NS}-squash-squash-tm-postgresql`;
@@ -67,6 +70,15 @@ async function installed(knobs: Partial<Scenario>, args: string[] = []) {
 }
 
 describe('harness steps on a fake cluster', () => {
+  it('step 1 refuses hostPath values on several nodes when none can take the PostgreSQL pod', async () => {
+    const cordoned = ['node-a', 'node-b'].map((name) => ({ ...fakeNode(name, '127.0.0.1'), spec: { unschedulable: true } }));
+    const { ctx } = await installed({ nodes: cordoned });
+    await expect(preflight(ctx)).rejects.toThrow(
+      /on a cluster of 2 nodes, and no node is Ready, schedulable, untainted and labelled kubernetes.io\/hostname to pin it to\. Set postgresql\.persistence\.hostPath\.nodeName/,
+    );
+    expect(ctx.extraValues).toEqual([]);
+  });
+
   it("step 3 fails when Squash TM is ready but its tables are not in the chart's PostgreSQL", async () => {
     const { ctx } = await installed({ tables: ['flyway_schema_history', 'users'] });
     await expect(expectSquashTables(ctx)).rejects.toThrow(
@@ -112,12 +124,54 @@ describe('harness steps on a fake cluster', () => {
     await expect(helmTest(ctx)).rejects.toThrow(/^could not remove the Pod Security label from namespace .* after 3 tries/);
   });
 
+  it('step 4 reaches Squash TM through the NodePort: a node address and the node port', async () => {
+    const squash = await fakeSquash();
+    const { ctx, lines } = await installed({ nodePort: squash.port, forwardPort: await closedPort() });
+    await briefChecks(ctx).finally(() => squash.close());
+    expect(ctx.exposure?.kind).toBe('nodeport');
+    expect(lines).toContain(
+      `exposure: reachable through the NodePort: through a node address, GET http://127.0.0.1:${squash.port}/squash/isSquashAlive -> 200, contains "Squash is Alive"; GET http://127.0.0.1:${squash.port}/squash/login -> 200, contains "<html"`,
+    );
+    expect(squash.hits).toEqual(['/squash/isSquashAlive', '/squash/login']);
+  });
+
+  it('step 4 with --require-nodeport fails when only port-forward answers, saying the release itself works', async () => {
+    const squash = await fakeSquash();
+    const { ctx } = await installed({ nodePort: await closedPort(), forwardPort: squash.port }, ['--require-nodeport']);
+    const error = await briefChecks(ctx).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    await squash.close();
+    expect(error?.message).toMatch(
+      /^--require-nodeport: the NodePort did not answer from here \(GET http:\/\/127\.0\.0\.1:\d+\/squash\/isSquashAlive -> fetch failed/,
+    );
+    expect(error?.message).toContain('Squash TM itself answers through `kubectl port-forward`, so the release works');
+    expect(squash.hits).toContain('/squash/login');
+  });
+
+  it('step 8 catches a pod that rolled on an upgrade with unchanged values', async () => {
+    const { ctx } = await installed({ rollOnUnchangedUpgrade: true });
+    await expect(upgrade(ctx)).rejects.toThrow(
+      'helm upgrade with unchanged values disturbed pods: replaced [squash], restarted [], unchanged [postgresql]',
+    );
+  });
+
   it('step 4 fails when Squash TM answers neither on the node port nor through port-forward, giving both reasons', async () => {
     const closed = await closedPort();
     const { ctx, lines } = await installed({ nodePort: closed, forwardPort: closed });
     const refused = `GET http://127.0.0.1:${closed}/squash/isSquashAlive -> fetch failed (connect ECONNREFUSED 127.0.0.1:${closed})`;
     await expect(briefChecks(ctx)).rejects.toThrow(`Squash TM is not reachable from here: node port: ${refused}; port-forward: ${refused}`);
     expect(lines).toContain(`exposure: not reachable from here: node port: ${refused}; port-forward: ${refused}`);
+  });
+
+  it('after a roll or a reinstall, Squash TM must answer again: three tries, then a failure naming the moment', async () => {
+    const closed = await closedPort();
+    const { ctx, tools } = await installed({ nodePort: closed, forwardPort: closed });
+    await expect(expectReachable(ctx, 'after the reinstall')).rejects.toThrow(
+      /^after the reinstall: Squash TM is not reachable from here: node port: /,
+    );
+    expect(tools.calls.filter((c) => c.args.includes('port-forward'))).toHaveLength(3);
   });
 
   it('cleanup deletes the static PV of a run that failed before it was bound (no claimRef to find it by)', async () => {

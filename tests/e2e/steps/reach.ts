@@ -6,6 +6,7 @@ import { Context, expected } from '../context';
 import { Exposure, exposureFailure, exposureLine, portForwardUrl } from '../exposure';
 import { minikubeServiceUrl, nodePortUrls } from '../nodeport';
 import type { INode, IService } from '../types';
+import { pause } from '../pause';
 import { StepFailure } from '../wait';
 
 type Check = { ok: boolean; detail: string };
@@ -115,10 +116,20 @@ export async function findExposure(ctx: Context): Promise<Exposure> {
   return { kind: 'unreachable', reason: `node port: ${nodePort.detail}; port-forward: ${forward.detail}` };
 }
 
-/** Squash TM answers again after a change (a rolled pod, a reinstall), through whatever route answers now. */
-export async function expectReachable(ctx: Context, when: string): Promise<void> {
-  const exposure = await findExposure(ctx);
-  ctx.log(`${when}: ${exposureLine(exposure)}`);
-  const failure = exposureFailure(exposure, ctx.options.requireNodePort);
-  if (failure) throw new StepFailure(`${when}: ${failure}`);
+/**
+ * Squash TM answers again after a change (a rolled pod, a reinstall), through whatever route answers
+ * now. Tried three times: the Service's endpoints, and the pod port-forward picks, may lag the new
+ * pod's readiness by a few seconds.
+ */
+export async function expectReachable(ctx: Context, when: string, tries = 3): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const exposure = await findExposure(ctx);
+    const failure = exposureFailure(exposure, ctx.options.requireNodePort);
+    if (!failure || attempt >= tries) {
+      ctx.log(`${when}: ${exposureLine(exposure)}`);
+      if (failure) throw new StepFailure(`${when}: ${failure}`);
+      return;
+    }
+    await pause(5000);
+  }
 }
