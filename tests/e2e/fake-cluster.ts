@@ -367,10 +367,14 @@ export class FakeCluster {
         return { stdout: JSON.stringify({ clientVersion: { gitVersion: 'v1.34.1' }, serverVersion: { gitVersion: 'v1.31.0' } }) };
       case 'auth': {
         const [, , canVerb, resource] = args;
+        // can-i reads "pods/exec" as the pod named exec: a subresource must come as --subresource.
+        if (resource?.includes('/')) return { stderr: `fake kubectl: ${resource} asked as TYPE/NAME\n`, code: 1 };
+        const subresource = args.find((a) => a.startsWith('--subresource='))?.split('=')[1];
+        const asked = subresource ? `${resource}/${subresource}` : resource;
         // A cluster-scoped question asked inside a namespace would be answered wrongly by a Role: refuse it.
         const clusterScoped = ['namespaces', 'nodes', 'persistentvolumes'].includes(resource ?? '');
         if (clusterScoped !== allNamespaces) return { stderr: `fake kubectl: ${resource} asked with the wrong scope\n`, code: 1 };
-        const denied = (this.scenario.denied ?? []).includes(`${canVerb} ${resource}`);
+        const denied = (this.scenario.denied ?? []).includes(`${canVerb} ${asked}`);
         return denied ? { stdout: 'no\n', code: 1 } : { stdout: 'yes\n' };
       }
       case 'create':

@@ -105,8 +105,8 @@ describe('the e2e harness on a fake cluster', () => {
           'list nodes --all-namespaces',
           'create persistentvolumes --all-namespaces',
           'create namespaces --all-namespaces',
-          `create pods/exec --namespace ${NS}`,
-          `create pods/portforward --namespace ${NS}`,
+          `create pods --subresource=exec --namespace ${NS}`,
+          `create pods --subresource=portforward --namespace ${NS}`,
           `create statefulsets.apps --namespace ${NS}`,
         ]),
       );

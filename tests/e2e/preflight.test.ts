@@ -54,11 +54,23 @@ describe('the permissions the harness asks for', () => {
       'nodes',
       '--all-namespaces',
     ]);
+    expect(canIArgs({ verb: 'create', resource: 'deployments.apps', clusterScoped: false, why: '' }, NS)).toEqual([
+      'auth',
+      'can-i',
+      'create',
+      'deployments.apps',
+      '--namespace',
+      NS,
+    ]);
+  });
+
+  it('asks for a subresource with --subresource: can-i would read pods/exec as the pod named "exec"', () => {
     expect(canIArgs({ verb: 'create', resource: 'pods/exec', clusterScoped: false, why: '' }, NS)).toEqual([
       'auth',
       'can-i',
       'create',
-      'pods/exec',
+      'pods',
+      '--subresource=exec',
       '--namespace',
       NS,
     ]);

@@ -6,7 +6,7 @@ import type { K8sObject } from '../support/helm';
 
 export interface Permission {
   verb: string;
-  /** As `kubectl auth can-i` spells it: `pods/exec`, `deployments.apps`. */
+  /** `deployments.apps`, or with a subresource `pods/exec` (asked with --subresource). */
   resource: string;
   clusterScoped: boolean;
   /** What the harness needs it for, printed when it is missing. */
@@ -107,15 +107,22 @@ export function requiredPermissions(manifest: K8sObject[]): { permissions: Permi
   };
 }
 
-/** The `kubectl auth can-i` arguments for one permission. */
-export const canIArgs = (p: Permission, namespace: string): string[] => [
-  'auth',
-  'can-i',
-  p.verb,
-  p.resource,
-  // Cluster-scoped: ask cluster-wide, or a namespaced Role naming the resource would wrongly say yes.
-  ...(p.clusterScoped ? ['--all-namespaces'] : ['--namespace', namespace]),
-];
+/**
+ * The `kubectl auth can-i` arguments for one permission. A subresource goes in --subresource: can-i
+ * reads `pods/exec` as TYPE/NAME, the pod named "exec".
+ */
+export function canIArgs(p: Permission, namespace: string): string[] {
+  const [resource, subresource] = p.resource.split('/');
+  return [
+    'auth',
+    'can-i',
+    p.verb,
+    resource!,
+    ...(subresource ? [`--subresource=${subresource}`] : []),
+    // Cluster-scoped: ask cluster-wide, or a namespaced Role naming the resource would wrongly say yes.
+    ...(p.clusterScoped ? ['--all-namespaces'] : ['--namespace', namespace]),
+  ];
+}
 
 export type Answer = 'yes' | 'no' | { error: string };
 
