@@ -76,7 +76,7 @@ describe('the e2e harness on a fake cluster', () => {
         const dir = mkdtempSync(path.join(tmpdir(), `e2e-fake-${name}-`));
         const cluster = new FakeCluster({ ...base, ...knobs });
         const tools = await startFakeTools(dir, (call) => cluster.handle(call));
-        const result = await runHarness(['--namespace', NS, ...args], tools.env);
+        const result = await runHarness(['--namespace', NS, ...args], { ...tools.env, SQUASH_E2E_REPORT_DIR: dir });
         await tools.close();
         rmSync(dir, { recursive: true, force: true });
         runs[name] = { ...result, calls: tools.calls, cluster };
