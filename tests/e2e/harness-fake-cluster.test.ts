@@ -1,9 +1,9 @@
 // The real harness (run.ts), all ten steps, against a fake cluster (fake-cluster.ts behind fake
 // kubectl and helm binaries, fake-tools.ts): a healthy run whose node port is closed (port-forward
-// carries on), and a run stopped by a missing permission. This checks the harness's flow, commands,
-// parsing and reporting, not a cluster: nothing here proves the chart on Kubernetes. The two runs
-// start together and share one rendering; steps that fail (a pod rolled by an unchanged upgrade,
-// --require-nodeport...) are tested in-process, more cheaply, in steps-fake-cluster.test.ts.
+// carries on), a run whose upgrade rolls a pod it must not, and a run stopped by a missing
+// permission. This checks the harness's flow, commands, parsing and reporting, not a cluster:
+// nothing here proves the chart on Kubernetes. The runs start together and share one rendering;
+// other failing steps are tested in-process, more cheaply, in steps-fake-cluster.test.ts.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,13 +50,16 @@ describe('the e2e harness on a fake cluster', () => {
   const runs: Record<string, Run> = {};
   const servers: { close(): Promise<void> }[] = [];
   let forwardHits: string[];
+  let nodeHits: string[];
 
   beforeAll(async () => {
     const rendering = await render({ valuesFiles: ['minikube.yaml'], namespace: NS });
     if (!rendering.ok) throw new Error(rendering.error);
     const forwarded = await fakeSquash();
-    servers.push(forwarded);
+    const onNode = await fakeSquash();
+    servers.push(forwarded, onNode);
     forwardHits = forwarded.hits;
+    nodeHits = onNode.hits;
     const closed = await closedPort();
     const base: Scenario = {
       namespace: NS,
@@ -69,6 +72,8 @@ describe('the e2e harness on a fake cluster', () => {
     const scenarios: Record<string, [Partial<Scenario>, string[]]> = {
       // Two nodes, hostPath values: pinned. The node port is closed: port-forward carries on.
       healthy: [{ nodes: [fakeNode('node-b', '127.0.0.1'), fakeNode('node-a', '127.0.0.1')] }, []],
+      // The node port answers; a bug rolls Squash TM on an upgrade with unchanged values.
+      rollingUpgrade: [{ nodePort: onNode.port, rollOnUnchangedUpgrade: true }, []],
       preflight: [{ denied: ['create pods/exec', 'create pods/portforward'] }, []],
     };
     await Promise.all(
@@ -179,6 +184,20 @@ describe('the e2e harness on a fake cluster', () => {
       expect(runs.healthy!.stdout).toContain(`deleted pv ${PV}`);
       expect([...runs.healthy!.cluster.objects.keys()]).toEqual([]);
     });
+  });
+
+  it('catches a pod that rolled on an upgrade with unchanged values (step 8), after reaching the node port, and cleans up', () => {
+    const { stdout, code } = runs.rollingUpgrade!;
+    expect(code).toBe(EXIT.failed);
+    expect(stdout).toMatch(
+      /exposure: reachable through the NodePort: through a node address, GET http:\/\/127\.0\.0\.1:\d+\/squash\/isSquashAlive -> 200/,
+    );
+    expect(nodeHits).toContain('/squash/login');
+    expect(stdout).toContain('[7/10] persistence: a row survives the PostgreSQL pod: ok');
+    expect(stdout).toContain('E2E FAILED at step 8 (helm upgrade: unchanged values change nothing; a new setting rolls Squash TM) after');
+    expect(stdout).toContain('helm upgrade with unchanged values disturbed pods: replaced [squash], restarted [], unchanged [postgresql]');
+    expect(stdout).toContain(`deleted pv ${PV}`);
+    expect(stdout).not.toMatch(/PASSED/);
   });
 
   it('fails step 1 on a missing permission, one line each, before creating anything', () => {
