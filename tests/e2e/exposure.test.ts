@@ -18,7 +18,7 @@ describe('the exposure outcome of step 4', () => {
   it('says which route answered, and why the node port did not', () => {
     expect(exposureLine(nodePort)).toBe(`exposure: reachable through the NodePort: ${nodePort.detail}`);
     expect(exposureLine(forwarded)).toBe(
-      'exposure: reachable only through `kubectl port-forward` (GET http://203.0.113.10:31380/squash/isSquashAlive -> The operation was aborted due to timeout): GET http://127.0.0.1:40123/squash/isSquashAlive -> 200',
+      'exposure: reachable only through kubectl port-forward (GET http://203.0.113.10:31380/squash/isSquashAlive -> The operation was aborted due to timeout): GET http://127.0.0.1:40123/squash/isSquashAlive -> 200',
     );
     expect(exposureLine(unreachable)).toBe(`exposure: not reachable from here: ${unreachable.reason}`);
   });

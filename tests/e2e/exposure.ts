@@ -14,7 +14,7 @@ export function exposureLine(exposure: Exposure): string {
     case 'nodeport':
       return `exposure: reachable through the NodePort: ${exposure.detail}`;
     case 'port-forward':
-      return `exposure: reachable only through \`kubectl port-forward\` (${exposure.nodePortProblem}): ${exposure.detail}`;
+      return `exposure: reachable only through kubectl port-forward (${exposure.nodePortProblem}): ${exposure.detail}`;
     case 'unreachable':
       return `exposure: not reachable from here: ${exposure.reason}`;
   }
@@ -26,14 +26,14 @@ export function exposureFailure(exposure: Exposure, requireNodePort: boolean): s
   if (exposure.kind === 'port-forward' && requireNodePort) {
     return (
       `--require-nodeport: the NodePort did not answer from here (${exposure.nodePortProblem}); ` +
-      'Squash TM itself answers through `kubectl port-forward`, so the release works and the node port is what is not reachable ' +
+      'Squash TM itself answers through kubectl port-forward, so the release works and the node port is what is not reachable ' +
       '(firewall, no external node address, kind without extraPortMappings). Drop --require-nodeport to accept port-forward.'
     );
   }
   return undefined;
 }
 
-/** The summary's word for the outcome: "NodePort", "port-forward only", "not reachable". */
+/** The outcome in the final verdict ("E2E PASSED: ...; Squash TM reachable only through kubectl port-forward"). */
 export const exposureSummary = (exposure: Exposure): string =>
   ({
     nodeport: 'reachable through the NodePort',

@@ -65,7 +65,7 @@ const HARNESS: Permission[] = [
     verb: 'create',
     resource: 'pods/portforward',
     clusterScoped: false,
-    why: 'reaching Squash TM through `kubectl port-forward` when its NodePort does not answer from here',
+    why: 'reaching Squash TM through kubectl port-forward when its NodePort does not answer from here',
     optional: true,
   },
 ];

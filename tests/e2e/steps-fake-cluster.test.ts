@@ -145,7 +145,7 @@ describe('harness steps on a fake cluster', () => {
     expect(error?.message).toMatch(
       /^--require-nodeport: the NodePort did not answer from here \(GET http:\/\/127\.0\.0\.1:\d+\/squash\/isSquashAlive -> fetch failed/,
     );
-    expect(error?.message).toContain('Squash TM itself answers through `kubectl port-forward`, so the release works');
+    expect(error?.message).toContain('Squash TM itself answers through kubectl port-forward, so the release works');
     expect(squash.hits).toContain('/squash/login');
   });
 
