@@ -35,6 +35,16 @@ describe('hostPath values on a cluster of several nodes', () => {
     });
   });
 
+  it('refuses a node name that is no node of the cluster, listing the nodes', async () => {
+    const pinned = await renderOk({ valuesFiles: ['minikube.yaml'], values: pinningValues('minikube') });
+    expect(hostPathPinning(pinned, kindNodes())).toEqual({
+      action: 'refuse',
+      reason:
+        'postgresql.persistence.hostPath.nodeName "minikube" is not the kubernetes.io/hostname label of any node of this cluster ' +
+        '(kind-control-plane, kind-worker, kind-worker2): PostgreSQL could never be scheduled. Set it to one of them.',
+    });
+  });
+
   it('leaves a single-node cluster and provisioned claims alone', async () => {
     expect(hostPathPinning(await renderOk({ valuesFiles: ['minikube.yaml'] }), oneNode())).toMatchObject({ action: 'none' });
     expect(hostPathPinning(await renderOk({}), kindNodes())).toMatchObject({ action: 'none' });

@@ -15,9 +15,24 @@ const schedulable = (node: INode): boolean =>
   !(node.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
 
 export function hostPathPinning(manifest: K8sObject[], nodes: INode[]): Pinning {
-  const unpinned = (manifest.filter((o) => o.kind === 'PersistentVolume') as (K8sObject & IPersistentVolume)[]).filter(
-    (pv) => pv.spec?.hostPath && !pv.spec.nodeAffinity,
+  const hostPathVolumes = (manifest.filter((o) => o.kind === 'PersistentVolume') as (K8sObject & IPersistentVolume)[]).filter(
+    (pv) => pv.spec?.hostPath,
   );
+  // A node named in the values must exist, or the pod stays Pending with a scheduling message only.
+  const hostnames = nodes.map((n) => n.metadata?.labels?.[HOSTNAME]).filter((h): h is string => Boolean(h));
+  for (const pv of hostPathVolumes) {
+    const wanted = pv.spec?.nodeAffinity?.required?.nodeSelectorTerms?.flatMap((t) => t.matchExpressions ?? []);
+    const named = wanted?.find((e) => e.key === HOSTNAME)?.values ?? [];
+    if (named.length > 0 && !named.some((h) => hostnames.includes(h))) {
+      return {
+        action: 'refuse',
+        reason:
+          `postgresql.persistence.hostPath.nodeName "${named.join(', ')}" is not the ${HOSTNAME} label of any node of this cluster ` +
+          `(${hostnames.join(', ') || 'none labelled'}): PostgreSQL could never be scheduled. Set it to one of them.`,
+      };
+    }
+  }
+  const unpinned = hostPathVolumes.filter((pv) => !pv.spec?.nodeAffinity);
   if (unpinned.length === 0) return { action: 'none', why: 'no hostPath volume without a node' };
   if (nodes.length <= 1) return { action: 'none', why: 'hostPath volume on a single-node cluster' };
   const candidates = nodes
