@@ -2,13 +2,13 @@
 // the chart's real rendering (with the status a controller would give them), pods that are replaced
 // when deleted or rolled, a PostgreSQL that keeps rows and checks passwords, and the commands'
 // answers. Scenario knobs break one thing at a time. Driven through fake-tools.ts.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { K8sObject } from '../support/helm';
 import { SQUASH_TABLES, squashTablesSql } from './image-contract';
 import type { FakeAnswer, FakeCall } from './fake-tools';
+import { failedTestPod, hex, PodTemplate, runningPod, unschedulablePod } from './fake-kubelet';
 import type { INode, IPod } from './types';
 
 export interface Scenario {
@@ -37,7 +37,6 @@ export interface Scenario {
 
 export const FAKE_PASSWORD = 'fake-test-password-not-secret';
 const COMPONENT = 'app.kubernetes.io/component';
-const hex = (seed: string) => createHash('sha256').update(seed).digest('hex');
 const list = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items });
 const clone = <T>(o: T): T => structuredClone(o);
 
@@ -50,10 +49,6 @@ type Meta = {
   generation?: number;
 };
 type Live = K8sObject & { metadata: Meta; spec?: Record<string, unknown>; status?: Record<string, unknown> };
-type Template = {
-  metadata?: { labels?: Record<string, string> };
-  spec: { containers: { name: string; image?: string }[]; initContainers?: { name: string; image?: string }[] };
-};
 
 const isHook = (o: K8sObject) => Boolean(o.metadata.annotations?.['helm.sh/hook']);
 const kept = (o: K8sObject) => o.metadata.annotations?.['helm.sh/resource-policy'] === 'keep';
@@ -64,23 +59,6 @@ function matches(labels: Record<string, string> | undefined, selector: string | 
     const [key, value] = pair.split('=');
     return labels?.[key!] === value;
   });
-}
-
-/** A node as `kubectl get nodes -o json` shows it, reachable at `address`. */
-export function fakeNode(name: string, address: string): INode {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, uid: `node-${hex(name).slice(0, 8)}`, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' } },
-    spec: {},
-    status: {
-      addresses: [
-        { type: 'InternalIP', address },
-        { type: 'Hostname', address: name },
-      ],
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
-    },
-  } as INode;
 }
 
 export class FakeCluster {
@@ -173,26 +151,7 @@ export class FakeCluster {
   private helmTest(): FakeAnswer {
     if (!this.scenario.helmTestFails) return { stdout: 'Phase: Succeeded\n' };
     const test = this.scenario.manifest.find((o) => o.kind === 'Pod' && o.metadata.name.endsWith('test-db')) as Live | undefined;
-    if (test) {
-      const pod = clone(test) as IPod & Live;
-      pod.metadata.uid = this.uid('test-db');
-      pod.metadata.namespace = this.scenario.namespace;
-      pod.status = {
-        phase: 'Failed',
-        containerStatuses: [
-          {
-            name: 'database',
-            image: 'docker.io/library/postgres:17.6',
-            imageID: `docker.io/library/postgres@sha256:${hex('postgres')}`,
-            containerID: `containerd://${hex('test-db')}`,
-            ready: false,
-            restartCount: 0,
-            state: { terminated: { exitCode: 1, reason: 'Error' } },
-          },
-        ],
-      };
-      this.pods.push(pod);
-    }
+    if (test) this.pods.push(failedTestPod(test, this.scenario.namespace, this.uid('test-db')));
     return { stdout: 'Phase: Failed\n', stderr: `Error: 1 error occurred:\n\t* pod ${test?.metadata.name} failed\n`, code: 1 };
   }
 
@@ -247,69 +206,13 @@ export class FakeCluster {
 
   /** A pod of `workload` as the kubelet reports it: Running and Ready, or Pending while its claim is unbound. */
   private pod(workload: Live): IPod {
-    const template = clone(workload.spec?.template) as Template;
+    const template = workload.spec?.template as PodTemplate;
     const component = template.metadata?.labels?.[COMPONENT] ?? '';
     const uid = this.uid(`pod-${component}`);
     const name = workload.kind === 'StatefulSet' ? `${workload.metadata.name}-0` : `${workload.metadata.name}-7c9d5f8b6-${uid.slice(0, 5)}`;
-    const node = this.pinnedNode() ?? this.scenario.nodes[0]?.metadata?.name;
-    // The runtime prints the full reference, and the digest it pulled.
-    const image = (ref = '') => {
-      const full = `docker.io/${ref.includes('/') ? ref : `library/${ref}`}`;
-      return { image: full, imageID: `${full.split(':')[0]}@sha256:${hex(ref)}` };
-    };
-    const at = '2026-11-29T10:00:00Z';
-    const pending = this.scenario.volumeNeverBinds && component === 'postgresql';
-    const base = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, namespace: this.scenario.namespace, uid, labels: template.metadata?.labels, creationTimestamp: at },
-    };
-    if (pending) {
-      return {
-        ...base,
-        spec: template.spec,
-        status: {
-          phase: 'Pending',
-          conditions: [
-            {
-              type: 'PodScheduled',
-              status: 'False',
-              reason: 'Unschedulable',
-              message: '0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.',
-            },
-          ],
-        },
-      } as IPod;
-    }
-    const cid = (c: string) => `containerd://${hex(`${uid}/${c}`)}`;
-    return {
-      ...base,
-      spec: { ...template.spec, nodeName: node },
-      status: {
-        phase: 'Running',
-        startTime: at,
-        podIP: '10.244.0.12',
-        conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True' })),
-        initContainerStatuses: (template.spec.initContainers ?? []).map((c) => ({
-          name: c.name,
-          ...image(c.image),
-          containerID: cid(c.name),
-          ready: true,
-          restartCount: 0,
-          started: false,
-          state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: at, finishedAt: at, containerID: cid(c.name) } },
-        })),
-        containerStatuses: template.spec.containers.map((c) => ({
-          name: c.name,
-          ...image(c.image),
-          containerID: cid(c.name),
-          ready: true,
-          started: true,
-          restartCount: 0,
-          state: { running: { startedAt: at } },
-        })),
-      },
-    } as IPod;
+    const where = { name, namespace: this.scenario.namespace, uid };
+    if (this.scenario.volumeNeverBinds && component === 'postgresql') return unschedulablePod(template, where);
+    return runningPod(template, where, this.pinnedNode() ?? this.scenario.nodes[0]?.metadata?.name ?? '');
   }
 
   private pinnedNode(): string | undefined {
@@ -321,7 +224,7 @@ export class FakeCluster {
 
   /** A new pod for the component's workload, as a rollout or a deleted pod's replacement makes. */
   private roll(component: string): void {
-    const workload = this.workloads().find((w) => (w.spec?.template as Template).metadata?.labels?.[COMPONENT] === component);
+    const workload = this.workloads().find((w) => (w.spec?.template as PodTemplate).metadata?.labels?.[COMPONENT] === component);
     if (!workload) return;
     this.pods = this.pods.filter((p) => p.metadata?.labels?.[COMPONENT] !== component);
     this.pods.push(this.pod(workload));
@@ -329,7 +232,7 @@ export class FakeCluster {
   }
 
   private workloadStatus(live: Live): Live {
-    const component = (live.spec?.template as Template).metadata?.labels?.[COMPONENT];
+    const component = (live.spec?.template as PodTemplate).metadata?.labels?.[COMPONENT];
     const pod = this.pods.find((p) => p.metadata?.labels?.[COMPONENT] === component && p.status?.phase === 'Running');
     const ready = pod ? 1 : 0;
     const generation = live.metadata.generation ?? 1;

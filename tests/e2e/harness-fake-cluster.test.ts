@@ -11,7 +11,8 @@ import path from 'node:path';
 import { render } from '../support/helm';
 import { repoRoot } from '../../generator/toolchain/tools';
 import { EXIT } from './cluster';
-import { FAKE_PASSWORD, FakeCluster, fakeNode, Scenario } from './fake-cluster';
+import { FAKE_PASSWORD, FakeCluster, Scenario } from './fake-cluster';
+import { fakeNode } from './fake-kubelet';
 import { closedPort, FakeCall, fakeSquash, startFakeTools } from './fake-tools';
 
 const NS = 'squash-e2e-mfx2k1';
