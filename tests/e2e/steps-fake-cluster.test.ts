@@ -27,7 +27,8 @@ let base: Scenario;
 const open: { dir: string; tools: FakeTools }[] = [];
 
 beforeAll(async () => {
-  process.env.SQUASH_E2E_PAUSE_SCALE = '0.01';
+  // Polls every 0.5 s instead of 5 s: a 1 s deadline then costs two snapshots, not twenty.
+  process.env.SQUASH_E2E_PAUSE_SCALE = '0.1';
   const rendering = await render({ valuesFiles: ['minikube.yaml'], namespace: NS });
   if (!rendering.ok) throw new Error(rendering.error);
   base = {
