@@ -7,6 +7,8 @@ export interface Options {
   valuesFile: string;
   helm3: boolean;
   keep: boolean;
+  /** Fail step 4 unless the NodePort answers (the course's exact check); otherwise port-forward is accepted. */
+  requireNodePort: boolean;
   /** How long the first install may take to become ready (image pulls and schema creation). */
   timeoutSeconds: number;
   release: string;
@@ -18,6 +20,7 @@ export const usage = `Usage: npm run test:e2e -- [options]
   --profile NAME      minikube profile (default minikube)
   --values FILE       values file to install with (default values/minikube.yaml)
   --helm3             use Helm 3 (.tools/helm3/helm or HELM3_BIN) instead of Helm 4
+  --require-nodeport  fail unless Squash TM answers on its NodePort from here (no port-forward fallback)
   --keep              leave the namespace, the release and the kept PV/PVC for inspection
   --timeout DURATION  deadline for the first install to be ready (default 15m; e.g. 900s, 20m)
   --release NAME      release name (default squash)
@@ -31,6 +34,7 @@ export function parseArgs(argv: string[]): Options | { error: string } {
     valuesFile: 'values/minikube.yaml',
     helm3: false,
     keep: false,
+    requireNodePort: false,
     timeoutSeconds: 900,
     release: 'squash',
   };
@@ -51,6 +55,9 @@ export function parseArgs(argv: string[]): Options | { error: string } {
           break;
         case '--keep':
           options.keep = true;
+          break;
+        case '--require-nodeport':
+          options.requireNodePort = true;
           break;
         case '--profile':
           options.profile = value();

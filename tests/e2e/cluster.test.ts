@@ -1,4 +1,4 @@
-import { ClusterProbe, decideCluster, kubectlError, serverOf } from './cluster';
+import { ClusterProbe, decideCluster, kubectlError, serverVersionOf } from './cluster';
 
 const refused = [
   'E1129 11:21:48.816873    6671 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list: Get \\"http://localhost:8080/api?timeout=5s\\": dial tcp 127.0.0.1:8080: connect: connection refused"',
@@ -7,19 +7,36 @@ const refused = [
   'The connection to the server localhost:8080 was refused - did you specify the right host or port?',
 ].join('\n');
 
-const clusterInfo =
-  '\x1b[0;32mKubernetes control plane\x1b[0m is running at \x1b[0;33mhttps://192.168.49.2:8443\x1b[0m\n' +
-  '\x1b[0;32mCoreDNS\x1b[0m is running at \x1b[0;33mhttps://192.168.49.2:8443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\x1b[0m\n';
+// `kubectl version -o json` against a reachable server (trimmed to the fields read).
+const version = JSON.stringify({
+  clientVersion: { major: '1', minor: '34', gitVersion: 'v1.34.1' },
+  kustomizeVersion: 'v5.7.1',
+  serverVersion: { major: '1', minor: '31', gitVersion: 'v1.31.0' },
+});
 
 const reachable: ClusterProbe = {
   minikubeRequested: false,
   context: { ok: true, output: 'minikube\n' },
-  clusterInfo: { ok: true, output: clusterInfo },
+  version: { ok: true, output: version },
+  server: 'https://192.168.49.2:8443',
 };
 
 describe('the skip decision', () => {
   it('runs on a reachable current context, naming its API server', () => {
-    expect(decideCluster(reachable)).toEqual({ run: true, context: 'minikube', server: 'https://192.168.49.2:8443' });
+    expect(decideCluster(reachable)).toEqual({
+      run: true,
+      context: 'minikube',
+      server: 'https://192.168.49.2:8443',
+      serverVersion: 'v1.31.0',
+    });
+  });
+
+  it('skips when kubectl answers without a server version (no server behind the context)', () => {
+    const clientOnly = { ok: true, output: JSON.stringify({ clientVersion: { gitVersion: 'v1.34.1' } }) };
+    expect(decideCluster({ ...reachable, version: clientOnly })).toEqual({
+      run: false,
+      reason: 'context "minikube" answered `kubectl version` without a server version',
+    });
   });
 
   it('skips without a current context', () => {
@@ -30,7 +47,7 @@ describe('the skip decision', () => {
   });
 
   it("skips when the context's API server does not answer, with kubectl's reason and not its log noise", () => {
-    expect(decideCluster({ ...reachable, clusterInfo: { ok: false, output: refused } })).toEqual({
+    expect(decideCluster({ ...reachable, version: { ok: false, output: refused } })).toEqual({
       run: false,
       reason:
         'context "minikube" is not reachable: The connection to the server localhost:8080 was refused - did you specify the right host or port?',
@@ -73,8 +90,9 @@ describe('kubectl output helpers', () => {
     );
   });
 
-  it('find the API server address in coloured cluster-info output', () => {
-    expect(serverOf(clusterInfo)).toBe('https://192.168.49.2:8443');
-    expect(serverOf('something else')).toBe('unknown address');
+  it('read the server version from `kubectl version -o json`, and nothing from a client-only answer', () => {
+    expect(serverVersionOf(version)).toBe('v1.31.0');
+    expect(serverVersionOf(JSON.stringify({ clientVersion: { gitVersion: 'v1.34.1' } }))).toBeUndefined();
+    expect(serverVersionOf('not json')).toBeUndefined();
   });
 });

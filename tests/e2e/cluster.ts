@@ -14,11 +14,17 @@ export interface ClusterProbe {
   minikube?: { found: boolean; start?: CommandResult; profile: string };
   /** `kubectl config current-context`. */
   context: CommandResult;
-  /** `kubectl cluster-info` against that context, with a short request timeout. */
-  clusterInfo?: CommandResult;
+  /**
+   * `kubectl version -o json` against that context, with a short request timeout. It reads /version,
+   * which every authenticated user may read (system:public-info-viewer): unlike `kubectl cluster-info`,
+   * which lists Services in kube-system, it needs no extra RBAC, so a restricted user is not "skipped".
+   */
+  version?: CommandResult;
+  /** The context's API server address (`kubectl config view --minify`), read from the kubeconfig. */
+  server?: string;
 }
 
-export type ClusterDecision = { run: true; context: string; server: string } | { run: false; reason: string };
+export type ClusterDecision = { run: true; context: string; server: string; serverVersion: string } | { run: false; reason: string };
 
 /** The line of kubectl's error output that says what went wrong, without klog noise and hints. */
 export function kubectlError(output: string): string {
@@ -29,11 +35,14 @@ export function kubectlError(output: string): string {
   return lines.at(-1) ?? 'no output';
 }
 
-/** The API server address `kubectl cluster-info` names ("... control plane is running at URL"). */
-export const serverOf = (clusterInfo: string): string =>
-  // kubectl colours the output on a terminal: strip the escape sequences (ESC [ ... m) first.
-  // eslint-disable-next-line no-control-regex
-  /running at (\S+)/.exec(clusterInfo.replace(/\x1b\[[0-9;]*m/g, ''))?.[1] ?? 'unknown address';
+/** The server's gitVersion from `kubectl version -o json`, if it printed one. */
+export function serverVersionOf(output: string): string | undefined {
+  try {
+    return (JSON.parse(output) as { serverVersion?: { gitVersion?: string } }).serverVersion?.gitVersion;
+  } catch {
+    return undefined;
+  }
+}
 
 export function decideCluster(probe: ClusterProbe): ClusterDecision {
   if (probe.minikubeRequested) {
@@ -48,8 +57,10 @@ export function decideCluster(probe: ClusterProbe): ClusterDecision {
     return { run: false, reason: `no current kube context (kubectl config current-context: ${kubectlError(probe.context.output)})` };
   }
   const context = probe.context.output.trim();
-  if (!probe.clusterInfo?.ok) {
-    return { run: false, reason: `context "${context}" is not reachable: ${kubectlError(probe.clusterInfo?.output ?? '')}` };
+  if (!probe.version?.ok) {
+    return { run: false, reason: `context "${context}" is not reachable: ${kubectlError(probe.version?.output ?? '')}` };
   }
-  return { run: true, context, server: serverOf(probe.clusterInfo.output) };
+  const version = serverVersionOf(probe.version.output);
+  if (!version) return { run: false, reason: `context "${context}" answered \`kubectl version\` without a server version` };
+  return { run: true, context, server: probe.server?.trim() || 'unknown address', serverVersion: version };
 }

@@ -2,6 +2,7 @@
 import { parseObjects } from '../support/helm';
 import type { Options } from './args';
 import { Expectations, expectationsFrom } from './expectations';
+import type { Exposure } from './exposure';
 import { Kube, orThrow } from './kube';
 import { StepFailure } from './wait';
 
@@ -13,13 +14,17 @@ export interface Context {
   valuesFile: string;
   /** A scratch directory for extra values files. */
   scratch: string;
-  /** The minikube profile when the cluster is minikube (for `minikube service` and node cleanup). */
-  minikubeProfile?: string;
+  /** Values files the harness adds after --values (e.g. the node a hostPath volume is pinned to). */
+  extraValues: string[];
+  /** Set when the cluster is minikube (for `minikube service` and node cleanup): its profile and binary. */
+  minikube?: { profile: string; bin: string };
   log: (line: string) => void;
   /** Filled by the install step. */
   expected?: Expectations;
   /** The database password in the chart's own Secret after the first install (undefined: existingSecret). */
   password?: string;
+  /** How Squash TM answered from this machine in step 4. */
+  exposure?: Exposure;
   /** The marker row written by the persistence step. */
   marker?: string;
   /** Set once the harness created the namespace: cleanup deletes only what the harness created. */
@@ -33,6 +38,9 @@ export function expected(ctx: Context): Expectations {
   if (!ctx.expected) throw new StepFailure('the install step did not complete: nothing to check');
   return ctx.expected;
 }
+
+/** `--values` arguments for helm install and upgrade: the user's file, then the harness's own. */
+export const valuesArgs = (ctx: Context): string[] => [ctx.valuesFile, ...ctx.extraValues].flatMap((f) => ['--values', f]);
 
 /** Read back what Helm applied, so every check follows the values file in use. */
 export async function readExpectations(ctx: Context): Promise<Expectations> {

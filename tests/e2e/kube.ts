@@ -11,9 +11,12 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Run a command, never throwing: a non-zero exit or a timeout comes back as ok=false. */
-export async function run(command: string, args: string[], timeout: Duration = '60s'): Promise<RunResult> {
-  const result = await $({ nothrow: true, quiet: true, timeout })`${command} ${args}`;
+/**
+ * Run a command, never throwing: a non-zero exit or a timeout comes back as ok=false. `input` goes to
+ * its standard input (a password, kept off the command line and out of any log).
+ */
+export async function run(command: string, args: string[], timeout: Duration = '60s', input?: string): Promise<RunResult> {
+  const result = await $({ nothrow: true, quiet: true, timeout, ...(input === undefined ? {} : { input }) })`${command} ${args}`;
   const timedOut = result.exitCode === null ? `\n(killed after ${timeout})` : '';
   return { ok: result.exitCode === 0, code: result.exitCode, stdout: result.stdout, stderr: result.stderr + timedOut };
 }
@@ -39,8 +42,13 @@ export class Kube {
   ) {}
 
   /** kubectl in the harness's namespace; `--request-timeout` bounds each API call. */
-  kubectl(args: string[], timeout: Duration = '60s'): Promise<RunResult> {
-    return run(this.bin.kubectl, ['--context', this.context, '--namespace', this.namespace, '--request-timeout=30s', ...args], timeout);
+  kubectl(args: string[], timeout: Duration = '60s', input?: string): Promise<RunResult> {
+    return run(
+      this.bin.kubectl,
+      ['--context', this.context, '--namespace', this.namespace, '--request-timeout=30s', ...args],
+      timeout,
+      input,
+    );
   }
 
   /**
@@ -49,6 +57,11 @@ export class Kube {
    */
   kubectlWatching(args: string[], timeout: Duration): Promise<RunResult> {
     return run(this.bin.kubectl, ['--context', this.context, '--namespace', this.namespace, ...args], timeout);
+  }
+
+  /** kubectl with only the arguments given (cluster-wide questions, where --namespace would mislead). */
+  kubectlBare(args: string[], timeout: Duration = '60s'): Promise<RunResult> {
+    return run(this.bin.kubectl, args, timeout);
   }
 
   helm(args: string[], timeout: Duration = '5m'): Promise<RunResult> {

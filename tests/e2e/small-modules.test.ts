@@ -1,9 +1,10 @@
 // args, durations, quantities and pod comparison: the harness's small pure helpers.
 import { freshNamespace, parseArgs } from './args';
-import { fixture } from './fixtures';
+import { fixture, fixtureItems } from './fixtures';
 import { formatDuration, parseDuration, stepLine } from './progress';
 import { comparePods, podIdentities, replacementPending } from './rollout';
-import type { IPod } from './types';
+import type { IPersistentVolume, IPod } from './types';
+import { releaseVolumes } from './wait';
 
 describe('command line', () => {
   it('defaults to values/minikube.yaml, Helm 4, cleanup, 15 minutes', () => {
@@ -13,6 +14,7 @@ describe('command line', () => {
       valuesFile: 'values/minikube.yaml',
       helm3: false,
       keep: false,
+      requireNodePort: false,
       timeoutSeconds: 900,
       release: 'squash',
     });
@@ -28,6 +30,7 @@ describe('command line', () => {
         'values/dev.yaml',
         '--helm3',
         '--keep',
+        '--require-nodeport',
         '--timeout',
         '20m',
         '--release',
@@ -41,6 +44,7 @@ describe('command line', () => {
       valuesFile: 'values/dev.yaml',
       helm3: true,
       keep: true,
+      requireNodePort: true,
       timeoutSeconds: 1200,
       release: 'sq',
       namespace: 'e2e-1',
@@ -139,5 +143,24 @@ describe('a deleted PostgreSQL pod', () => {
 
   it('is replaced once the old pod is gone and a new one is there', () => {
     expect(replacementPending(before, [replacement()])).toEqual([]);
+  });
+});
+
+describe("the release's PVs", () => {
+  // An unbound static PV of this run, a bound one of another run, a provisioned one bound to this run's claim.
+  const pvs = () => fixtureItems<IPersistentVolume>('flow-pvs-three-runs');
+
+  it("finds this run's static PV before it is bound (by Helm's namespace annotation), and a provisioned one by its claim", () => {
+    expect(releaseVolumes(pvs(), 'squash-e2e-mfx2k1').map((pv) => pv.metadata?.name)).toEqual([
+      'squash-e2e-mfx2k1-squash-squash-tm-postgresql',
+      'pvc-0b7e3c91-4a5d-4f26-8e1b-c39a7d50f264',
+    ]);
+  });
+
+  it("never another run's", () => {
+    expect(releaseVolumes(pvs(), 'squash-e2e-mfw0p3').map((pv) => pv.metadata?.name)).toEqual([
+      'squash-e2e-mfw0p3-squash-squash-tm-postgresql',
+    ]);
+    expect(releaseVolumes(pvs(), 'squash-e2e-other')).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 export type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 export type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 export type { IEvent } from 'kubernetes-models/v1/Event';
+export type { INamespace } from 'kubernetes-models/v1/Namespace';
 export type { INode } from 'kubernetes-models/v1/Node';
 export type { IPersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
 export type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';

@@ -3,6 +3,7 @@
 import { logTargets, timeoutReport } from './diagnostics';
 import type { Expectations } from './expectations';
 import { Kube } from './kube';
+import { pause } from './pause';
 import { formatDuration } from './progress';
 import { pendingItems, Snapshot } from './readiness';
 import type { IDeployment, IEvent, IPersistentVolume, IPersistentVolumeClaim, IPod, IStatefulSet } from './types';
@@ -11,17 +12,33 @@ export class StepFailure extends Error {}
 
 export const instanceSelector = (release: string): string => `app.kubernetes.io/instance=${release}`;
 
-export async function snapshot(kube: Kube, release: string): Promise<Snapshot> {
+/**
+ * The release's PVs among cluster-scoped ones carrying its instance label: Helm writes the release's
+ * namespace on every object it creates (meta.helm.sh/release-namespace), so an unbound static PV is
+ * found too, where spec.claimRef is still empty (the chart leaves it to the controller).
+ */
+export function releaseVolumes(pvs: IPersistentVolume[], namespace: string): IPersistentVolume[] {
+  return pvs.filter(
+    (pv) => pv.metadata?.annotations?.['meta.helm.sh/release-namespace'] === namespace || pv.spec?.claimRef?.namespace === namespace,
+  );
+}
+
+/** The release's PVs in the cluster (an empty list when the user may not list PVs and none are expected). */
+export async function listReleaseVolumes(kube: Kube, release: string): Promise<IPersistentVolume[]> {
+  return releaseVolumes(await kube.list<IPersistentVolume>('pv', instanceSelector(release)), kube.namespace);
+}
+
+/** `withVolumes: false` skips the cluster-scoped PV list when the release has none (no RBAC needed then). */
+export async function snapshot(kube: Kube, release: string, withVolumes = true): Promise<Snapshot> {
   const selector = instanceSelector(release);
   const [pvcs, pvs, deployments, statefulSets, pods] = await Promise.all([
     kube.list<IPersistentVolumeClaim>('pvc'),
-    // PVs are cluster-scoped: keep the ones claimed from this namespace.
-    kube.list<IPersistentVolume>('pv', selector),
+    withVolumes ? listReleaseVolumes(kube, release) : Promise.resolve([]),
     kube.list<IDeployment>('deployment', selector),
     kube.list<IStatefulSet>('statefulset', selector),
     kube.list<IPod>('pod', selector),
   ]);
-  return { pvcs, pvs: pvs.filter((pv) => pv.spec?.claimRef?.namespace === kube.namespace), deployments, statefulSets, pods };
+  return { pvcs, pvs, deployments, statefulSets, pods };
 }
 
 /** Events and the last log lines of every pod that is not ready: what a human would look at first. */
@@ -51,7 +68,7 @@ export async function waitReady(kube: Kube, release: string, expected: Expectati
   let lastPrinted = '';
   let lastPrintTime = 0;
   for (;;) {
-    const state = await snapshot(kube, release);
+    const state = await snapshot(kube, release, expected.pvs.length > 0);
     const pending = [...pendingItems(expected, state), ...(options.also?.(state) ?? [])];
     if (pending.length === 0) return state;
     const now = Date.now();
@@ -68,6 +85,6 @@ export async function waitReady(kube: Kube, release: string, expected: Expectati
       await printDiagnostics(kube, state.pods, options.log);
       throw new StepFailure(`${options.what}: still pending after ${formatDuration(options.seconds * 1000)}: ${summary}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 5000));
+    await pause(options.pollMs ?? 5000);
   }
 }

@@ -3,12 +3,17 @@
 import { Context } from '../context';
 import { run } from '../kube';
 import type { IPersistentVolume } from '../types';
-import { instanceSelector } from '../wait';
+import { listReleaseVolumes } from '../wait';
 
-/** The kept PVs of this run: labelled with the release and claimed from its namespace. */
+/**
+ * The PVs of this run, bound or not: a run that failed before its static PV was bound (no claimRef
+ * yet) must not leak it. Listed before `helm uninstall`, which leaves the kept ones.
+ */
 async function keptVolumes(ctx: Context): Promise<IPersistentVolume[]> {
-  const pvs = await ctx.kube.list<IPersistentVolume>('pv', instanceSelector(ctx.options.release)).catch(() => []);
-  return pvs.filter((pv) => pv.spec?.claimRef?.namespace === ctx.kube.namespace);
+  return listReleaseVolumes(ctx.kube, ctx.options.release).catch((error: Error) => {
+    ctx.log(`could not list this run's PVs, delete them by hand if any: ${error.message}`);
+    return [];
+  });
 }
 
 export async function cleanup(ctx: Context): Promise<void> {
@@ -38,8 +43,8 @@ export async function cleanup(ctx: Context): Promise<void> {
   // A Retain hostPath volume leaves its directory on the node. On minikube, remove it, but only the
   // chart's default /data/<pv name>: a path chosen in the values file may hold something else.
   const ownDirs = volumes.every((pv) => pv.spec?.hostPath?.path === `/data/${pv.metadata?.name}`);
-  if (ctx.minikubeProfile && ownDirs) {
-    const rm = await run('minikube', ['ssh', '--profile', ctx.minikubeProfile, '--', 'sudo', 'rm', '-rf', ...dirs], '60s');
+  if (ctx.minikube && ownDirs) {
+    const rm = await run(ctx.minikube.bin, ['ssh', '--profile', ctx.minikube.profile, '--', 'sudo', 'rm', '-rf', ...dirs], '60s');
     ctx.log(
       rm.ok ? `removed ${dirs.join(', ')} on the minikube node` : `could not remove ${dirs.join(', ')} on the node: ${rm.stderr.trim()}`,
     );

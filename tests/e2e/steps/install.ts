@@ -1,7 +1,9 @@
-// Steps 2 and 3: install into a fresh namespace, then wait until the release is ready.
-import { Context, expected, readExpectations } from '../context';
+// Steps 2 and 3: install into a fresh namespace, then wait until the release is ready and Squash TM's
+// tables are in the chart's PostgreSQL.
+import { Context, expected, readExpectations, valuesArgs } from '../context';
 import { orThrow } from '../kube';
 import { waitReady } from '../wait';
+import { expectSquashTables } from './database';
 
 export async function install(ctx: Context): Promise<void> {
   const { kube, options } = ctx;
@@ -9,7 +11,7 @@ export async function install(ctx: Context): Promise<void> {
   ctx.namespaceCreated = true;
   ctx.installed = true;
   // No --wait: step 3 waits itself and says what it is waiting for.
-  const args = ['install', options.release, ctx.chartDir, '--values', ctx.valuesFile];
+  const args = ['install', options.release, ctx.chartDir, ...valuesArgs(ctx)];
   orThrow(`helm install ${options.release}`, await kube.helm(args, '5m'));
   ctx.expected = await readExpectations(ctx);
   const e = ctx.expected;
@@ -25,4 +27,5 @@ export async function waitInstalled(ctx: Context): Promise<void> {
     seconds: ctx.options.timeoutSeconds,
     log: ctx.log,
   });
+  await expectSquashTables(ctx);
 }

@@ -1,11 +1,14 @@
-// Step 8: `helm uninstall` keeps the data (the claim, and a Retain volume), and a new install on
-// the same claim finds it: the marker row, and a password PostgreSQL still accepts.
-import { Context, expected, readExpectations } from '../context';
+// Step 9: `helm uninstall` keeps the data (the claim, and a Retain volume), and a new install on
+// the same claim finds it: the marker row, a TCP login with the Secret's password, Squash TM answering.
+import { Context, expected, readExpectations, valuesArgs } from '../context';
 import { orThrow } from '../kube';
+import { pause } from '../pause';
 import { isHookPod } from '../readiness';
-import type { IPersistentVolume, IPersistentVolumeClaim, IPod } from '../types';
-import { instanceSelector, StepFailure, waitReady } from '../wait';
+import type { IPersistentVolumeClaim, IPod } from '../types';
+import { instanceSelector, listReleaseVolumes, StepFailure, waitReady } from '../wait';
+import { expectTcpLogin } from './database';
 import { expectMarker } from './persistence';
+import { expectReachable } from './reach';
 import { currentPassword } from './upgrade';
 
 async function waitPodsGone(ctx: Context, seconds: number): Promise<void> {
@@ -15,7 +18,7 @@ async function waitPodsGone(ctx: Context, seconds: number): Promise<void> {
     if (left.length === 0) return;
     if (Date.now() > deadline)
       throw new StepFailure(`pods still there ${seconds}s after helm uninstall: ${left.map((p) => p.metadata?.name).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await pause(3000);
   }
 }
 
@@ -26,7 +29,7 @@ export async function uninstallAndReinstall(ctx: Context): Promise<void> {
   // The old PostgreSQL must be gone before a new one opens the same data directory.
   await waitPodsGone(ctx, 180);
   const pvcs = await kube.list<IPersistentVolumeClaim>('pvc');
-  const pvs = await kube.list<IPersistentVolume>('pv', instanceSelector(options.release));
+  const pvs = await listReleaseVolumes(kube, options.release);
   const problems: string[] = [];
   for (const claim of e.claims.filter((c) => c.kept)) {
     const live = pvcs.find((p) => p.metadata?.name === claim.name);
@@ -44,10 +47,7 @@ export async function uninstallAndReinstall(ctx: Context): Promise<void> {
     return;
   }
 
-  orThrow(
-    `helm install ${options.release} (again)`,
-    await kube.helm(['install', options.release, ctx.chartDir, '--values', ctx.valuesFile], '5m'),
-  );
+  orThrow(`helm install ${options.release} (again)`, await kube.helm(['install', options.release, ctx.chartDir, ...valuesArgs(ctx)], '5m'));
   ctx.expected = await readExpectations(ctx);
   // PostgreSQL applies POSTGRES_PASSWORD only to an empty data directory: a new password in a new
   // Secret would lock Squash TM out of its own database. Fail now rather than after a long wait.
@@ -61,4 +61,6 @@ export async function uninstallAndReinstall(ctx: Context): Promise<void> {
   }
   await waitReady(kube, options.release, expected(ctx), { what: 'the reinstalled release to be ready', seconds: 600, log: ctx.log });
   await expectMarker(ctx, 'after uninstall and reinstall');
+  await expectTcpLogin(ctx);
+  await expectReachable(ctx, 'after the reinstall');
 }

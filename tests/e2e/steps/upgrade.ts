@@ -3,11 +3,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { Context, expected } from '../context';
+import { Context, expected, valuesArgs } from '../context';
 import { orThrow } from '../kube';
+import { pause } from '../pause';
 import { comparePods, describeChanges, podIdentities } from '../rollout';
 import type { IPod, ISecret } from '../types';
 import { instanceSelector, StepFailure, waitReady } from '../wait';
+import { expectReachable } from './reach';
 
 /** The database password as the release's pods read it; undefined when the Secret is not the release's. */
 export async function currentPassword(ctx: Context): Promise<string | undefined> {
@@ -24,7 +26,7 @@ async function pods(ctx: Context) {
 }
 
 async function helmUpgrade(ctx: Context, extraValues: string[]): Promise<void> {
-  const args = ['upgrade', ctx.options.release, ctx.chartDir, '--values', ctx.valuesFile, ...extraValues.flatMap((f) => ['--values', f])];
+  const args = ['upgrade', ctx.options.release, ctx.chartDir, ...valuesArgs(ctx), ...extraValues.flatMap((f) => ['--values', f])];
   orThrow(`helm upgrade ${ctx.options.release}`, await ctx.kube.helm(args, '5m'));
 }
 
@@ -33,7 +35,7 @@ export async function upgrade(ctx: Context): Promise<void> {
   const before = await pods(ctx);
   await helmUpgrade(ctx, []);
   // Give the controllers time to start a rollout, if the upgrade (wrongly) triggered one.
-  await new Promise((resolve) => setTimeout(resolve, 15_000));
+  await pause(15_000);
   const unchanged = comparePods(before, await pods(ctx));
   if (unchanged.replaced.length > 0 || unchanged.restarted.length > 0) {
     throw new StepFailure(`helm upgrade with unchanged values disturbed pods: ${describeChanges(unchanged)}`);
@@ -60,4 +62,5 @@ export async function upgrade(ctx: Context): Promise<void> {
     throw new StepFailure(`a changed squash.extraEnv should roll the Squash TM pod only: ${describeChanges(rolled)}`);
   }
   ctx.log(`changed squash.extraEnv: ${describeChanges(rolled)}`);
+  await expectReachable(ctx, 'after the roll');
 }
