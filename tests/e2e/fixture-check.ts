@@ -24,6 +24,13 @@ const imageIdPattern = /@sha256:[0-9a-f]{64}$/;
 type Labels = Record<string, string>;
 const where = (f: FixtureObject): string => `${f.file}: ${f.object.kind.toLowerCase()}/${f.object.metadata.name}`;
 const find = (chart: readonly KubeObject[], kind: string, name: string) => chart.find((o) => o.kind === kind && o.metadata.name === name);
+/** A static PV's name starts with its release's namespace: another run's PV stands for the rendered one. */
+function renderedCounterpart(chart: readonly KubeObject[], object: KubeObject): KubeObject | undefined {
+  const own = object.metadata.annotations?.['meta.helm.sh/release-namespace'];
+  const name = object.metadata.name;
+  if (object.kind !== 'PersistentVolume' || !own || !name.startsWith(`${own}-`)) return find(chart, object.kind, name);
+  return chart.find((o) => o.kind === object.kind && o.metadata.name.endsWith(name.slice(own.length)));
+}
 const templateLabels = (o: KubeObject | undefined): Labels | undefined =>
   (o?.spec as { template?: { metadata?: { labels?: Labels } } } | undefined)?.template?.metadata?.labels;
 
@@ -85,7 +92,11 @@ const chartKinds = new Set(['Deployment', 'StatefulSet', 'Service', 'PersistentV
 export function labelProblems(f: FixtureObject, chart: readonly KubeObject[]): string[] {
   if (f.object.kind === 'Pod') return podLabelProblems(f, chart);
   if (!chartKinds.has(f.object.kind)) return [];
-  const rendered = find(chart, f.object.kind, f.object.metadata.name);
+  const annotations = f.object.metadata.annotations ?? {};
+  // A provisioner names its volumes pvc-<claim UID> and copies none of the claim's labels.
+  if (annotations['pv.kubernetes.io/provisioned-by'])
+    return Object.keys(f.object.metadata.labels ?? {}).length > 0 ? [`${where(f)} is provisioned, yet carries labels`] : [];
+  const rendered = renderedCounterpart(chart, f.object);
   if (!rendered) return [`${where(f)} is no object of the rendered chart`];
   const problems = compareLabels(where(f), f.object.metadata.labels ?? {}, rendered.metadata.labels ?? {});
   const template = templateLabels(f.object);

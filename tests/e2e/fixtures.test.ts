@@ -69,6 +69,14 @@ describe('the fixture rules refuse', () => {
     ]);
   });
 
+  it("a provisioned volume carrying its claim's labels, and a static one of an unknown name", () => {
+    const [, other, provisioned] = objectsOf('flow-pvs-three-runs');
+    provisioned!.object.metadata.labels = { 'app.kubernetes.io/instance': 'squash' };
+    expect(labelProblems(provisioned!, chart)).toEqual([expect.stringContaining('is provisioned, yet carries labels')]);
+    other!.object.metadata.name = 'squash-e2e-mfw0p3-squash-squash-tm-postgres';
+    expect(labelProblems(other!, chart)).toEqual([expect.stringContaining('is no object of the rendered chart')]);
+  });
+
   it('a generated pod name with a character Kubernetes never draws', () => {
     const f = one('pod-squash-crashloop');
     f.object.metadata.name = 'squash-squash-tm-7c8b9d6f4-m3n8r';
