@@ -29,8 +29,11 @@ const image = (what: string, repository: string, tag: string) =>
     pullPolicy: oneOf('When the kubelet pulls the image.', ['IfNotPresent', 'Always', 'Never'] as const, 'IfNotPresent'),
   });
 
+/** A map of Kubernetes labels, as a selector reads them. */
+const labelMap = (description: string) => stringMap(description, {}, { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue });
+
 const scheduling = (what: string) => ({
-  nodeSelector: stringMap(`Node labels the ${what} pod must run on.`, {}, { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue }),
+  nodeSelector: labelMap(`Node labels the ${what} pod must run on.`),
   tolerations: passthrough<IToleration[]>(`Tolerations of the ${what} pod.`, [], { type: 'array', items: k8s.toleration }),
   affinity: passthrough<IAffinity>(`Affinity rules of the ${what} pod.`, {}, k8s.affinity),
   priorityClassName: string(`PriorityClass of the ${what} pod. Empty: the cluster default.`, '', {
@@ -158,20 +161,11 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       gateway: object(
         "The pods that carry the HTTPRoute's traffic, admitted when `anySource` is false and `squash.httpRoute` is enabled.",
         {
-          namespaceSelector: stringMap(
+          namespaceSelector: labelMap(
             "Labels of the namespaces the gateway's proxy pods run in. Empty: the namespaces of `squash.httpRoute.parentRefs`, " +
               'where most implementations run them (Envoy Gateway runs them in its own namespace: set this then).',
-            {},
-            { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue },
           ),
-          podSelector: stringMap(
-            "Labels of the gateway's proxy pods in those namespaces. Empty: every pod there.",
-            {},
-            {
-              keyPattern: k8s.qualifiedKey,
-              valuePattern: k8s.labelValue,
-            },
-          ),
+          podSelector: labelMap("Labels of the gateway's proxy pods in those namespaces. Empty: every pod there."),
         },
       ),
       extraPeers: passthrough(

@@ -6,18 +6,23 @@ import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, IStatefulS
 
 const NS = 'squash-e2e-mfx2k1';
 
+/** What the brief checks on a values/minikube.yaml release: its claim, its static volume, its workloads. */
+const minikubeBriefExpectations: Expectations = {
+  pvcs: ['squash-squash-tm-postgresql'],
+  pvs: [`${NS}-squash-squash-tm-postgresql`],
+  deployments: ['squash-squash-tm'],
+  statefulSets: ['squash-squash-tm-postgresql'],
+  claims: [{ name: 'squash-squash-tm-postgresql', size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true }],
+  volumes: [
+    { name: `${NS}-squash-squash-tm-postgresql`, size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true, reclaimPolicy: 'Retain' },
+  ],
+};
+
 describe('expectations read from the release manifest', () => {
   it('with values/minikube.yaml: a kept 2Gi RWO claim, a Retain hostPath volume, the PostgreSQL StatefulSet, the Squash TM Deployment, the NodePort Service', async () => {
     const expected = expectationsFrom(await renderOk({ valuesFiles: ['minikube.yaml'], namespace: NS }));
     expect(expected).toEqual({
-      pvcs: ['squash-squash-tm-postgresql'],
-      pvs: [`${NS}-squash-squash-tm-postgresql`],
-      deployments: ['squash-squash-tm'],
-      statefulSets: ['squash-squash-tm-postgresql'],
-      claims: [{ name: 'squash-squash-tm-postgresql', size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true }],
-      volumes: [
-        { name: `${NS}-squash-squash-tm-postgresql`, size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true, reclaimPolicy: 'Retain' },
-      ],
+      ...minikubeBriefExpectations,
       squashService: 'squash-squash-tm',
       postgresWorkload: 'statefulset/squash-squash-tm-postgresql',
       squashDeployment: 'squash-squash-tm',
@@ -40,16 +45,7 @@ describe('expectations read from the release manifest', () => {
 });
 
 describe("the brief's checks", () => {
-  const expected: Expectations = {
-    pvcs: ['squash-squash-tm-postgresql'],
-    pvs: [`${NS}-squash-squash-tm-postgresql`],
-    deployments: ['squash-squash-tm'],
-    statefulSets: ['squash-squash-tm-postgresql'],
-    claims: [{ name: 'squash-squash-tm-postgresql', size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true }],
-    volumes: [
-      { name: `${NS}-squash-squash-tm-postgresql`, size: '2Gi', accessModes: ['ReadWriteOnce'], kept: true, reclaimPolicy: 'Retain' },
-    ],
-  };
+  const expected: Expectations = minikubeBriefExpectations;
   const healthy = (): Snapshot => ({
     pvcs: [fixture<IPersistentVolumeClaim>('pvc-bound')],
     pvs: [fixture<IPersistentVolume>('pv-bound')],
