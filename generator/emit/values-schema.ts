@@ -2,6 +2,8 @@
 import { rulesSchema, ValueRule } from '../model/conditions';
 import { Field, JsonSchema } from '../model/fields';
 import { foreignKeys } from '../foreign-keys';
+import { blockNames } from '../model/k8s-schemas';
+import { shareRepeatedBlocks } from './schema-refs';
 import { GENERATED_NOTICE } from './header';
 
 export function fieldSchema(field: Field<unknown>, path = ''): JsonSchema {
@@ -27,12 +29,15 @@ export function fieldSchema(field: Field<unknown>, path = ''): JsonSchema {
 }
 
 export function renderValuesSchema(definition: Field<unknown>, rules: ValueRule[]): string {
-  const schema = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    $comment: GENERATED_NOTICE,
-    title: 'Values of the squash-tm chart',
-    ...fieldSchema(definition),
-    allOf: rulesSchema(rules),
-  };
+  const schema = shareRepeatedBlocks(
+    {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      $comment: GENERATED_NOTICE,
+      title: 'Values of the squash-tm chart',
+      ...fieldSchema(definition),
+      allOf: rulesSchema(rules),
+    },
+    blockNames,
+  );
   return JSON.stringify(schema, null, 2) + '\n';
 }
