@@ -3,11 +3,13 @@ import { rulesSchema, ValueRule } from '../model/conditions';
 import { Field, JsonSchema } from '../model/fields';
 import { foreignKeys } from '../foreign-keys';
 import { blockNames } from '../model/k8s-schemas';
+import { keySuggestions, withKeySuggestions } from './key-suggestions';
+import { stringifySchema } from './schema-json';
 import { shareRepeatedBlocks } from './schema-refs';
 import { GENERATED_NOTICE } from './header';
 
 export function fieldSchema(field: Field<unknown>, path = ''): JsonSchema {
-  const schema: JsonSchema = { description: field.description, ...field.schema };
+  const schema: JsonSchema = { description: field.description, ...withKeySuggestions(field.schema) };
   if (field.properties) {
     // Keys of other charts pass the schema, so that a template can name our key to use instead.
     const foreign = foreignKeys
@@ -18,8 +20,9 @@ export function fieldSchema(field: Field<unknown>, path = ''): JsonSchema {
       ...foreign,
     ]);
     schema.properties = properties;
-    // An unknown key's error then lists the keys that exist (Helm 4: "value must be one of ...").
-    schema.propertyNames = { enum: Object.keys(properties) };
+    // An unknown key's error suggests the nearest key, or lists the keys that exist.
+    const label = (key: string) => (path ? `${path}.${key}` : key);
+    schema.propertyNames = keySuggestions(Object.keys(properties), Object.keys(field.properties), label);
     // A null default is a deletion to Helm 3 (the key disappears from .Values), so it cannot be required.
     schema.required = Object.entries(field.properties)
       .filter(([, child]) => child.default !== null)
@@ -39,5 +42,5 @@ export function renderValuesSchema(definition: Field<unknown>, rules: ValueRule[
     },
     blockNames,
   );
-  return JSON.stringify(schema, null, 2) + '\n';
+  return stringifySchema(schema);
 }
