@@ -35,9 +35,15 @@ function mapChildren(node: Node, map: (child: Node) => Node): Node {
 }
 
 /** What a node checks: itself without its own description (a `$ref` keeps that beside it). */
+const identities = new WeakMap<Node, string>();
 function identity(node: Node): string {
-  const { description: _description, ...rest } = node;
-  return JSON.stringify(rest);
+  let id = identities.get(node);
+  if (id === undefined) {
+    const { description: _description, ...rest } = node;
+    id = JSON.stringify(rest);
+    identities.set(node, id);
+  }
+  return id;
 }
 
 const countNodes = (node: Node): number => 1 + children(node).reduce((n, child) => n + countNodes(child), 0);

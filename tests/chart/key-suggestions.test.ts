@@ -1,6 +1,7 @@
-// A misspelt key is refused with "did you mean <key>?" under Helm 3 and Helm 4, in objects of every
-// depth (Kubernetes blocks too); a key like no other is refused without a suggestion. One values file
-// per table and Helm major: both print every schema error, so one run answers a whole table.
+// A misspelt key is refused with "did you mean <key>?" under Helm 3 and Helm 4, in the objects of
+// MIN_KEYS_FOR_SUGGESTIONS keys or more at any depth (Kubernetes blocks too); in smaller ones the
+// list of keys names it; a key like no other is refused without a suggestion. One values file per
+// table and Helm major: both print every schema error, so one run answers a whole table.
 import { PartialValues, render } from '../support/helm';
 import type { HelmMajor } from '../../generator/toolchain/tools';
 import { namesKey } from './helm-errors';
@@ -9,7 +10,6 @@ import { namesKey } from './helm-errors';
 const typos: Record<string, string> = {
   fullNameOverride: 'fullnameOverride',
   'squash.imag': 'squash.image',
-  'squash.image.pullpolicy': 'squash.image.pullPolicy',
   'squash.service.tpye': 'squash.service.type',
   'squash.startup_timeout_seconds': 'squash.startupTimeoutSeconds',
   'postgresql.persistance': 'postgresql.persistence',
@@ -17,8 +17,15 @@ const typos: Record<string, string> = {
   'auth.existingsecret': 'auth.existingSecret',
   'backup.shedule': 'backup.schedule',
   // Kubernetes blocks shared by several objects: the message names the key alone.
-  'squash.resources.limits.memroy': 'memory',
   'postgresql.containerSecurityContext.runAsUsr': 'runAsUser',
+  'squash.tolerations.0.efect': 'effect',
+};
+
+/** Misspelt keys in objects of fewer keys: the list of keys (which names the intended one) is the answer. */
+const inSmallObjects: Record<string, string> = {
+  'squash.image.pullpolicy': 'pullPolicy',
+  'squash.resources.limits.memroy': 'memory',
+  'postgresql.persistence.hostPath.pth': 'path',
 };
 
 /** Keys like no key of their object: refused, and no suggestion at all. */
@@ -30,7 +37,8 @@ function valuesAt(paths: string[], value: unknown): PartialValues {
   for (const dotted of paths) {
     const keys = dotted.split('.');
     let node = root;
-    for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    // A numeric key is a list index (squash.tolerations.0.effect).
+    keys.slice(0, -1).forEach((key, i) => (node = (node[key] ??= /^\d+$/.test(keys[i + 1] ?? '') ? [] : {}) as Record<string, unknown>));
     node[keys[keys.length - 1] as string] = value;
   }
   return root as PartialValues;
@@ -45,12 +53,22 @@ const refusal = async (values: PartialValues, helm: HelmMajor): Promise<string> 
 describe.each(['helm4', 'helm3'] as const)('unknown keys under %s', (helm) => {
   // `1` is a valid value nowhere it matters: the key alone is wrong.
   const misspelt = refusal(valuesAt(Object.keys(typos), 1), helm);
+  const small = refusal(valuesAt(Object.keys(inSmallObjects), 1), helm);
   const strange = refusal(valuesAt(unlike, 1), helm);
 
   it.each(Object.entries(typos))('refuses %s and asks "did you mean %s?"', async (typo, suggestion) => {
     const output = await misspelt;
     expect({ typo, named: namesKey(output, typo) }).toEqual({ typo, named: true });
     expect(output).toContain(`did you mean ${suggestion}?`);
+  });
+
+  it('lists the keys of a small object, the intended one among them', async () => {
+    const output = await small;
+    for (const [typo, key] of Object.entries(inSmallObjects)) {
+      expect({ typo, named: namesKey(output, typo) }).toEqual({ typo, named: true });
+      expect(output).toMatch(new RegExp(`must be one of [^\\n]*["']${key}["']`));
+    }
+    expect(output).not.toContain('did you mean');
   });
 
   it('refuses keys like no other, naming them, without suggesting anything', async () => {

@@ -4,7 +4,7 @@
 // The Helm 3 and Helm 4 runs of the same schema are in tests/chart/key-suggestions.test.ts.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { nearMissPattern, nearMissRegExp } from '../../generator/emit/key-suggestions';
+import { MIN_KEYS_FOR_SUGGESTIONS, nearMissPattern, nearMissRegExp } from '../../generator/emit/key-suggestions';
 import type { JsonSchema } from '../../generator/model/fields';
 import { repoRoot } from '../../generator/toolchain/tools';
 
@@ -144,7 +144,7 @@ describe('the key suggestions of values.schema.json', () => {
   it('suggest, for each misspelt key, that key, and no key much farther from the typo', () => {
     const wrong: string[] = [];
     for (const { place, keys, propertyNames } of objects) {
-      if (keys.length < 2) continue;
+      if (keys.length < MIN_KEYS_FOR_SUGGESTIONS) continue;
       // Two-letter keys are suggested for a change of case only: any one edit of them is another short word.
       for (const key of keys.filter((k) => k.length > 2))
         for (const typo of misspellings(key)) {
