@@ -17,12 +17,15 @@ const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\
 /**
  * Objects with fewer keys get the list alone: "value must be one of 'cpu', 'memory',
  * 'ephemeral-storage'" already shows the key meant. The trade-off is time: each suggested key adds
- * three schema nodes and a pattern that Helm compiles on every run, about 0.1 ms. Measured on the
- * 2-core build machine (CPU per `helm template`): every object (2) about +30 ms, 5 about +17 ms
- * (root, squash, postgresql, backup, auth, the persistence, service, ingress, httpRoute, jvm and
- * secrets objects, security contexts, tolerations), 8 about +10 ms (the six largest objects).
+ * three schema nodes and a pattern that Helm compiles on every run. Measured on the 2-core build
+ * machine (CPU per `helm template`, against the same schema without suggestions): 8, the six
+ * largest objects (root, squash, postgresql, backup, the two security contexts), +10 to +20 ms, about
+ * what sharing repeated blocks saved (schema-refs.ts); 5 (adds auth, the persistence, service,
+ * ingress, httpRoute, jvm and secrets objects, tolerations) +20 to +35 ms; 2 (every object) +30 to
+ * +45 ms (medians of 41 runs under a load average of 6 to 20, hence the ranges).
+ * The suite's ~950 helm runs and `npm run bench` pay it on each run.
  */
-export const MIN_KEYS_FOR_SUGGESTIONS = 5;
+export const MIN_KEYS_FOR_SUGGESTIONS = 8;
 
 /** Keys this long or shorter get the exact pattern; longer ones the cheaper three-part pattern. */
 const SHORT_KEY = 8;

@@ -10,22 +10,24 @@ import { namesKey } from './helm-errors';
 const typos: Record<string, string> = {
   fullNameOverride: 'fullnameOverride',
   'squash.imag': 'squash.image',
-  'squash.service.tpye': 'squash.service.type',
   'squash.startup_timeout_seconds': 'squash.startupTimeoutSeconds',
   'postgresql.persistance': 'postgresql.persistence',
-  'postgresql.persistence.existing-claim': 'postgresql.persistence.existingClaim',
-  'auth.existingsecret': 'auth.existingSecret',
+  'postgresql.worklaod': 'postgresql.workload',
   'backup.shedule': 'backup.schedule',
+  'backup.Retention': 'backup.retention',
   // Kubernetes blocks shared by several objects: the message names the key alone.
   'postgresql.containerSecurityContext.runAsUsr': 'runAsUser',
-  'squash.tolerations.0.efect': 'effect',
+  'squash.podSecurityContext.fs-group': 'fsGroup',
 };
 
 /** Misspelt keys in objects of fewer keys: the list of keys (which names the intended one) is the answer. */
 const inSmallObjects: Record<string, string> = {
+  'auth.existingsecret': 'existingSecret',
+  'postgresql.persistence.existing-claim': 'existingClaim',
+  'squash.service.tpye': 'type',
   'squash.image.pullpolicy': 'pullPolicy',
   'squash.resources.limits.memroy': 'memory',
-  'postgresql.persistence.hostPath.pth': 'path',
+  'squash.tolerations.0.efect': 'effect',
 };
 
 /** Keys like no key of their object: refused, and no suggestion at all. */
