@@ -44,6 +44,26 @@ const SHORT_KEY = 8;
  *   and a third of the size: Helm compiles every pattern on every run.
  */
 export function nearMissPattern(key: string): string {
+  const pattern = buildPattern(key);
+  patternKeys.set(pattern, key);
+  return pattern;
+}
+
+/** The key each pattern was made for, to name the blocks schema-refs.ts shares. */
+const patternKeys = new Map<string, string>();
+
+/**
+ * A readable name for a block of the suggestions that several objects share (a key's pattern, or
+ * its pattern and message), for emit/schema-refs.ts; undefined for any other block.
+ */
+export function suggestionBlockName(node: JsonSchema): string | undefined {
+  const pattern = node.pattern ?? node.if?.pattern;
+  const key = pattern === undefined ? undefined : patternKeys.get(pattern);
+  if (key === undefined) return undefined;
+  return node.if ? `suggest-${key}` : `near-${key}`;
+}
+
+function buildPattern(key: string): string {
   const n = key.length;
   const alternatives: string[] = [];
   if (n <= 2) {

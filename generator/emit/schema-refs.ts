@@ -57,10 +57,14 @@ const worthSharing = (node: Node, uses: number): boolean => uses >= 2 && (countN
 
 /**
  * Move every block used more than once into `definitions`, largest first, and refer to it. `names`
- * gives readable definition names to known blocks (k8s-schemas.ts); the others are named after the
- * key they first appear under. Deterministic: the same schema gives the same output.
+ * (known blocks, k8s-schemas.ts) and `nameBlock` give readable definition names; the other blocks are
+ * named after the key they first appear under. Deterministic: the same schema gives the same output.
  */
-export function shareRepeatedBlocks(root: JsonSchema, names: Record<string, JsonSchema> = {}): JsonSchema {
+export function shareRepeatedBlocks(
+  root: JsonSchema,
+  names: Record<string, JsonSchema> = {},
+  nameBlock: (block: JsonSchema) => string | undefined = () => undefined,
+): JsonSchema {
   const known = new Map(Object.entries(names).map(([name, schema]) => [identity(schema as Node), name]));
   const uses = new Map<string, number>();
   const firstKey = new Map<string, string>();
@@ -93,7 +97,7 @@ export function shareRepeatedBlocks(root: JsonSchema, names: Record<string, Json
       if (!name) {
         name = String(nameOf.size);
         nameOf.set(id, name);
-        baseName.set(name, known.get(id) ?? firstKey.get(id) ?? 'block');
+        baseName.set(name, known.get(id) ?? nameBlock(node) ?? firstKey.get(id) ?? 'block');
         const { description: _description, ...body } = node;
         definitions.set(name, {}); // keeps the definitions in order of first use
         definitions.set(name, mapChildren(body as Node, share));

@@ -3,7 +3,7 @@ import { rulesSchema, ValueRule } from '../model/conditions';
 import { Field, JsonSchema } from '../model/fields';
 import { foreignKeys } from '../foreign-keys';
 import { blockNames } from '../model/k8s-schemas';
-import { keySuggestions, withKeySuggestions } from './key-suggestions';
+import { keySuggestions, suggestionBlockName, withKeySuggestions } from './key-suggestions';
 import { stringifySchema } from './schema-json';
 import { shareRepeatedBlocks } from './schema-refs';
 import { GENERATED_NOTICE } from './header';
@@ -41,6 +41,7 @@ export function renderValuesSchema(definition: Field<unknown>, rules: ValueRule[
       allOf: rulesSchema(rules),
     },
     blockNames,
+    suggestionBlockName,
   );
   return stringifySchema(schema);
 }

@@ -49,6 +49,11 @@ describe('shareRepeatedBlocks', () => {
     expect(shared.definitions?.resources?.properties?.limits).toMatchObject({ type: 'object', additionalProperties: false });
   });
 
+  it('takes a name from the caller where it has one', () => {
+    const named = shareRepeatedBlocks(schema, {}, (block) => (block.pattern ? 'quantity' : undefined));
+    expect(Object.keys(named.definitions ?? {}).sort()).toEqual(['quantity', 'resources']);
+  });
+
   it('returns a schema without repetition unchanged, and resolves a $ref that does not exist loudly', () => {
     const plain: JsonSchema = { type: 'object', properties: { x: { type: 'string' } } };
     expect(shareRepeatedBlocks(plain)).toEqual(plain);
