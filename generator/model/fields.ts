@@ -11,6 +11,9 @@ export type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 
 export interface JsonSchema {
   $schema?: string;
   $comment?: string;
+  /** A reference to a block under `definitions` (emit/schema-refs.ts writes these). */
+  $ref?: string;
+  definitions?: Record<string, JsonSchema>;
   title?: string;
   description?: string;
   type?: JsonType | JsonType[];

@@ -135,3 +135,20 @@ export const affinity: JsonSchema = {
   additionalProperties: false,
   properties: { nodeAffinity: { type: 'object' }, podAffinity: { type: 'object' }, podAntiAffinity: { type: 'object' } },
 };
+
+/** Readable names for these blocks where values.schema.json shares them under `definitions` (emit/schema-refs.ts). */
+export const blockNames: Record<string, JsonSchema> = {
+  quantity,
+  resourceList,
+  resources,
+  seccompProfile,
+  seLinuxOptions,
+  appArmorProfile,
+  capabilityList,
+  podSecurityContext,
+  containerSecurityContext,
+  labelSelector,
+  envVar,
+  toleration,
+  affinity,
+};

@@ -3,6 +3,7 @@ import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../generator/toolchain/tools';
+import { parseChildCpuMs } from './stats';
 
 export interface Command {
   label: string;
@@ -45,6 +46,29 @@ export function timeInterleaved(commands: Command[], runs: number): Map<string, 
   for (let i = 0; i < runs; i++) {
     for (const command of commands) samples.get(command.label)?.push(timeOnce(command).ms);
   }
+  return samples;
+}
+
+/**
+ * CPU time (user + system, ms) of one run, measured by bash around it. Unlike wall time, it barely
+ * moves when other jobs share the machine: the figure to compare when the load average is high.
+ */
+export function cpuTimeOnce(command: Command): number {
+  const script = '"$@" >/dev/null 2>&1; status=$?; times; exit $status';
+  const result = spawnSync('bash', ['-c', script, 'bash', command.file, ...command.args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: command.env ?? process.env,
+  });
+  if (result.error || result.status === null || !(command.okCodes ?? [0]).includes(result.status))
+    throw new Error(`${command.label} failed under bash (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
+  return parseChildCpuMs(result.stdout);
+}
+
+/** CPU-time samples of each command, round-robin, as timeInterleaved does for wall time. */
+export function cpuInterleaved(commands: Command[], runs: number): Map<string, number[]> {
+  const samples = new Map<string, number[]>(commands.map((c) => [c.label, []]));
+  for (let i = 0; i < runs; i++) for (const command of commands) samples.get(command.label)?.push(cpuTimeOnce(command));
   return samples;
 }
 

@@ -1,5 +1,5 @@
 // The benchmark's arithmetic and its reading of the helm call log.
-import { formatMs, formatSummary, formatTarget, parseHelmLog, ratio, renderings, summarize, targetMet } from './stats';
+import { formatMs, formatSummary, formatTarget, parseChildCpuMs, parseHelmLog, ratio, renderings, summarize, targetMet } from './stats';
 
 describe('summarize', () => {
   it('takes the middle sample of an odd count, whatever the order', () => {
@@ -14,6 +14,19 @@ describe('summarize', () => {
     expect(() => summarize([])).toThrow('summarize: no samples');
     expect(() => summarize([5, NaN])).toThrow('invalid sample');
     expect(() => summarize([-1])).toThrow('invalid sample');
+  });
+});
+
+describe('parseChildCpuMs', () => {
+  it("adds the children's user and system times of bash's times output", () => {
+    expect(parseChildCpuMs('0m0.001s 0m0.002s\n0m0.093s 0m0.021s\n')).toBeCloseTo(114, 6);
+    expect(parseChildCpuMs('0m0.000s 0m0.000s\n1m2.500s 0m0.500s')).toBeCloseTo(63000, 6);
+  });
+
+  it('refuses anything else (negative control)', () => {
+    expect(() => parseChildCpuMs('')).toThrow(/not the output of bash's times/);
+    expect(() => parseChildCpuMs('0m0.093s 0m0.021s')).toThrow(/not the output/);
+    expect(() => parseChildCpuMs('0m0.001s 0m0.002s\nreal 0.1')).toThrow(/not the output/);
   });
 });
 

@@ -18,6 +18,19 @@ export function summarize(samples: number[]): Summary {
   return { runs: sorted.length, median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number };
 }
 
+/**
+ * The CPU time of the commands a bash script ran, from its `times` builtin: two lines, the shell's
+ * own user and system times, then its children's ("0m0.093s 0m0.021s"). Returns the children's
+ * user + system in ms.
+ */
+export function parseChildCpuMs(timesOutput: string): number {
+  const lines = timesOutput.trim().split('\n');
+  const children = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec((lines[lines.length - 1] ?? '').trim());
+  if (lines.length < 2 || !children) throw new Error(`parseChildCpuMs: not the output of bash's times: ${JSON.stringify(timesOutput)}`);
+  const [, um, us, sm, ss] = children.map(Number) as [number, number, number, number, number];
+  return (um * 60 + us + sm * 60 + ss) * 1000;
+}
+
 export function ratio(numerator: number, denominator: number): number {
   if (!(denominator > 0)) throw new Error(`ratio: the baseline must be a positive time, got ${denominator}`);
   return numerator / denominator;
