@@ -1,5 +1,16 @@
 // The benchmark's arithmetic and its reading of the helm call log.
-import { formatMs, formatSummary, formatTarget, parseChildCpuMs, parseHelmLog, ratio, renderings, summarize, targetMet } from './stats';
+import {
+  childrenCpuMs,
+  formatMs,
+  formatSummary,
+  formatTarget,
+  parseChildCpuMs,
+  parseHelmLog,
+  ratio,
+  renderings,
+  summarize,
+  targetMet,
+} from './stats';
 
 describe('summarize', () => {
   it('takes the middle sample of an odd count, whatever the order', () => {
@@ -89,5 +100,23 @@ describe('parseHelmLog', () => {
 
   it('rejects a line the wrapper did not write, naming its number', () => {
     expect(() => parseHelmLog('helm4\ttemplate\nsomething else\n')).toThrow('helm call log line 2: expected "helm4" or "helm3" first');
+  });
+});
+
+describe('childrenCpuMs', () => {
+  // A real line's shape: pid, (comm), state, then fields 4 to 52; cutime 250 and cstime 75 ticks.
+  const line = (comm: string) =>
+    `4242 (${comm}) S 1 4242 4242 0 -1 4194560 900 12000 0 3 120 30 250 75 20 0 1 0 1234 1000000 500 18446744073709551615`;
+
+  it('adds the waited-for children user and system ticks, in ms', () => {
+    expect(childrenCpuMs(line('node'))).toBe(3250);
+  });
+
+  it('reads past a command name with spaces and parentheses', () => {
+    expect(childrenCpuMs(line('npm exec (x) y'))).toBe(3250);
+  });
+
+  it('refuses a line without those fields', () => {
+    expect(() => childrenCpuMs('4242 (node) S 1')).toThrow('not a /proc/<pid>/stat line');
   });
 });

@@ -96,3 +96,17 @@ export function renderings(calls: HelmCalls): number {
     .filter(([key]) => /\s(template|install|upgrade|lint)$/.test(key))
     .reduce((sum, [, n]) => sum + n, 0);
 }
+
+/**
+ * CPU time (user + system, in ms) a Linux process spent in its children that have ended and been
+ * waited for, read from its /proc/<pid>/stat line: fields 16 and 17 (cutime, cstime), in clock ticks
+ * of 1/100 s. A command's whole process tree is counted, as each parent waits for its children.
+ */
+export function childrenCpuMs(statLine: string): number {
+  // The command name (field 2) is in parentheses and may hold spaces: count fields after its end.
+  const rest = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
+  const [cutime, cstime] = [Number(rest[13]), Number(rest[14])];
+  if (!Number.isInteger(cutime) || !Number.isInteger(cstime))
+    throw new Error(`childrenCpuMs: not a /proc/<pid>/stat line: ${statLine.slice(0, 80)}`);
+  return (cutime + cstime) * 10;
+}

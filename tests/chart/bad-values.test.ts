@@ -24,12 +24,14 @@ type Outcome = { ok: boolean; output: string };
 /**
  * The (Helm major, command) pairs each file is tried with. `helm template` under both majors, always:
  * it is what `helm install` does. `helm lint` applies the same values schema as `helm template` in each
- * major, so a schema refusal is linted under one major per file, alternating through the catalogue
- * (both majors' lint output is still read on half the files each); a refusal that comes from a template
- * `fail`, which lint only logs, is linted under both. This halves the suite's costliest helm runs.
+ * major, and handles a template `fail` the same way in both (it logs it and passes: `accepted-by: lint`),
+ * so each file is linted under one major, alternating through the catalogue: both majors' lint is still
+ * checked on half the files each, for refusals and for known gaps alike. A chart bug (`expect-accepted-bug`)
+ * is linted under both, since only lint's own object checks could catch it. Lint is the costliest helm
+ * command (about 150 ms of CPU against 100 ms for a template): this saves a third of the file's helm time.
  */
 function runsOf(entry: BadValues, index: number): (readonly [HelmMajor, HelmCommand])[] {
-  const lintMajors = entry.acceptedBy.size > 0 || entry.bug ? majors : [majors[index % 2] as HelmMajor];
+  const lintMajors = entry.bug ? majors : [majors[index % 2] as HelmMajor];
   return [...majors.map((helm) => [helm, 'template'] as const), ...lintMajors.map((helm) => [helm, 'lint'] as const)];
 }
 

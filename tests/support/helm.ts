@@ -1,7 +1,8 @@
 // Run the bundled helm on the chart and parse what it prints. Renderings are cached per process and
-// run concurrently (helm takes ~70 ms a call), so a suite that needs dozens stays fast.
+// across jest workers (shared-cache.ts), and run concurrently (helm takes ~70 ms a call), so a suite
+// that needs dozens stays fast.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +10,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { HelmMajor, helmPath, repoRoot } from '../../generator/toolchain/tools';
 import type { ChartValues } from '../../generator/values';
 import { isKubeObject, KubeObject } from '../validator/objects';
+import { cacheKey, folderFingerprint, shared } from './shared-cache';
 
 const run = promisify(execFile);
 
@@ -50,8 +52,11 @@ function valuesFile(values: object): string {
   return file;
 }
 
+const resolveValuesFiles = (options: RenderOptions) =>
+  (options.valuesFiles ?? []).map((f) => (path.isAbsolute(f) ? f : path.join(valuesDir, f)));
+
 export function helmArgs(command: 'template' | 'lint', options: RenderOptions): string[] {
-  const files = (options.valuesFiles ?? []).map((f) => (path.isAbsolute(f) ? f : path.join(valuesDir, f)));
+  const files = resolveValuesFiles(options);
   if (options.values) files.push(valuesFile(options.values));
   const args =
     command === 'template'
@@ -68,13 +73,22 @@ export function helmArgs(command: 'template' | 'lint', options: RenderOptions): 
   return args;
 }
 
+/** The worker's warm YAML parser, when the suite's jest environment provides it (tests/support/yaml-stream.js). */
+const warmParser = (globalThis as { __yamlStreamAsJson?: (text: string) => string | undefined }).__yamlStreamAsJson;
+
+/** The documents of a YAML stream as plain data; invalid YAML is an error. */
+function parseStream(yamlText: string): unknown[] {
+  const json = warmParser?.(yamlText);
+  if (json !== undefined) return JSON.parse(json) as unknown[];
+  return parseAllDocuments(yamlText).map((doc) => {
+    if (doc.errors.length > 0) throw new Error(`helm printed invalid YAML: ${doc.errors[0]?.message}`);
+    return doc.toJS() as unknown;
+  });
+}
+
 /** Parse a multi-document rendering; a document that is not an object with kind and name is an error. */
 export function parseObjects(yamlText: string): K8sObject[] {
-  return parseAllDocuments(yamlText)
-    .map((doc) => {
-      if (doc.errors.length > 0) throw new Error(`helm printed invalid YAML: ${doc.errors[0]?.message}`);
-      return doc.toJS() as unknown;
-    })
+  return parseStream(yamlText)
     .filter((value) => value !== null)
     .map((value) => {
       if (!isKubeObject(value))
@@ -93,6 +107,35 @@ async function helm(major: HelmMajor, args: string[]): Promise<{ ok: true; stdou
   }
 }
 
+let chartFingerprint: string | undefined;
+
+/** A file's content for a cache key; helm itself reports a file it cannot read. */
+function readOrMark(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return `\0unreadable ${file}`;
+  }
+}
+
+/**
+ * `helm template` or `helm lint` through the cache shared by the jest workers of this run, keyed by
+ * the options as written (two spellings of the same call still run twice, as in the per-process
+ * cache), the content of every values file, the chart's files and the helm binary. A rendering
+ * against a live API server (`kubeconfig`) depends on that server's state: never shared. Outside
+ * jest (no SQUASH_TEST_TMP) or with SQUASH_HELM_CACHE=off, helm simply runs.
+ */
+function helmCached(command: 'template' | 'lint', options: RenderOptions): ReturnType<typeof helm> {
+  const major = options.helm ?? 'helm4';
+  const run = () => helm(major, helmArgs(command, options));
+  const dir = process.env.SQUASH_TEST_TMP;
+  if (!dir || options.kubeconfig || process.env.SQUASH_HELM_CACHE === 'off') return run();
+  chartFingerprint ??= folderFingerprint(chartDir);
+  const files = resolveValuesFiles(options).map(readOrMark);
+  const key = cacheKey([command, helmPath(major), chartFingerprint, JSON.stringify(options), ...files]);
+  return shared(key, run, { dir: path.join(dir, 'helm-cache') });
+}
+
 const cache = new Map<string, Promise<Rendering>>();
 
 /** `helm template` with the given options, parsed. Identical calls share one helm run. */
@@ -100,7 +143,7 @@ export function render(options: RenderOptions = {}): Promise<Rendering> {
   const key = JSON.stringify(options);
   let rendering = cache.get(key);
   if (!rendering) {
-    rendering = helm(options.helm ?? 'helm4', helmArgs('template', options)).then((result) =>
+    rendering = helmCached('template', options).then((result) =>
       result.ok ? { ok: true, objects: parseObjects(result.stdout), yaml: result.stdout } : result,
     );
     cache.set(key, rendering);
@@ -117,7 +160,7 @@ export async function renderOk(options: RenderOptions = {}): Promise<K8sObject[]
 
 /** `helm lint --strict`: its output, and whether it passed. */
 export async function lint(options: RenderOptions = {}): Promise<{ ok: boolean; output: string }> {
-  const result = await helm(options.helm ?? 'helm4', helmArgs('lint', options));
+  const result = await helmCached('lint', options);
   return result.ok ? { ok: true, output: result.stdout } : { ok: false, output: result.error };
 }
 

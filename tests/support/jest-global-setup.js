@@ -1,1 +1,7 @@
-module.exports = require('./jest-temp.js').setup;
+const temp = require('./jest-temp.js');
+const goEnv = require('./jest-go-env.js');
+
+module.exports = () => {
+  temp.setup();
+  goEnv.setup();
+};
