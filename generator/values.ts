@@ -2,6 +2,7 @@
 // the TypeScript type `ChartValues` are all derived from it: edit here, then `npm run generate-chart`.
 import {
   Infer,
+  JsonSchema,
   boolean,
   integer,
   nullableInteger,
@@ -28,6 +29,14 @@ const image = (what: string, repository: string, tag: string) =>
     tag: string('Image tag, pinned: never `latest`.', tag, { pattern: p.imageTag }),
     pullPolicy: oneOf('When the kubelet pulls the image.', ['IfNotPresent', 'Always', 'Never'] as const, 'IfNotPresent'),
   });
+
+/** A NetworkPolicy rule or peer: our closed shape, never empty (an empty one admits everything). */
+const ruleObject = (properties: Record<string, JsonSchema>): JsonSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties,
+});
 
 /** A map of Kubernetes labels, as a selector reads them. */
 const labelMap = (description: string) => stringMap(description, {}, { keyPattern: k8s.qualifiedKey, valuePattern: k8s.labelValue });
@@ -125,31 +134,26 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       [] as INetworkPolicyEgressRule[],
       {
         type: 'array',
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          minProperties: 1,
-          properties: {
-            to: { type: 'array', items: { type: 'object' } },
-            ports: {
-              type: 'array',
-              items: {
-                type: 'object',
-                additionalProperties: false,
-                properties: {
-                  port: {
-                    anyOf: [
-                      { type: 'integer', minimum: 1, maximum: 65535 },
-                      { type: 'string', pattern: p.portName },
-                    ],
-                  },
-                  endPort: { type: 'integer', minimum: 1, maximum: 65535 },
-                  protocol: { enum: ['TCP', 'UDP', 'SCTP'] },
+        items: ruleObject({
+          to: { type: 'array', items: { type: 'object' } },
+          ports: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                port: {
+                  anyOf: [
+                    { type: 'integer', minimum: 1, maximum: 65535 },
+                    { type: 'string', pattern: p.portName },
+                  ],
                 },
+                endPort: { type: 'integer', minimum: 1, maximum: 65535 },
+                protocol: { enum: ['TCP', 'UDP', 'SCTP'] },
               },
             },
           },
-        },
+        }),
       },
     ),
     squash: object("Who may open connections to Squash TM's HTTP port.", {
@@ -174,24 +178,19 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         [] as INetworkPolicyPeer[],
         {
           type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            minProperties: 1,
-            properties: {
-              podSelector: k8s.labelSelector,
-              namespaceSelector: k8s.labelSelector,
-              ipBlock: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['cidr'],
-                properties: {
-                  cidr: { type: 'string', pattern: p.ipCidr },
-                  except: { type: 'array', items: { type: 'string', pattern: p.ipCidr } },
-                },
+          items: ruleObject({
+            podSelector: k8s.labelSelector,
+            namespaceSelector: k8s.labelSelector,
+            ipBlock: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['cidr'],
+              properties: {
+                cidr: { type: 'string', pattern: p.ipCidr },
+                except: { type: 'array', items: { type: 'string', pattern: p.ipCidr } },
               },
             },
-          },
+          }),
         },
       ),
     }),
