@@ -5,13 +5,13 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 */}}
 {{- define "squash-tm.validate.formats" -}}
 {{- $values := index . "Values" }}
-{{- if (not (regexMatch `^$|^[a-z]([-a-z0-9]*[a-z0-9])?$` (index $values "nameOverride"))) }}
+{{- if and (ne (toString (index $values "nameOverride")) "") (not (regexMatch `^$|^[a-z]([-a-z0-9]*[a-z0-9])?$` (index $values "nameOverride"))) }}
 {{- fail (printf "nameOverride is %q, which is not a Service name (RFC 1035 label): lowercase letters, digits and \"-\", starting with a letter and ending with a letter or digit. Fix: write one such as \"squash\", or leave it empty." (index $values "nameOverride")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z]([-a-z0-9]*[a-z0-9])?$` (index $values "fullnameOverride"))) }}
+{{- if and (ne (toString (index $values "fullnameOverride")) "") (not (regexMatch `^$|^[a-z]([-a-z0-9]*[a-z0-9])?$` (index $values "fullnameOverride"))) }}
 {{- fail (printf "fullnameOverride is %q, which is not a Service name (RFC 1035 label): lowercase letters, digits and \"-\", starting with a letter and ending with a letter or digit. Fix: write one such as \"squash\", or leave it empty." (index $values "fullnameOverride")) }}
 {{- end }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "clusterDomain"))) }}
+{{- if and (ne (toString (index $values "clusterDomain")) "cluster.local") (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "clusterDomain"))) }}
 {{- fail (printf "clusterDomain is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." (index $values "clusterDomain")) }}
 {{- end }}
 {{- range $i1, $item2 := (index $values "imagePullSecrets") }}
@@ -19,7 +19,7 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "imagePullSecrets[%d] is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i1 $item2) }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "serviceAccount" "name"))) }}
+{{- if and (ne (toString (index $values "serviceAccount" "name")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "serviceAccount" "name"))) }}
 {{- fail (printf "serviceAccount.name is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "serviceAccount" "name")) }}
 {{- end }}
 {{- range $key3, $entry4 := (index $values "serviceAccount" "annotations") }}
@@ -31,13 +31,13 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- $v5 := index (index $values "initContainers" "resources") "requests" }}
 {{- if hasKey $v5 "cpu" }}
 {{- $v6 := index $v5 "cpu" }}
-{{- if and (kindIs "string" $v6) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v6)) }}
+{{- if and (kindIs "string" $v6) (ne (toString $v6) "10m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v6)) }}
 {{- fail (printf "initContainers.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v6) }}
 {{- end }}
 {{- end }}
 {{- if hasKey $v5 "memory" }}
 {{- $v7 := index $v5 "memory" }}
-{{- if and (kindIs "string" $v7) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v7)) }}
+{{- if and (kindIs "string" $v7) (ne (toString $v7) "16Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v7)) }}
 {{- fail (printf "initContainers.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v7) }}
 {{- end }}
 {{- end }}
@@ -58,7 +58,7 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- if hasKey $v9 "memory" }}
 {{- $v11 := index $v9 "memory" }}
-{{- if and (kindIs "string" $v11) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v11)) }}
+{{- if and (kindIs "string" $v11) (ne (toString $v11) "64Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v11)) }}
 {{- fail (printf "initContainers.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v11) }}
 {{- end }}
 {{- end }}
@@ -114,41 +114,41 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^[A-Za-z_][A-Za-z0-9_-]{0,62}$` (index $values "auth" "username"))) }}
+{{- if and (ne (toString (index $values "auth" "username")) "squashtm") (not (regexMatch `^[A-Za-z_][A-Za-z0-9_-]{0,62}$` (index $values "auth" "username"))) }}
 {{- fail (printf "auth.username is %q, which is not a PostgreSQL name: 1 to 63 letters, digits, \"_\" and \"-\", starting with a letter or \"_\". Fix: write one such as \"squashtm\"." (index $values "auth" "username")) }}
 {{- end }}
-{{- if (not (regexMatch `^[A-Za-z_][A-Za-z0-9_-]{0,62}$` (index $values "auth" "database"))) }}
+{{- if and (ne (toString (index $values "auth" "database")) "squashtm") (not (regexMatch `^[A-Za-z_][A-Za-z0-9_-]{0,62}$` (index $values "auth" "database"))) }}
 {{- fail (printf "auth.database is %q, which is not a PostgreSQL name: 1 to 63 letters, digits, \"_\" and \"-\", starting with a letter or \"_\". Fix: write one such as \"squashtm\"." (index $values "auth" "database")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "auth" "existingSecret"))) }}
+{{- if and (ne (toString (index $values "auth" "existingSecret")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "auth" "existingSecret"))) }}
 {{- fail (printf "auth.existingSecret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "auth" "existingSecret")) }}
 {{- end }}
-{{- if (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $values "auth" "secretKeys" "username"))) }}
+{{- if and (ne (toString (index $values "auth" "secretKeys" "username")) "username") (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $values "auth" "secretKeys" "username"))) }}
 {{- fail (printf "auth.secretKeys.username is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." (index $values "auth" "secretKeys" "username")) }}
 {{- end }}
-{{- if (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $values "auth" "secretKeys" "password"))) }}
+{{- if and (ne (toString (index $values "auth" "secretKeys" "password")) "password") (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $values "auth" "secretKeys" "password"))) }}
 {{- fail (printf "auth.secretKeys.password is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." (index $values "auth" "secretKeys" "password")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[-._a-zA-Z0-9]+$` (index $values "auth" "secretKeys" "previousPassword"))) }}
+{{- if and (ne (toString (index $values "auth" "secretKeys" "previousPassword")) "") (not (regexMatch `^$|^[-._a-zA-Z0-9]+$` (index $values "auth" "secretKeys" "previousPassword"))) }}
 {{- fail (printf "auth.secretKeys.previousPassword is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\", or leave it empty." (index $values "auth" "secretKeys" "previousPassword")) }}
 {{- end }}
-{{- if (not (regexMatch `^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$` (index $values "secretGenerator" "image" "repository"))) }}
+{{- if and (ne (toString (index $values "secretGenerator" "image" "repository")) "registry.k8s.io/kubectl") (not (regexMatch `^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$` (index $values "secretGenerator" "image" "repository"))) }}
 {{- fail (printf "secretGenerator.image.repository is %q, which is not an image repository: an optional registry host (with an optional \":port\") and \"/\", then lowercase parts separated by \"/\", each of letters and digits joined by single \".\", \"_\" or \"-\"; no tag (it goes in tag). Fix: write one such as \"registry.example.com/team/squash\"." (index $values "secretGenerator" "image" "repository")) }}
 {{- end }}
-{{- if (not (regexMatch `^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$` (index $values "secretGenerator" "image" "tag"))) }}
+{{- if and (ne (toString (index $values "secretGenerator" "image" "tag")) "v1.35.2") (not (regexMatch `^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$` (index $values "secretGenerator" "image" "tag"))) }}
 {{- fail (printf "secretGenerator.image.tag is %q, which is not an image tag: 1 to 128 letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\". Fix: write one such as \"13.0.1\"." (index $values "secretGenerator" "image" "tag")) }}
 {{- end }}
 {{- if hasKey (index $values "secretGenerator" "resources") "requests" }}
 {{- $v29 := index (index $values "secretGenerator" "resources") "requests" }}
 {{- if hasKey $v29 "cpu" }}
 {{- $v30 := index $v29 "cpu" }}
-{{- if and (kindIs "string" $v30) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v30)) }}
+{{- if and (kindIs "string" $v30) (ne (toString $v30) "10m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v30)) }}
 {{- fail (printf "secretGenerator.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v30) }}
 {{- end }}
 {{- end }}
 {{- if hasKey $v29 "memory" }}
 {{- $v31 := index $v29 "memory" }}
-{{- if and (kindIs "string" $v31) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v31)) }}
+{{- if and (kindIs "string" $v31) (ne (toString $v31) "32Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v31)) }}
 {{- fail (printf "secretGenerator.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v31) }}
 {{- end }}
 {{- end }}
@@ -169,7 +169,7 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- if hasKey $v33 "memory" }}
 {{- $v35 := index $v33 "memory" }}
-{{- if and (kindIs "string" $v35) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v35)) }}
+{{- if and (kindIs "string" $v35) (ne (toString $v35) "128Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v35)) }}
 {{- fail (printf "secretGenerator.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v35) }}
 {{- end }}
 {{- end }}
@@ -180,23 +180,23 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$` (index $values "postgresql" "image" "repository"))) }}
+{{- if and (ne (toString (index $values "postgresql" "image" "repository")) "postgres") (not (regexMatch `^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$` (index $values "postgresql" "image" "repository"))) }}
 {{- fail (printf "postgresql.image.repository is %q, which is not an image repository: an optional registry host (with an optional \":port\") and \"/\", then lowercase parts separated by \"/\", each of letters and digits joined by single \".\", \"_\" or \"-\"; no tag (it goes in tag). Fix: write one such as \"registry.example.com/team/squash\"." (index $values "postgresql" "image" "repository")) }}
 {{- end }}
-{{- if (not (regexMatch `^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$` (index $values "postgresql" "image" "tag"))) }}
+{{- if and (ne (toString (index $values "postgresql" "image" "tag")) "17.6") (not (regexMatch `^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$` (index $values "postgresql" "image" "tag"))) }}
 {{- fail (printf "postgresql.image.tag is %q, which is not an image tag: 1 to 128 letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\". Fix: write one such as \"13.0.1\"." (index $values "postgresql" "image" "tag")) }}
 {{- end }}
 {{- if hasKey (index $values "postgresql" "resources") "requests" }}
 {{- $v37 := index (index $values "postgresql" "resources") "requests" }}
 {{- if hasKey $v37 "cpu" }}
 {{- $v38 := index $v37 "cpu" }}
-{{- if and (kindIs "string" $v38) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v38)) }}
+{{- if and (kindIs "string" $v38) (ne (toString $v38) "100m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v38)) }}
 {{- fail (printf "postgresql.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v38) }}
 {{- end }}
 {{- end }}
 {{- if hasKey $v37 "memory" }}
 {{- $v39 := index $v37 "memory" }}
-{{- if and (kindIs "string" $v39) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v39)) }}
+{{- if and (kindIs "string" $v39) (ne (toString $v39) "256Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v39)) }}
 {{- fail (printf "postgresql.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v39) }}
 {{- end }}
 {{- end }}
@@ -217,7 +217,7 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- if hasKey $v41 "memory" }}
 {{- $v43 := index $v41 "memory" }}
-{{- if and (kindIs "string" $v43) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v43)) }}
+{{- if and (kindIs "string" $v43) (ne (toString $v43) "1Gi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v43)) }}
 {{- fail (printf "postgresql.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v43) }}
 {{- end }}
 {{- end }}
@@ -228,7 +228,7 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` (index $values "postgresql" "shmSize"))) }}
+{{- if and (ne (toString (index $values "postgresql" "shmSize")) "256Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` (index $values "postgresql" "shmSize"))) }}
 {{- fail (printf "postgresql.shmSize is %q, which is not a size: a number above 0 with no space before its unit: Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write one such as \"2Gi\"." (index $values "postgresql" "shmSize")) }}
 {{- end }}
 {{- if hasKey (index $values "postgresql" "containerSecurityContext") "capabilities" }}
@@ -250,22 +250,22 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^$|^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)))$` (index $values "postgresql" "service" "clusterIP"))) }}
+{{- if and (ne (toString (index $values "postgresql" "service" "clusterIP")) "") (not (regexMatch `^$|^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)))$` (index $values "postgresql" "service" "clusterIP"))) }}
 {{- fail (printf "postgresql.service.clusterIP is %q, which is not an IP address: an IPv4 address (no leading zeros) or an IPv6 one, without a prefix length. Fix: write e.g. \"10.96.100.100\" or \"fd00:10:96::100\", or leave it empty." (index $values "postgresql" "service" "clusterIP")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "postgresql" "persistence" "existingClaim"))) }}
+{{- if and (ne (toString (index $values "postgresql" "persistence" "existingClaim")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "postgresql" "persistence" "existingClaim"))) }}
 {{- fail (printf "postgresql.persistence.existingClaim is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "postgresql" "persistence" "existingClaim")) }}
 {{- end }}
-{{- if (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` (index $values "postgresql" "persistence" "size"))) }}
+{{- if and (ne (toString (index $values "postgresql" "persistence" "size")) "2Gi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` (index $values "postgresql" "persistence" "size"))) }}
 {{- fail (printf "postgresql.persistence.size is %q, which is not a size: a number above 0 with no space before its unit: Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write one such as \"2Gi\"." (index $values "postgresql" "persistence" "size")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "postgresql" "persistence" "storageClass"))) }}
+{{- if and (ne (toString (index $values "postgresql" "persistence" "storageClass")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "postgresql" "persistence" "storageClass"))) }}
 {{- fail (printf "postgresql.persistence.storageClass is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "postgresql" "persistence" "storageClass")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^/[^\0]*$` (index $values "postgresql" "persistence" "hostPath" "path"))) }}
+{{- if and (ne (toString (index $values "postgresql" "persistence" "hostPath" "path")) "") (not (regexMatch `^$|^/[^\0]*$` (index $values "postgresql" "persistence" "hostPath" "path"))) }}
 {{- fail (printf "postgresql.persistence.hostPath.path is %q, which is not an absolute path: a path starting with \"/\". Fix: write one such as \"/data/squash-postgresql\", or leave it empty." (index $values "postgresql" "persistence" "hostPath" "path")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` (index $values "postgresql" "persistence" "hostPath" "nodeName"))) }}
+{{- if and (ne (toString (index $values "postgresql" "persistence" "hostPath" "nodeName")) "") (not (regexMatch `^$|^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` (index $values "postgresql" "persistence" "hostPath" "nodeName"))) }}
 {{- fail (printf "postgresql.persistence.hostPath.nodeName is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\", or leave it empty." (index $values "postgresql" "persistence" "hostPath" "nodeName")) }}
 {{- end }}
 {{- range $key52, $entry53 := (index $values "postgresql" "nodeSelector") }}
@@ -290,35 +290,35 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "postgresql" "priorityClassName"))) }}
+{{- if and (ne (toString (index $values "postgresql" "priorityClassName")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "postgresql" "priorityClassName"))) }}
 {{- fail (printf "postgresql.priorityClassName is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "postgresql" "priorityClassName")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "externalDatabase" "host"))) }}
+{{- if and (ne (toString (index $values "externalDatabase" "host")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "externalDatabase" "host"))) }}
 {{- fail (printf "externalDatabase.host is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "externalDatabase" "host")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z]([-a-z0-9]*[a-z0-9])?$` (index $values "databaseAlias" "name"))) }}
+{{- if and (ne (toString (index $values "databaseAlias" "name")) "") (not (regexMatch `^$|^[a-z]([-a-z0-9]*[a-z0-9])?$` (index $values "databaseAlias" "name"))) }}
 {{- fail (printf "databaseAlias.name is %q, which is not a Service name (RFC 1035 label): lowercase letters, digits and \"-\", starting with a letter and ending with a letter or digit. Fix: write one such as \"squash\", or leave it empty." (index $values "databaseAlias" "name")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "databaseAlias" "externalName"))) }}
+{{- if and (ne (toString (index $values "databaseAlias" "externalName")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "databaseAlias" "externalName"))) }}
 {{- fail (printf "databaseAlias.externalName is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "databaseAlias" "externalName")) }}
 {{- end }}
-{{- if (not (regexMatch `^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|[0-9A-Za-z*?/,-]+( +[0-9A-Za-z*?/,-]+){4})$` (index $values "backup" "schedule"))) }}
+{{- if and (ne (toString (index $values "backup" "schedule")) "0 3 * * *") (not (regexMatch `^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|[0-9A-Za-z*?/,-]+( +[0-9A-Za-z*?/,-]+){4})$` (index $values "backup" "schedule"))) }}
 {{- fail (printf "backup.schedule is %q, which is not a cron schedule: five fields separated by spaces (minute, hour, day of month, month, day of week), each made of digits, names (MON, JAN), \"*\", \"?\", \"/\", \",\" and \"-\"; or one of @yearly, @monthly, @weekly, @daily, @hourly. A time zone goes in backup.timeZone. Fix: write one such as \"0 3 * * *\"." (index $values "backup" "schedule")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$` (index $values "backup" "timeZone"))) }}
+{{- if and (ne (toString (index $values "backup" "timeZone")) "") (not (regexMatch `^$|^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$` (index $values "backup" "timeZone"))) }}
 {{- fail (printf "backup.timeZone is %q, which is not a time zone name: parts of letters, digits, \"_\", \"+\" and \"-\" separated by \"/\", as in the IANA database, starting with a letter; no spaces. Fix: write one such as \"Europe/Paris\", or leave it empty." (index $values "backup" "timeZone")) }}
 {{- end }}
 {{- if hasKey (index $values "backup" "resources") "requests" }}
 {{- $v58 := index (index $values "backup" "resources") "requests" }}
 {{- if hasKey $v58 "cpu" }}
 {{- $v59 := index $v58 "cpu" }}
-{{- if and (kindIs "string" $v59) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v59)) }}
+{{- if and (kindIs "string" $v59) (ne (toString $v59) "50m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v59)) }}
 {{- fail (printf "backup.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v59) }}
 {{- end }}
 {{- end }}
 {{- if hasKey $v58 "memory" }}
 {{- $v60 := index $v58 "memory" }}
-{{- if and (kindIs "string" $v60) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v60)) }}
+{{- if and (kindIs "string" $v60) (ne (toString $v60) "128Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v60)) }}
 {{- fail (printf "backup.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v60) }}
 {{- end }}
 {{- end }}
@@ -339,7 +339,7 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- if hasKey $v62 "memory" }}
 {{- $v64 := index $v62 "memory" }}
-{{- if and (kindIs "string" $v64) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v64)) }}
+{{- if and (kindIs "string" $v64) (ne (toString $v64) "512Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v64)) }}
 {{- fail (printf "backup.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v64) }}
 {{- end }}
 {{- end }}
@@ -350,32 +350,32 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "backup" "persistence" "existingClaim"))) }}
+{{- if and (ne (toString (index $values "backup" "persistence" "existingClaim")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "backup" "persistence" "existingClaim"))) }}
 {{- fail (printf "backup.persistence.existingClaim is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "backup" "persistence" "existingClaim")) }}
 {{- end }}
-{{- if (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` (index $values "backup" "persistence" "size"))) }}
+{{- if and (ne (toString (index $values "backup" "persistence" "size")) "5Gi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` (index $values "backup" "persistence" "size"))) }}
 {{- fail (printf "backup.persistence.size is %q, which is not a size: a number above 0 with no space before its unit: Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write one such as \"2Gi\"." (index $values "backup" "persistence" "size")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "backup" "persistence" "storageClass"))) }}
+{{- if and (ne (toString (index $values "backup" "persistence" "storageClass")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "backup" "persistence" "storageClass"))) }}
 {{- fail (printf "backup.persistence.storageClass is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "backup" "persistence" "storageClass")) }}
 {{- end }}
-{{- if (not (regexMatch `^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$` (index $values "squash" "image" "repository"))) }}
+{{- if and (ne (toString (index $values "squash" "image" "repository")) "squashtest/squash") (not (regexMatch `^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$` (index $values "squash" "image" "repository"))) }}
 {{- fail (printf "squash.image.repository is %q, which is not an image repository: an optional registry host (with an optional \":port\") and \"/\", then lowercase parts separated by \"/\", each of letters and digits joined by single \".\", \"_\" or \"-\"; no tag (it goes in tag). Fix: write one such as \"registry.example.com/team/squash\"." (index $values "squash" "image" "repository")) }}
 {{- end }}
-{{- if (not (regexMatch `^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$` (index $values "squash" "image" "tag"))) }}
+{{- if and (ne (toString (index $values "squash" "image" "tag")) "13.0.1") (not (regexMatch `^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$` (index $values "squash" "image" "tag"))) }}
 {{- fail (printf "squash.image.tag is %q, which is not an image tag: 1 to 128 letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\". Fix: write one such as \"13.0.1\"." (index $values "squash" "image" "tag")) }}
 {{- end }}
 {{- if hasKey (index $values "squash" "resources") "requests" }}
 {{- $v66 := index (index $values "squash" "resources") "requests" }}
 {{- if hasKey $v66 "cpu" }}
 {{- $v67 := index $v66 "cpu" }}
-{{- if and (kindIs "string" $v67) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v67)) }}
+{{- if and (kindIs "string" $v67) (ne (toString $v67) "250m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v67)) }}
 {{- fail (printf "squash.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v67) }}
 {{- end }}
 {{- end }}
 {{- if hasKey $v66 "memory" }}
 {{- $v68 := index $v66 "memory" }}
-{{- if and (kindIs "string" $v68) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v68)) }}
+{{- if and (kindIs "string" $v68) (ne (toString $v68) "1Gi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v68)) }}
 {{- fail (printf "squash.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v68) }}
 {{- end }}
 {{- end }}
@@ -396,7 +396,7 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- if hasKey $v70 "memory" }}
 {{- $v72 := index $v70 "memory" }}
-{{- if and (kindIs "string" $v72) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v72)) }}
+{{- if and (kindIs "string" $v72) (ne (toString $v72) "3Gi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v72)) }}
 {{- fail (printf "squash.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v72) }}
 {{- end }}
 {{- end }}
@@ -407,31 +407,31 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[1-9][0-9]{0,6}[mg]$` (index $values "squash" "jvm" "heap"))) }}
+{{- if and (ne (toString (index $values "squash" "jvm" "heap")) "") (not (regexMatch `^$|^[1-9][0-9]{0,6}[mg]$` (index $values "squash" "jvm" "heap"))) }}
 {{- fail (printf "squash.jvm.heap is %q, which is not a JVM size: a whole number followed by the JVM's own unit, \"m\" (MiB) or \"g\" (GiB); not Kubernetes units such as \"Mi\" or \"Gi\". Fix: write one such as \"1536m\", or leave it empty." (index $values "squash" "jvm" "heap")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "secrets" "existingSecret"))) }}
+{{- if and (ne (toString (index $values "squash" "secrets" "existingSecret")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "secrets" "existingSecret"))) }}
 {{- fail (printf "squash.secrets.existingSecret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "squash" "secrets" "existingSecret")) }}
 {{- end }}
-{{- if (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $values "squash" "secrets" "secretKeys" "jwt"))) }}
+{{- if and (ne (toString (index $values "squash" "secrets" "secretKeys" "jwt")) "jwt-secret") (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $values "squash" "secrets" "secretKeys" "jwt"))) }}
 {{- fail (printf "squash.secrets.secretKeys.jwt is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." (index $values "squash" "secrets" "secretKeys" "jwt")) }}
 {{- end }}
-{{- if (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $values "squash" "secrets" "secretKeys" "crypto"))) }}
+{{- if and (ne (toString (index $values "squash" "secrets" "secretKeys" "crypto")) "crypto-secret") (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $values "squash" "secrets" "secretKeys" "crypto"))) }}
 {{- fail (printf "squash.secrets.secretKeys.crypto is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." (index $values "squash" "secrets" "secretKeys" "crypto")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[A-Za-z0-9+/]{86,}={0,2}$` (index $values "squash" "secrets" "jwtSecret"))) }}
+{{- if and (ne (toString (index $values "squash" "secrets" "jwtSecret")) "") (not (regexMatch `^$|^[A-Za-z0-9+/]{86,}={0,2}$` (index $values "squash" "secrets" "jwtSecret"))) }}
 {{- fail (printf "squash.secrets.jwtSecret is set to a value, which is not base64 of at least 64 bytes: at least 86 characters among letters, digits, \"+\" and \"/\", then at most two \"=\", on one line. Fix: generate one with: openssl rand -base64 64 | tr -d \"\\n\", or leave it empty." ) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^\S{16,}$` (index $values "squash" "secrets" "cryptoSecret"))) }}
+{{- if and (ne (toString (index $values "squash" "secrets" "cryptoSecret")) "") (not (regexMatch `^$|^\S{16,}$` (index $values "squash" "secrets" "cryptoSecret"))) }}
 {{- fail (printf "squash.secrets.cryptoSecret is set to a value, which is not a secret of at least 16 characters: at least 16 characters, without spaces, tabs or line breaks. Fix: generate one with: openssl rand -hex 32, or leave it empty." ) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$` (index $values "squash" "timezone"))) }}
+{{- if and (ne (toString (index $values "squash" "timezone")) "") (not (regexMatch `^$|^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$` (index $values "squash" "timezone"))) }}
 {{- fail (printf "squash.timezone is %q, which is not a time zone name: parts of letters, digits, \"_\", \"+\" and \"-\" separated by \"/\", as in the IANA database, starting with a letter; no spaces. Fix: write one such as \"Europe/Paris\", or leave it empty." (index $values "squash" "timezone")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "license" "existingSecret"))) }}
+{{- if and (ne (toString (index $values "squash" "license" "existingSecret")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "license" "existingSecret"))) }}
 {{- fail (printf "squash.license.existingSecret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "squash" "license" "existingSecret")) }}
 {{- end }}
-{{- if (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $values "squash" "license" "key"))) }}
+{{- if and (ne (toString (index $values "squash" "license" "key")) "squash-tm.lic") (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $values "squash" "license" "key"))) }}
 {{- fail (printf "squash.license.key is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." (index $values "squash" "license" "key")) }}
 {{- end }}
 {{- range $i74, $item75 := (index $values "squash" "extraPlugins") }}
@@ -485,7 +485,7 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "squash.service.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key89) }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "ingress" "className"))) }}
+{{- if and (ne (toString (index $values "squash" "ingress" "className")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "ingress" "className"))) }}
 {{- fail (printf "squash.ingress.className is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "squash" "ingress" "className")) }}
 {{- end }}
 {{- range $key91, $entry92 := (index $values "squash" "ingress" "annotations") }}
@@ -498,10 +498,10 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "squash.ingress.hosts[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i93 $item94) }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^/[^\s]*$` (index $values "squash" "ingress" "path"))) }}
+{{- if and (ne (toString (index $values "squash" "ingress" "path")) "/squash") (not (regexMatch `^/[^\s]*$` (index $values "squash" "ingress" "path"))) }}
 {{- fail (printf "squash.ingress.path is %q, which is not an HTTP path: a path starting with \"/\", without spaces. Fix: write one such as \"/squash\"." (index $values "squash" "ingress" "path")) }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "ingress" "tlsSecret"))) }}
+{{- if and (ne (toString (index $values "squash" "ingress" "tlsSecret")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "ingress" "tlsSecret"))) }}
 {{- fail (printf "squash.ingress.tlsSecret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "squash" "ingress" "tlsSecret")) }}
 {{- end }}
 {{- range $key95, $entry96 := (index $values "squash" "httpRoute" "annotations") }}
@@ -531,7 +531,7 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "squash.httpRoute.hostnames[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i101 $item102) }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^/[^\s]*$` (index $values "squash" "httpRoute" "path"))) }}
+{{- if and (ne (toString (index $values "squash" "httpRoute" "path")) "/squash") (not (regexMatch `^/[^\s]*$` (index $values "squash" "httpRoute" "path"))) }}
 {{- fail (printf "squash.httpRoute.path is %q, which is not an HTTP path: a path starting with \"/\", without spaces. Fix: write one such as \"/squash\"." (index $values "squash" "httpRoute" "path")) }}
 {{- end }}
 {{- range $key103, $entry104 := (index $values "squash" "nodeSelector") }}
@@ -556,7 +556,7 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "priorityClassName"))) }}
+{{- if and (ne (toString (index $values "squash" "priorityClassName")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "priorityClassName"))) }}
 {{- fail (printf "squash.priorityClassName is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "squash" "priorityClassName")) }}
 {{- end }}
 {{- end }}

@@ -15,7 +15,7 @@ export function renderValueChecksTemplate(definition: Field<unknown>, rules: Val
     '(the schema only annotates formats: a pattern there would print a regular expression).',
     '*/}}',
     '{{- define "squash-tm.validate.formats" -}}',
-    ...formatChecks(fieldSchema(definition)),
+    ...formatChecks(fieldSchema(definition), definition.default),
     '{{- end }}',
     '',
     '{{/*',

@@ -15,11 +15,12 @@ interface KeyText {
   args: string[];
 }
 
-/** Where a value is: a template variable and a path of map keys below it. */
+/** Where a value is: a template variable and a path of map keys below it; `known`: its default there. */
 interface Place {
   base: string;
   path: string[];
   key: KeyText;
+  known?: unknown;
 }
 
 /** A Go template double-quoted string literal (JSON's escapes are Go's). */
@@ -42,7 +43,15 @@ class Emitter {
   }
 
   /** A `fail` with the key, the bad value, the format in words and the fix, when `value` does not match `pattern`. */
-  patternCheck(pattern: string, value: string, key: KeyText, subject: 'value' | 'map key', where: string, maybeOtherType: boolean): void {
+  patternCheck(
+    pattern: string,
+    value: string,
+    key: KeyText,
+    subject: 'value' | 'map key',
+    where: string,
+    maybeOtherType: boolean,
+    known?: unknown,
+  ): void {
     const words = describeFormat(pattern);
     if (!words) throw new Error(`${where}: pattern ${pattern} has no words: register it with format() in generator/model/k8s-formats.ts`);
     if (pattern.includes('`')) throw new Error(`${where}: pattern ${pattern} holds a backquote, which a Go raw string cannot`);
@@ -51,8 +60,14 @@ class Emitter {
     const shown = words.secret ? [] : [value];
     const what = subject === 'map key' ? `${key.format} has the key %q` : `${key.format} is ${words.secret ? 'set to a value' : '%q'}`;
     const message = printfText(`, which is not ${words.name}: ${words.rule}. Fix: ${fix}.`);
-    const guard = maybeOtherType ? `and (kindIs "string" ${value}) ` : '';
-    this.lines.push(`{{- if ${guard}(not (regexMatch \`${pattern}\` ${value})) }}`);
+    // Go templates' `and` stops at the first false: a value left at its (valid) default, the usual
+    // case, costs a string comparison instead of compiling the regular expression on every render.
+    const guards = [
+      ...(maybeOtherType ? [`(kindIs "string" ${value})`] : []),
+      ...(typeof known === 'string' ? [`(ne (toString ${value}) ${goString(known)})`] : []),
+    ];
+    const test = `(not (regexMatch \`${pattern}\` ${value}))`;
+    this.lines.push(`{{- if ${guards.length > 0 ? `and ${guards.join(' ')} ${test}` : test} }}`);
     this.lines.push(`{{- fail (printf ${goString(what + message)} ${[...key.args, ...shown].join(' ')}) }}`);
     this.lines.push('{{- end }}');
   }
@@ -68,7 +83,9 @@ class Emitter {
         throw new Error(`${where}: a pattern under "${keyword}" cannot be checked in words; use properties, items or anyOf`);
       }
     }
-    if (schema.pattern) this.patternCheck(schema.pattern, value, place.key, 'value', where, maybeOtherType || schema.type !== 'string');
+    if (schema.pattern) {
+      this.patternCheck(schema.pattern, value, place.key, 'value', where, maybeOtherType || schema.type !== 'string', place.known);
+    }
     for (const branch of schema.anyOf ?? []) this.visit(branch, place, true);
     if (schema.properties) this.visitProperties(schema, place);
     if (schema.items && hasPattern(schema.items)) {
@@ -93,26 +110,29 @@ class Emitter {
       const key = child(place.key, printfText(place.key.format ? `.${name}` : name));
       if (schema.required?.includes(name)) {
         // The schema has made sure it is there (Helm checks the schema before templates run).
-        this.visit(property, { base: place.base, path: [...place.path, name], key });
+        this.visit(property, { base: place.base, path: [...place.path, name], key, known: knownChild(place, name) });
         continue;
       }
       const bound = this.variable('v');
       this.lines.push(`{{- if hasKey ${expression(place)} ${goString(name)} }}`);
       this.lines.push(`{{- ${bound} := index ${expression(place)} ${goString(name)} }}`);
-      this.visit(property, { base: bound, path: [], key });
+      this.visit(property, { base: bound, path: [], key, known: knownChild(place, name) });
       this.lines.push('{{- end }}');
     }
   }
 }
 
+const knownChild = (place: Place, name: string): unknown =>
+  place.known !== null && typeof place.known === 'object' ? (place.known as Record<string, unknown>)[name] : undefined;
+
 /** Whether a schema has something to check (a pattern), or may hide one (a $ref, refused by visit). */
 const hasPattern = (schema: JsonSchema): boolean => /"(pattern|\$ref)"/.test(JSON.stringify(schema));
 
 /** The body of the named template that checks every format of the values schema, in words. */
-export function formatChecks(schema: JsonSchema): string[] {
+export function formatChecks(schema: JsonSchema, defaults?: unknown): string[] {
   const emitter = new Emitter();
   emitter.lines.push('{{- $values := index . "Values" }}');
-  emitter.visit(schema, { base: '$values', path: [], key: { format: '', args: [] } });
+  emitter.visit(schema, { base: '$values', path: [], key: { format: '', args: [] }, known: defaults });
   return emitter.lines;
 }
 
