@@ -13,7 +13,7 @@ import { randomValues, seeded } from './random-values';
 import { documentedExisting } from './scenarios';
 import type { CrossObjectOptions } from '../validator/cross-object';
 
-const count = Number(process.env.PROPERTY_CASES ?? 100);
+const count = Number(process.env.PROPERTY_CASES ?? 200);
 const seed = Number(process.env.PROPERTY_SEED ?? 11);
 const random = seeded(seed);
 const limit = limiter(4);
