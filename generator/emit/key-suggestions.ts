@@ -89,7 +89,8 @@ function buildPattern(key: string): string {
   }
   const words = key.split(/(?<=[a-z0-9])(?=[A-Z])/);
   if (words.length > 1) alternatives.push(words.map(escape).join('[-_]?'));
-  return `^(?i)(?:${alternatives.join('|')})$`;
+  // (?i) first: Go reads it anywhere, editors (vscode-json-languageservice) only as a prefix.
+  return `(?i)^(?:${alternatives.join('|')})$`;
 }
 
 /** The same pattern as a JavaScript RegExp (JavaScript has no inline `(?i)`), for tests and checks. */

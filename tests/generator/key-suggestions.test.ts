@@ -121,8 +121,8 @@ describe('nearMissPattern', () => {
     expect(pairs.filter(([key, word]) => nearMissRegExp(key).test(word))).toEqual([]);
   });
 
-  it('writes RE2 syntax: a leading (?i), no look-around', () => {
-    for (const key of ['image', 'to', 'startupTimeoutSeconds']) expect(nearMissPattern(key)).toMatch(/^\^\(\?i\)\(\?:[^<>=!]*\)\$$/);
+  it('writes RE2 syntax: (?i) as a prefix (the only place editors read it), no look-around', () => {
+    for (const key of ['image', 'to', 'startupTimeoutSeconds']) expect(nearMissPattern(key)).toMatch(/^\(\?i\)\^\(\?:[^<>=!]*\)\$$/);
   });
 });
 
