@@ -33,16 +33,15 @@ type Outcome = { ok: boolean; output: string };
  */
 const lintGapSample = catalogue.filter((e) => !e.bug && e.acceptedBy.has('lint')).slice(0, majors.length);
 
-function runsOf(entry: BadValues, index: number): (readonly [HelmMajor, HelmCommand])[] {
+function lintMajorsOf(entry: BadValues, index: number): HelmMajor[] {
+  if (entry.bug) return majors;
+  if (!entry.acceptedBy.has('lint')) return [majors[index % 2] as HelmMajor];
   const sampled = lintGapSample.indexOf(entry);
-  const lintMajors = entry.bug
-    ? majors
-    : !entry.acceptedBy.has('lint')
-      ? [majors[index % 2] as HelmMajor]
-      : sampled >= 0
-        ? [majors[sampled] as HelmMajor]
-        : [];
-  return [...majors.map((helm) => [helm, 'template'] as const), ...lintMajors.map((helm) => [helm, 'lint'] as const)];
+  return sampled >= 0 ? [majors[sampled] as HelmMajor] : [];
+}
+
+function runsOf(entry: BadValues, index: number): (readonly [HelmMajor, HelmCommand])[] {
+  return [...majors.map((helm) => [helm, 'template'] as const), ...lintMajorsOf(entry, index).map((helm) => [helm, 'lint'] as const)];
 }
 
 const outcomes = new Map<string, Promise<Outcome>>();
