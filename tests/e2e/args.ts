@@ -27,6 +27,21 @@ export const usage = `Usage: npm run test:e2e -- [options]
   --namespace NAME    namespace (default: a fresh squash-e2e-<time>; it must not exist)
 Exit codes: 0 passed, 1 failed, 2 bad usage, 3 skipped (no reachable cluster).`;
 
+/** Flags that switch an option on. */
+const SWITCHES = new Map<string, 'minikube' | 'helm3' | 'keep' | 'requireNodePort'>([
+  ['--minikube', 'minikube'],
+  ['--helm3', 'helm3'],
+  ['--keep', 'keep'],
+  ['--require-nodeport', 'requireNodePort'],
+]);
+/** Flags whose value, the next argument, is the option as written. */
+const TEXT_OPTIONS = new Map<string, 'profile' | 'valuesFile' | 'release' | 'namespace'>([
+  ['--profile', 'profile'],
+  ['--values', 'valuesFile'],
+  ['--release', 'release'],
+  ['--namespace', 'namespace'],
+]);
+
 export function parseArgs(argv: string[]): Options | { error: string } {
   const options: Options = {
     minikube: false,
@@ -45,38 +60,13 @@ export function parseArgs(argv: string[]): Options | { error: string } {
       if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
       return v;
     };
+    const switched = SWITCHES.get(flag);
+    const text = TEXT_OPTIONS.get(flag);
     try {
-      switch (flag) {
-        case '--minikube':
-          options.minikube = true;
-          break;
-        case '--helm3':
-          options.helm3 = true;
-          break;
-        case '--keep':
-          options.keep = true;
-          break;
-        case '--require-nodeport':
-          options.requireNodePort = true;
-          break;
-        case '--profile':
-          options.profile = value();
-          break;
-        case '--values':
-          options.valuesFile = value();
-          break;
-        case '--release':
-          options.release = value();
-          break;
-        case '--namespace':
-          options.namespace = value();
-          break;
-        case '--timeout':
-          options.timeoutSeconds = parseDuration(value());
-          break;
-        default:
-          return { error: `unknown option ${flag}` };
-      }
+      if (switched) options[switched] = true;
+      else if (text) options[text] = value();
+      else if (flag === '--timeout') options.timeoutSeconds = parseDuration(value());
+      else return { error: `unknown option ${flag}` };
     } catch (error) {
       return { error: (error as Error).message };
     }
