@@ -5,6 +5,7 @@ import { KindMap, ofKind as allOfKind, OfKind } from '../support/objects';
 import { generatedSecretKeys } from '../support/secret-generator';
 import { parseQuantity } from '../validator/quantity';
 import type { Awaited, Snapshot } from './readiness';
+import type { IDeployment, IStatefulSet } from './types';
 
 export interface ExpectedVolume {
   name: string;
@@ -75,57 +76,57 @@ const missingModes = (wanted: string[], actual: string[] = []) => wanted.filter(
 /** A quantity in base units; NaN (which compares false with anything) when it is not one. */
 const size = (quantity: string | number | undefined): number => parseQuantity(quantity) ?? Number.NaN;
 
+/** What a check finds wrong: a line, or false where that point holds. */
+type Problem = string | false;
+
+/** For each expected object, `kind/name not found` or what `problemsOf` finds wrong with the live one of that name. */
+function eachExpected<E extends { name: string }, T extends { metadata?: { name?: string } }>(
+  kind: string,
+  expected: E[],
+  live: T[],
+  problemsOf: (at: string, wanted: E, found: T) => Problem[],
+): string[] {
+  return expected.flatMap((wanted) => {
+    const at = `${kind}/${wanted.name}`;
+    const found = live.find((o) => o.metadata?.name === wanted.name);
+    return found ? problemsOf(at, wanted, found).filter((p): p is string => p !== false) : [`${at} not found`];
+  });
+}
+
+const notBound = (at: string, phase: string | undefined): Problem => phase !== 'Bound' && `${at} is ${phase ?? 'Pending'}, expected Bound`;
+
+/** The brief wants every Deployment and StatefulSet at READY 1/1. */
+const notOneOfOne = (at: string, _wanted: unknown, live: IDeployment | IStatefulSet): Problem[] => {
+  const ready = `${live.status?.readyReplicas ?? 0}/${live.spec?.replicas ?? 1}`;
+  return [ready !== '1/1' && `${at} is READY ${ready}, expected 1/1`];
+};
+
+const byName = (names: string[]) => names.map((name) => ({ name }));
+
 /** The brief's checks: volumes Bound with the size and access modes asked for, Deployments and StatefulSets 1/1. */
 export function briefFailures(expected: Expectations, snapshot: Snapshot): string[] {
-  const failures: string[] = [];
-  for (const claim of expected.claims) {
-    const live = snapshot.pvcs.find((p) => p.metadata?.name === claim.name);
-    if (!live) {
-      failures.push(`pvc/${claim.name} not found`);
-      continue;
-    }
-    if (live.status?.phase !== 'Bound') failures.push(`pvc/${claim.name} is ${live.status?.phase ?? 'Pending'}, expected Bound`);
-    const capacity = live.status?.capacity?.storage;
-    if (!(size(capacity) >= size(claim.size))) {
-      failures.push(`pvc/${claim.name} has capacity ${capacity ?? 'none'}, expected at least ${claim.size}`);
-    }
-    const missing = missingModes(claim.accessModes, live.status?.accessModes);
-    if (missing.length > 0)
-      failures.push(`pvc/${claim.name} lacks access modes ${missing.join(', ')} (has ${live.status?.accessModes?.join(', ') || 'none'})`);
-  }
-  for (const volume of expected.volumes) {
-    const live = snapshot.pvs.find((p) => p.metadata?.name === volume.name);
-    if (!live) {
-      failures.push(`pv/${volume.name} not found`);
-      continue;
-    }
-    if (live.status?.phase !== 'Bound') failures.push(`pv/${volume.name} is ${live.status?.phase ?? 'Pending'}, expected Bound`);
-    const capacity = live.spec?.capacity?.storage ?? '0';
-    if (!(size(capacity) === size(volume.size))) failures.push(`pv/${volume.name} has capacity ${capacity}, expected ${volume.size}`);
-    const missing = missingModes(volume.accessModes, live.spec?.accessModes);
-    if (missing.length > 0) failures.push(`pv/${volume.name} lacks access modes ${missing.join(', ')}`);
-    if (live.spec?.persistentVolumeReclaimPolicy !== volume.reclaimPolicy) {
-      failures.push(`pv/${volume.name} has reclaim policy ${live.spec?.persistentVolumeReclaimPolicy}, expected ${volume.reclaimPolicy}`);
-    }
-  }
-  for (const name of expected.deployments) {
-    const live = snapshot.deployments.find((d) => d.metadata?.name === name);
-    if (!live) {
-      failures.push(`deploy/${name} not found`);
-      continue;
-    }
-    const desired = live.spec?.replicas ?? 1;
-    const ready = `${live.status?.readyReplicas ?? 0}/${desired}`;
-    if (ready !== '1/1') failures.push(`deploy/${name} is READY ${ready}, expected 1/1`);
-  }
-  for (const name of expected.statefulSets) {
-    const live = snapshot.statefulSets.find((s) => s.metadata?.name === name);
-    if (!live) {
-      failures.push(`sts/${name} not found`);
-      continue;
-    }
-    const ready = `${live.status?.readyReplicas ?? 0}/${live.spec?.replicas ?? 1}`;
-    if (ready !== '1/1') failures.push(`sts/${name} is READY ${ready}, expected 1/1`);
-  }
-  return failures;
+  return [
+    ...eachExpected('pvc', expected.claims, snapshot.pvcs, (at, claim, live) => {
+      const capacity = live.status?.capacity?.storage;
+      const missing = missingModes(claim.accessModes, live.status?.accessModes);
+      return [
+        notBound(at, live.status?.phase),
+        !(size(capacity) >= size(claim.size)) && `${at} has capacity ${capacity ?? 'none'}, expected at least ${claim.size}`,
+        missing.length > 0 && `${at} lacks access modes ${missing.join(', ')} (has ${live.status?.accessModes?.join(', ') || 'none'})`,
+      ];
+    }),
+    ...eachExpected('pv', expected.volumes, snapshot.pvs, (at, volume, live) => {
+      const capacity = live.spec?.capacity?.storage ?? '0';
+      const missing = missingModes(volume.accessModes, live.spec?.accessModes);
+      const policy = live.spec?.persistentVolumeReclaimPolicy;
+      return [
+        notBound(at, live.status?.phase),
+        !(size(capacity) === size(volume.size)) && `${at} has capacity ${capacity}, expected ${volume.size}`,
+        missing.length > 0 && `${at} lacks access modes ${missing.join(', ')}`,
+        policy !== volume.reclaimPolicy && `${at} has reclaim policy ${policy}, expected ${volume.reclaimPolicy}`,
+      ];
+    }),
+    ...eachExpected('deploy', byName(expected.deployments), snapshot.deployments, notOneOfOne),
+    ...eachExpected('sts', byName(expected.statefulSets), snapshot.statefulSets, notOneOfOne),
+  ];
 }
