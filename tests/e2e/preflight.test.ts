@@ -46,34 +46,17 @@ describe('the permissions the harness asks for', () => {
     expect(unknownKinds).toEqual(['Widget']);
   });
 
+  // The can-i arguments for a permission; its reason plays no part in them.
+  const clusterWide = (verb: string, resource: string) => canIArgs({ verb, resource, clusterScoped: true, why: '' }, NS);
+  const namespaced = (verb: string, resource: string) => canIArgs({ verb, resource, clusterScoped: false, why: '' }, NS);
+
   it('asks cluster-scoped questions cluster-wide and namespaced ones in the test namespace', () => {
-    expect(canIArgs({ verb: 'list', resource: 'nodes', clusterScoped: true, why: '' }, NS)).toEqual([
-      'auth',
-      'can-i',
-      'list',
-      'nodes',
-      '--all-namespaces',
-    ]);
-    expect(canIArgs({ verb: 'create', resource: 'deployments.apps', clusterScoped: false, why: '' }, NS)).toEqual([
-      'auth',
-      'can-i',
-      'create',
-      'deployments.apps',
-      '--namespace',
-      NS,
-    ]);
+    expect(clusterWide('list', 'nodes')).toEqual(['auth', 'can-i', 'list', 'nodes', '--all-namespaces']);
+    expect(namespaced('create', 'deployments.apps')).toEqual(['auth', 'can-i', 'create', 'deployments.apps', '--namespace', NS]);
   });
 
   it('asks for a subresource with --subresource: can-i would read pods/exec as the pod named "exec"', () => {
-    expect(canIArgs({ verb: 'create', resource: 'pods/exec', clusterScoped: false, why: '' }, NS)).toEqual([
-      'auth',
-      'can-i',
-      'create',
-      'pods',
-      '--subresource=exec',
-      '--namespace',
-      NS,
-    ]);
+    expect(namespaced('create', 'pods/exec')).toEqual(['auth', 'can-i', 'create', 'pods', '--subresource=exec', '--namespace', NS]);
   });
 });
 

@@ -16,25 +16,27 @@ export interface Permission {
 }
 
 /** The resource `kubectl auth can-i` takes for each kind the chart renders (with its API group). */
-const RESOURCES: Record<string, { resource: string; clusterScoped?: boolean }> = {
-  ConfigMap: { resource: 'configmaps' },
-  CronJob: { resource: 'cronjobs.batch' },
-  Deployment: { resource: 'deployments.apps' },
-  HTTPRoute: { resource: 'httproutes.gateway.networking.k8s.io' },
-  Ingress: { resource: 'ingresses.networking.k8s.io' },
-  Job: { resource: 'jobs.batch' },
-  NetworkPolicy: { resource: 'networkpolicies.networking.k8s.io' },
-  PersistentVolume: { resource: 'persistentvolumes', clusterScoped: true },
-  PersistentVolumeClaim: { resource: 'persistentvolumeclaims' },
-  Pod: { resource: 'pods' },
-  PodDisruptionBudget: { resource: 'poddisruptionbudgets.policy' },
-  Role: { resource: 'roles.rbac.authorization.k8s.io' },
-  RoleBinding: { resource: 'rolebindings.rbac.authorization.k8s.io' },
-  Secret: { resource: 'secrets' },
-  Service: { resource: 'services' },
-  ServiceAccount: { resource: 'serviceaccounts' },
-  StatefulSet: { resource: 'statefulsets.apps' },
+const RESOURCES: Record<string, string> = {
+  ConfigMap: 'configmaps',
+  CronJob: 'cronjobs.batch',
+  Deployment: 'deployments.apps',
+  HTTPRoute: 'httproutes.gateway.networking.k8s.io',
+  Ingress: 'ingresses.networking.k8s.io',
+  Job: 'jobs.batch',
+  NetworkPolicy: 'networkpolicies.networking.k8s.io',
+  PersistentVolume: 'persistentvolumes',
+  PersistentVolumeClaim: 'persistentvolumeclaims',
+  Pod: 'pods',
+  PodDisruptionBudget: 'poddisruptionbudgets.policy',
+  Role: 'roles.rbac.authorization.k8s.io',
+  RoleBinding: 'rolebindings.rbac.authorization.k8s.io',
+  Secret: 'secrets',
+  Service: 'services',
+  ServiceAccount: 'serviceaccounts',
+  StatefulSet: 'statefulsets.apps',
 };
+/** The kinds among them that no namespace holds. */
+const CLUSTER_SCOPED = new Set(['PersistentVolume']);
 
 const HARNESS: Permission[] = [
   ...['create', 'patch', 'delete'].map((verb) => ({
@@ -76,8 +78,8 @@ export function requiredPermissions(manifest: K8sObject[]): { permissions: Permi
   const unknownKinds: string[] = [];
   const kinds = [...new Set(manifest.map((o) => o.kind))].sort();
   for (const kind of kinds) {
-    const known = RESOURCES[kind];
-    if (!known) {
+    const resource = RESOURCES[kind];
+    if (!resource) {
       unknownKinds.push(kind);
       continue;
     }
@@ -85,8 +87,8 @@ export function requiredPermissions(manifest: K8sObject[]): { permissions: Permi
     // in practice (edit, admin); a check per verb would quadruple the questions for little.
     permissions.push({
       verb: 'create',
-      resource: known.resource,
-      clusterScoped: known.clusterScoped ?? false,
+      resource,
+      clusterScoped: CLUSTER_SCOPED.has(kind),
       why: `helm installs a ${kind}`,
     });
     if (kind === 'PersistentVolume') {
