@@ -23,30 +23,26 @@ export const chartLinks = [
   { name: 'Gateway API', url: 'https://gateway-api.sigs.k8s.io' },
 ];
 
+// Artifact Hub's change kinds, so that each entry below reads as what happened to the chart.
+const added = (description: string) => ({ kind: 'added', description });
+const changed = (description: string) => ({ kind: 'changed', description });
+const fixed = (description: string) => ({ kind: 'fixed', description });
+
 /** What this chart version changed, in Artifact Hub's `artifacthub.io/changes` form. */
 export const chartChanges = [
-  { kind: 'changed', description: 'kubeVersion has a floor (1.29) and no upper bound: Kubernetes 1.36, 1.37 and later install' },
-  {
-    kind: 'added',
-    description: 'Gateway API HTTPRoute (squash.httpRoute), and NetworkPolicy sources for the gateway (networkPolicy.squash)',
-  },
-  { kind: 'changed', description: 'squash.ingress.className is required when the Ingress is enabled (ingress-nginx is retired)' },
-  { kind: 'fixed', description: 'The values schema accepts global, so the chart works as a subchart' },
-  { kind: 'added', description: 'The chart carries its README (helm show readme), with the operations guide' },
-  {
-    kind: 'added',
-    description: 'Squash TM gets both database variable families (SPRING_*, SQTM_DB_*) and a heap computed from its memory limit',
-  },
-  { kind: 'added', description: 'Generated JWT and crypto secrets for Squash TM; changing the crypto secret of a live release is refused' },
-  {
-    kind: 'changed',
-    description: 'Generated secrets are made once in the cluster by a pre-install/pre-upgrade hook Job, never templated (GitOps-safe)',
-  },
-  { kind: 'added', description: 'Scheduled backups with retention, a dump before every upgrade, and a restore procedure (backup.*)' },
-  { kind: 'added', description: 'Password rotation by a pre-upgrade Job, and a guard against a PostgreSQL major-version change' },
-  { kind: 'changed', description: 'PostgreSQL runs in a StatefulSet by default (postgresql.workload), so one server owns its data' },
-  { kind: 'added', description: 'OpenShift support (openshift.fixedIds), init container resources, storage-change guards, /dev/shm' },
-  { kind: 'changed', description: 'Values are checked key by key: refusals name the key and the fix; keys of other charts are mapped' },
+  changed('kubeVersion has a floor (1.29) and no upper bound: Kubernetes 1.36, 1.37 and later install'),
+  added('Gateway API HTTPRoute (squash.httpRoute), and NetworkPolicy sources for the gateway (networkPolicy.squash)'),
+  changed('squash.ingress.className is required when the Ingress is enabled (ingress-nginx is retired)'),
+  fixed('The values schema accepts global, so the chart works as a subchart'),
+  added('The chart carries its README (helm show readme), with the operations guide'),
+  added('Squash TM gets both database variable families (SPRING_*, SQTM_DB_*) and a heap computed from its memory limit'),
+  added('Generated JWT and crypto secrets for Squash TM; changing the crypto secret of a live release is refused'),
+  changed('Generated secrets are made once in the cluster by a pre-install/pre-upgrade hook Job, never templated (GitOps-safe)'),
+  added('Scheduled backups with retention, a dump before every upgrade, and a restore procedure (backup.*)'),
+  added('Password rotation by a pre-upgrade Job, and a guard against a PostgreSQL major-version change'),
+  changed('PostgreSQL runs in a StatefulSet by default (postgresql.workload), so one server owns its data'),
+  added('OpenShift support (openshift.fixedIds), init container resources, storage-change guards, /dev/shm'),
+  changed('Values are checked key by key: refusals name the key and the fix; keys of other charts are mapped'),
 ];
 
 /** No line folding: a folded (`>`) annotation would be a different YAML document once unfolded. */
