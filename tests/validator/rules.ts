@@ -229,30 +229,36 @@ const general = {
   },
 } as const satisfies Record<string, Definition>;
 
-/** Pod Security Standards controls (kubernetes.io/docs/concepts/security/pod-security-standards). */
-export const pssControls = {
-  hostProcess: { level: 'baseline', description: 'no Windows HostProcess containers' },
-  hostNamespaces: { level: 'baseline', description: 'no host network, PID or IPC namespace' },
-  privileged: { level: 'baseline', description: 'no privileged container' },
-  capabilities: { level: 'baseline', description: 'no capability beyond the baseline set added' },
-  hostPathVolumes: { level: 'baseline', description: 'no hostPath volume' },
-  hostPorts: { level: 'baseline', description: 'no host port' },
-  hostProbesAndLifecycle: { level: 'baseline', description: 'probes and lifecycle hooks do not target another host' },
-  appArmor: { level: 'baseline', description: 'AppArmor is not disabled (Unconfined)' },
-  seLinux: { level: 'baseline', description: 'no custom SELinux user or role, only allowed types' },
-  procMount: { level: 'baseline', description: 'the default /proc mount' },
-  seccomp: { level: 'baseline', description: 'seccomp is not Unconfined' },
-  sysctls: { level: 'baseline', description: 'only safe sysctls' },
-  volumeTypes: {
-    level: 'restricted',
-    description: 'only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes',
-  },
-  allowPrivilegeEscalation: { level: 'restricted', description: 'allowPrivilegeEscalation: false on every container' },
-  runAsNonRoot: { level: 'restricted', description: 'runAsNonRoot: true on the pod or every container' },
-  runAsUser: { level: 'restricted', description: 'no runAsUser 0' },
-  seccompProfile: { level: 'restricted', description: 'seccompProfile RuntimeDefault or Localhost' },
-  capabilitiesRestricted: { level: 'restricted', description: 'drop ALL, add NET_BIND_SERVICE at most' },
-} as const satisfies Record<string, { level: 'baseline' | 'restricted'; description: string }>;
+/** Pod Security Standards controls (kubernetes.io/docs/concepts/security/pod-security-standards), by level. */
+const baselineControls = {
+  hostProcess: 'no Windows HostProcess containers',
+  hostNamespaces: 'no host network, PID or IPC namespace',
+  privileged: 'no privileged container',
+  capabilities: 'no capability beyond the baseline set added',
+  hostPathVolumes: 'no hostPath volume',
+  hostPorts: 'no host port',
+  hostProbesAndLifecycle: 'probes and lifecycle hooks do not target another host',
+  appArmor: 'AppArmor is not disabled (Unconfined)',
+  seLinux: 'no custom SELinux user or role, only allowed types',
+  procMount: 'the default /proc mount',
+  seccomp: 'seccomp is not Unconfined',
+  sysctls: 'only safe sysctls',
+} as const;
+const restrictedControls = {
+  volumeTypes: 'only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes',
+  allowPrivilegeEscalation: 'allowPrivilegeEscalation: false on every container',
+  runAsNonRoot: 'runAsNonRoot: true on the pod or every container',
+  runAsUser: 'no runAsUser 0',
+  seccompProfile: 'seccompProfile RuntimeDefault or Localhost',
+  capabilitiesRestricted: 'drop ALL, add NET_BIND_SERVICE at most',
+} as const;
+
+const atLevel = <L extends 'baseline' | 'restricted', C extends Record<string, string>>(level: L, controls: C) =>
+  Object.fromEntries(Object.entries(controls).map(([id, description]) => [id, { level, description }])) as {
+    [K in keyof C]: { level: L; description: C[K] };
+  };
+
+export const pssControls = { ...atLevel('baseline', baselineControls), ...atLevel('restricted', restrictedControls) };
 
 export type PssControl = keyof typeof pssControls;
 type PssRuleId = { [C in PssControl]: `pss-${(typeof pssControls)[C]['level']}/${C}` }[PssControl];
