@@ -100,11 +100,12 @@ describe('the fixture rules refuse', () => {
     init.state!.terminated!.containerID = 'docker://1a';
     status.containerStatuses![0]!.containerID = init.containerID;
     init.imageID = 'postgres:17.6';
+    const container = (name: string) => `pod-postgresql-ready: pod/squash-squash-tm-postgresql-0 container ${name}:`;
     expect(containerProblems(f)).toEqual([
-      'pod-postgresql-ready: pod/squash-squash-tm-postgresql-0 container volume-permissions: container ID "docker://1a" is not <runtime>://<64 hex digits>',
-      'pod-postgresql-ready: pod/squash-squash-tm-postgresql-0 container volume-permissions: imageID "postgres:17.6" has no sha256 digest',
-      'pod-postgresql-ready: pod/squash-squash-tm-postgresql-0 container postgresql: container ID "docker://1a" is not <runtime>://<64 hex digits>',
-      'pod-postgresql-ready: pod/squash-squash-tm-postgresql-0 container postgresql: container ID docker://1a is also the one of volume-permissions',
+      `${container('volume-permissions')} container ID "docker://1a" is not <runtime>://<64 hex digits>`,
+      `${container('volume-permissions')} imageID "postgres:17.6" has no sha256 digest`,
+      `${container('postgresql')} container ID "docker://1a" is not <runtime>://<64 hex digits>`,
+      `${container('postgresql')} container ID docker://1a is also the one of volume-permissions`,
     ]);
   });
 
