@@ -6,88 +6,41 @@ import {
   podReadiness,
   pvcReadiness,
   pvReadiness,
+  type Readiness,
   statefulSetReadiness,
 } from './readiness';
 import type { IDeployment, IPersistentVolume, IPersistentVolumeClaim, IPod, IStatefulSet } from './types';
 
 const pod = (name: string) => fixture<IPod>(name);
 
-describe('PVC readiness', () => {
-  it('is ready when Bound, naming the volume', () => {
-    expect(pvcReadiness(fixture<IPersistentVolumeClaim>('pvc-bound'))).toEqual({
-      ready: true,
-      detail: 'pvc/squash-squash-tm-postgresql Bound (volume squash-e2e-mfx2k1-squash-squash-tm-postgresql)',
-    });
+describe('readiness of a recorded PVC, PV, Deployment or StatefulSet', () => {
+  // Each check, reading a fixture of its kind.
+  const pvc = (name: string) => pvcReadiness(fixture<IPersistentVolumeClaim>(name));
+  const pv = (name: string) => pvReadiness(fixture<IPersistentVolume>(name));
+  const deployment = (name: string) => deploymentReadiness(fixture<IDeployment>(name));
+  const statefulSet = (name: string) => statefulSetReadiness(fixture<IStatefulSet>(name));
+
+  // fixture, ready, the detail the wait prints (or a pattern it matches), the check
+  it.each<[string, boolean, string | RegExp, (name: string) => Readiness]>([
+    ['pvc-bound', true, 'pvc/squash-squash-tm-postgresql Bound (volume squash-e2e-mfx2k1-squash-squash-tm-postgresql)', pvc],
+    ['pvc-pending', false, /^pvc\/squash-squash-tm-postgresql Pending/, pvc],
+    ['pv-bound', true, 'pv/squash-e2e-mfx2k1-squash-squash-tm-postgresql Bound to squash-e2e-mfx2k1/squash-squash-tm-postgresql', pv],
+    // A Retain volume does not rebind by itself once Released: the detail says so.
+    ['pv-released', false, /Released \(.*does not rebind by itself/, pv],
+    ['deploy-available', true, 'deploy/squash-squash-tm 1/1 available', deployment],
+    ['deploy-unavailable', false, 'deploy/squash-squash-tm 0/1 available', deployment],
+    // A stalled rollout is named.
+    ['deploy-stalled', false, /ProgressDeadlineExceeded: ReplicaSet "squash-squash-tm-7c8b9d6f4" has timed out progressing\./, deployment],
+    // Right after an upgrade the status still says 1/1 from the previous generation: trusting it would end the wait too early.
+    ['deploy-new-generation', false, 'deploy/squash-squash-tm 1/1 available (new spec not yet observed)', deployment],
+    // Ready means every replica on the update revision; mid-rollout the old pod is gone, the new revision's pod not ready.
+    ['sts-available', true, 'sts/squash-squash-tm-postgresql 1/1 ready', statefulSet],
+    ['sts-rolling', false, 'sts/squash-squash-tm-postgresql 0/1 ready (1/1 updated)', statefulSet],
+  ])('%s: ready %s, %s', (name, ready, detail, check) => {
+    expect(check(name)).toEqual({ ready, detail: typeof detail === 'string' ? detail : expect.stringMatching(detail) });
   });
 
-  it('is not ready while Pending', () => {
-    const readiness = pvcReadiness(fixture<IPersistentVolumeClaim>('pvc-pending'));
-    expect(readiness.ready).toBe(false);
-    expect(readiness.detail).toMatch(/^pvc\/squash-squash-tm-postgresql Pending/);
-  });
-});
-
-describe('PV readiness', () => {
-  it('is ready when Bound, naming its claim', () => {
-    expect(pvReadiness(fixture<IPersistentVolume>('pv-bound'))).toEqual({
-      ready: true,
-      detail: 'pv/squash-e2e-mfx2k1-squash-squash-tm-postgresql Bound to squash-e2e-mfx2k1/squash-squash-tm-postgresql',
-    });
-  });
-
-  it('is not ready when Released, and says a Retain volume does not rebind by itself', () => {
-    const readiness = pvReadiness(fixture<IPersistentVolume>('pv-released'));
-    expect(readiness.ready).toBe(false);
-    expect(readiness.detail).toMatch(/Released \(.*does not rebind by itself/);
-  });
-});
-
-describe('Deployment readiness', () => {
-  it('is ready with 1/1 available on the observed generation', () => {
-    expect(deploymentReadiness(fixture<IDeployment>('deploy-available'))).toEqual({
-      ready: true,
-      detail: 'deploy/squash-squash-tm 1/1 available',
-    });
-  });
-
-  it('is not ready with 0 available', () => {
-    expect(deploymentReadiness(fixture<IDeployment>('deploy-unavailable'))).toEqual({
-      ready: false,
-      detail: 'deploy/squash-squash-tm 0/1 available',
-    });
-  });
-
-  it('names ProgressDeadlineExceeded when the rollout stalled', () => {
-    const readiness = deploymentReadiness(fixture<IDeployment>('deploy-stalled'));
-    expect(readiness.ready).toBe(false);
-    expect(readiness.detail).toContain('ProgressDeadlineExceeded: ReplicaSet "squash-squash-tm-7c8b9d6f4" has timed out progressing.');
-  });
-
-  it('is not ready right after an upgrade, before the controller observed the new spec', () => {
-    // Status still says 1/1 from the previous generation: trusting it would end the wait too early.
-    expect(deploymentReadiness(fixture<IDeployment>('deploy-new-generation'))).toEqual({
-      ready: false,
-      detail: 'deploy/squash-squash-tm 1/1 available (new spec not yet observed)',
-    });
-  });
-});
-
-describe('StatefulSet readiness', () => {
-  it('is ready with 1/1 ready, every replica on the update revision', () => {
-    expect(statefulSetReadiness(fixture<IStatefulSet>('sts-available'))).toEqual({
-      ready: true,
-      detail: 'sts/squash-squash-tm-postgresql 1/1 ready',
-    });
-  });
-
-  it("is not ready mid-rollout: the old pod gone, the new revision's pod not ready", () => {
-    expect(statefulSetReadiness(fixture<IStatefulSet>('sts-rolling'))).toEqual({
-      ready: false,
-      detail: 'sts/squash-squash-tm-postgresql 0/1 ready (1/1 updated)',
-    });
-  });
-
-  it('is not ready before the controller observed the new spec, even when the status says 1/1', () => {
+  it('a StatefulSet is not ready before the controller observed the new spec, even when the status says 1/1', () => {
     const sts = fixture<IStatefulSet>('sts-available');
     sts.metadata!.generation = 2;
     expect(statefulSetReadiness(sts)).toEqual({
