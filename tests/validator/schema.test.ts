@@ -211,250 +211,80 @@ describe('apiVersion and kind per target version', () => {
 });
 
 describe('formats the API server enforces', () => {
-  const cases: Array<[string, string, (o: KubeObject) => void, string, string, RegExp]> = [
-    ['a Service name starting with a digit', 'Service', (o) => set(o, 'metadata.name', '9app'), 'name', '.metadata.name', /RFC 1035 label/],
-    ['an uppercase Deployment name', 'Deployment', (o) => set(o, 'metadata.name', 'App'), 'name', '.metadata.name', /DNS subdomain/],
-    [
-      'an invalid label key',
-      'Deployment',
-      (o) => set(o, 'metadata.labels', { 'bad key': 'x' }),
-      'label-key',
-      '.metadata.labels["bad key"]',
-      /label key "bad key" is invalid/,
-    ],
-    [
-      'a label value over 63 characters',
-      'Deployment',
-      (o) => set(o, ['metadata', 'labels', 'app.kubernetes.io/name'], 'a'.repeat(64)),
-      'label-value',
-      '.metadata.labels["app.kubernetes.io/name"]',
-      /label value/,
-    ],
-    [
-      'an invalid nodeSelector key',
-      'Deployment',
-      (o) => set(o, 'spec.template.spec.nodeSelector', { 'disk type': 'ssd' }),
-      'label-key',
-      '.spec.template.spec.nodeSelector["disk type"]',
-      /label key/,
-    ],
-    [
-      'an invalid annotation key',
-      'PersistentVolumeClaim',
-      (o) => set(o, 'metadata.annotations', { 'not valid!': 'x' }),
-      'annotation-key',
-      '.metadata.annotations["not valid!"]',
-      /qualified name/,
-    ],
-    [
-      'a memory limit that is not a quantity',
-      'Deployment',
-      (o) => set(o, 'spec.template.spec.containers.0.resources.limits.memory', 'lots'),
-      'quantity',
-      '.spec.template.spec.containers[0].resources.limits.memory',
-      /"lots" is not a Kubernetes quantity/,
-    ],
-    [
-      'a negative CPU request',
-      'Deployment',
-      (o) => set(o, 'spec.template.spec.containers.0.resources.requests.cpu', '-1'),
-      'quantity',
-      '.spec.template.spec.containers[0].resources.requests.cpu',
-      /negative/,
-    ],
-    [
-      'a misspelt resource name',
-      'Deployment',
-      (o) => set(o, 'spec.template.spec.containers.0.resources.requests', { memroy: '1Gi' }),
-      'resource-name',
-      '.spec.template.spec.containers[0].resources.requests.memroy',
-      /not a resource name/,
-    ],
-    [
-      'a request above its limit',
-      'Deployment',
-      (o) => set(o, 'spec.template.spec.containers.0.resources.requests.memory', '2Gi'),
-      'request-over-limit',
-      '.spec.template.spec.containers[0].resources.requests.memory',
-      /memory request 2Gi exceeds its limit 1Gi/,
-    ],
-    [
-      'a zero claim size',
-      'PersistentVolumeClaim',
-      (o) => set(o, 'spec.resources.requests.storage', '0'),
-      'quantity',
-      '.spec.resources.requests.storage',
-      /greater than zero/,
-    ],
-    [
-      'a malformed PV capacity',
-      'PersistentVolume',
-      (o) => set(o, 'spec.capacity.storage', '2 GiB'),
-      'quantity',
-      '.spec.capacity.storage',
-      /not a Kubernetes quantity/,
-    ],
-    [
-      'an invalid storage class name',
-      'PersistentVolumeClaim',
-      (o) => set(o, 'spec.storageClassName', 'Fast_SSD'),
-      'name',
-      '.spec.storageClassName',
-      /storageClassName "Fast_SSD"/,
-    ],
-    [
-      'a containerPort above 65535',
-      'Deployment',
-      (o) => set(o, 'spec.template.spec.containers.0.ports.0.containerPort', 70000),
-      'port-range',
-      '.spec.template.spec.containers[0].ports[0].containerPort',
-      /70000 is out of range: use 1-65535/,
-    ],
-    ['a Service port of 0', 'Service', (o) => set(o, 'spec.ports.0.port', 0), 'port-range', '.spec.ports[0].port', /out of range/],
-    [
-      'a targetPort above 65535',
-      'Service',
-      (o) => set(o, 'spec.ports.0.targetPort', 65536),
-      'port-range',
-      '.spec.ports[0].targetPort',
-      /out of range/,
-    ],
-    [
-      'an invalid container port name',
-      'Deployment',
-      (o) => set(o, 'spec.template.spec.containers.0.ports.0.name', 'http_port'),
-      'port-name',
-      '.spec.template.spec.containers[0].ports[0].name',
-      /port name "http_port" is invalid/,
-    ],
-    [
-      'a named probe port that is not a port name',
-      'Deployment',
-      (o) => set(o, 'spec.template.spec.containers.0.readinessProbe.httpGet.port', 'HTTP'),
-      'port-name',
-      '.spec.template.spec.containers[0].readinessProbe.httpGet.port',
-      /neither a number nor a valid port name/,
-    ],
-    [
-      'a nodePort below the range',
-      'Service',
-      (o) => {
-        set(o, 'spec.type', 'NodePort');
-        set(o, 'spec.ports.0.nodePort', 80);
-      },
-      'node-port',
-      '.spec.ports[0].nodePort',
-      /nodePort 80 is outside the node port range 30000-32767/,
-    ],
-    [
-      'a nodePort above the range',
-      'Service',
-      (o) => {
-        set(o, 'spec.type', 'NodePort');
-        set(o, 'spec.ports.0.nodePort', 32768);
-      },
-      'node-port',
-      '.spec.ports[0].nodePort',
-      /outside the node port range/,
-    ],
-    [
-      'a nodePort on a ClusterIP Service',
-      'Service',
-      (o) => set(o, 'spec.ports.0.nodePort', 30080),
-      'node-port',
-      '.spec.ports[0].nodePort',
-      /may not be set on a Service of type ClusterIP/,
-    ],
-    [
-      'a malformed clusterIP',
-      'Service',
-      (o) => set(o, 'spec.clusterIP', '10.300.0.1'),
-      'cluster-ip',
-      '.spec.clusterIP',
-      /"10.300.0.1" is not an IP address/,
-    ],
-    [
-      'a clusterIP with leading zeros',
-      'Service',
-      (o) => set(o, 'spec.clusterIP', '010.096.0.1'),
-      'cluster-ip',
-      '.spec.clusterIP',
-      /not an IP address/,
-    ],
-    [
-      'an uppercase ExternalName',
-      'Service',
-      (o) => set(o, 'spec.externalName', 'DB.Example.COM'),
-      'external-name',
-      '.spec.externalName',
-      /must be a lowercase DNS name/,
-    ],
-    [
-      'an ExternalName with a scheme',
-      'Service',
-      (o) => set(o, 'spec.externalName', 'http://db.example.com'),
-      'external-name',
-      '.spec.externalName',
-      /lowercase DNS name/,
-    ],
-    [
-      'an image with an empty tag',
-      'Deployment',
-      (o) => set(o, 'spec.template.spec.containers.0.image', 'squashtest/squash:'),
-      'image-reference',
-      '.spec.template.spec.containers[0].image',
-      /non-empty tag/,
-    ],
-    [
-      'an uppercase image repository',
-      'Deployment',
-      (o) => set(o, 'spec.template.spec.initContainers.0.image', 'BusyBox:1.36'),
-      'image-reference',
-      '.spec.template.spec.initContainers[0].image',
-      /not a valid reference/,
-    ],
-    [
-      'an invalid Secret key',
-      'Secret',
-      (o) => set(o, 'data', { 'user name': 'eA==' }),
-      'data-key',
-      '.data["user name"]',
-      /letters, digits/,
-    ],
-    [
-      'an Ingress host that is an IP address',
-      'Ingress',
-      (o) => set(o, 'spec.rules.0.host', '192.168.1.10'),
-      'ingress-host',
-      '.spec.rules[0].host',
-      /not an IP address/,
-    ],
-    [
-      'an uppercase TLS host',
-      'Ingress',
-      (o) => set(o, 'spec.tls.0.hosts.0', 'App.Example.com'),
-      'ingress-host',
-      '.spec.tls[0].hosts[0]',
-      /lowercase DNS name/,
-    ],
-    [
-      'an invalid volume name',
-      'Deployment',
-      (o) => {
-        set(o, 'spec.template.spec.volumes.1.name', 'Tmp');
-        set(o, 'spec.template.spec.containers.0.volumeMounts.1.name', 'Tmp');
-      },
-      'name',
-      '.spec.template.spec.volumes[1].name',
-      /RFC 1123 label/,
-    ],
+  const c0 = '.spec.template.spec.containers[0]';
+  // The object (`Kind`, the fixture's first of that kind, or `Kind/name`), where the bad value goes (as the
+  // violation reports it), the value, then the rule and message expected.
+  const cases: Array<[string, string, string | number, string, RegExp]> = [
+    ['Service', '.metadata.name', '9app', 'name', /RFC 1035 label/],
+    ['Deployment', '.metadata.name', 'App', 'name', /DNS subdomain/],
+    ['Deployment', '.metadata.labels["bad key"]', 'x', 'label-key', /label key "bad key" is invalid/],
+    ['Deployment', '.metadata.labels["app.kubernetes.io/name"]', 'a'.repeat(64), 'label-value', /label value/],
+    ['Deployment', '.spec.template.spec.nodeSelector["disk type"]', 'ssd', 'label-key', /label key/],
+    ['PersistentVolumeClaim', '.metadata.annotations["not valid!"]', 'x', 'annotation-key', /qualified name/],
+    ['Deployment', `${c0}.resources.limits.memory`, 'lots', 'quantity', /"lots" is not a Kubernetes quantity/],
+    ['Deployment', `${c0}.resources.requests.cpu`, '-1', 'quantity', /negative/],
+    ['Deployment', `${c0}.resources.requests.memroy`, '1Gi', 'resource-name', /not a resource name/],
+    ['Deployment', `${c0}.resources.requests.memory`, '2Gi', 'request-over-limit', /memory request 2Gi exceeds its limit 1Gi/],
+    ['PersistentVolumeClaim', '.spec.resources.requests.storage', '0', 'quantity', /greater than zero/],
+    ['PersistentVolume', '.spec.capacity.storage', '2 GiB', 'quantity', /not a Kubernetes quantity/],
+    ['PersistentVolumeClaim', '.spec.storageClassName', 'Fast_SSD', 'name', /storageClassName "Fast_SSD"/],
+    ['Deployment', `${c0}.ports[0].containerPort`, 70000, 'port-range', /70000 is out of range: use 1-65535/],
+    ['Service', '.spec.ports[0].port', 0, 'port-range', /out of range/],
+    ['Service', '.spec.ports[0].targetPort', 65536, 'port-range', /out of range/],
+    ['Deployment', `${c0}.ports[0].name`, 'http_port', 'port-name', /port name "http_port" is invalid/],
+    ['Deployment', `${c0}.readinessProbe.httpGet.port`, 'HTTP', 'port-name', /neither a number nor a valid port name/],
+    ['Service', '.spec.ports[0].nodePort', 30080, 'node-port', /may not be set on a Service of type ClusterIP/],
+    ['Service', '.spec.clusterIP', '10.300.0.1', 'cluster-ip', /"10.300.0.1" is not an IP address/],
+    ['Service', '.spec.clusterIP', '010.096.0.1', 'cluster-ip', /not an IP address/],
+    ['Service/app-db', '.spec.externalName', 'DB.Example.COM', 'external-name', /must be a lowercase DNS name/],
+    ['Service/app-db', '.spec.externalName', 'http://db.example.com', 'external-name', /lowercase DNS name/],
+    ['Deployment', `${c0}.image`, 'squashtest/squash:', 'image-reference', /non-empty tag/],
+    ['Deployment', '.spec.template.spec.initContainers[0].image', 'BusyBox:1.36', 'image-reference', /not a valid reference/],
+    ['Secret', '.data["user name"]', 'eA==', 'data-key', /letters, digits/],
+    ['Ingress', '.spec.rules[0].host', '192.168.1.10', 'ingress-host', /not an IP address/],
+    ['Ingress', '.spec.tls[0].hosts[0]', 'App.Example.com', 'ingress-host', /lowercase DNS name/],
   ];
 
-  it.each(cases)('rejects %s', (_what, kind, edit, rule, path, message) => {
-    const objectName = kind === 'Service' && /ExternalName/.test(_what) ? 'app-db' : undefined;
-    const v = only(validateObject(broken(kind, edit, objectName), { target: v135 }));
+  /** The keys of a reported path: `.data["user name"]` is data, user name; `.ports[0]` is ports, 0. */
+  const keysOf = (path: string): string[] =>
+    [...path.matchAll(/\.([^.[]+)|\[(\d+)\]|\["([^"]+)"\]/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+
+  it.each(cases)('rejects %s %s = %j (%s)', (object, path, value, rule, message) => {
+    const [kind, name] = object.split('/') as [string, string?];
+    const edited = broken(kind, (o) => set(o, keysOf(path), value), name);
+    const v = only(validateObject(edited, { target: v135 }));
     expect(v).toMatchObject({ rule, path });
     expect(v.message).toMatch(message);
+  });
+
+  /** The fixture's Service app, made a NodePort one on that port. */
+  const nodePortService = (nodePort: number) =>
+    broken(
+      'Service',
+      (o) => {
+        set(o, 'spec.type', 'NodePort');
+        set(o, 'spec.ports.0.nodePort', nodePort);
+      },
+      'app',
+    );
+
+  it.each([
+    [80, /nodePort 80 is outside the node port range 30000-32767/],
+    [32768, /outside the node port range/],
+  ])('rejects nodePort %d outside the default range', (nodePort, message) => {
+    const v = only(validateObject(nodePortService(nodePort), { target: v135 }));
+    expect(v).toMatchObject({ rule: 'node-port', path: '.spec.ports[0].nodePort' });
+    expect(v.message).toMatch(message);
+  });
+
+  it('rejects an invalid volume name (its mount renamed with it)', () => {
+    const deployment = broken('Deployment', (o) => {
+      set(o, 'spec.template.spec.volumes.1.name', 'Tmp');
+      set(o, 'spec.template.spec.containers.0.volumeMounts.1.name', 'Tmp');
+    });
+    const v = only(validateObject(deployment, { target: v135 }));
+    expect(v).toMatchObject({ rule: 'name', path: '.spec.template.spec.volumes[1].name' });
+    expect(v.message).toMatch(/RFC 1123 label/);
   });
 
   it('checks environment variable names by target version (relaxed from 1.32)', () => {
@@ -484,14 +314,6 @@ describe('formats the API server enforces', () => {
   });
 
   it('honours a custom node port range', () => {
-    const service = broken(
-      'Service',
-      (o) => {
-        set(o, 'spec.type', 'NodePort');
-        set(o, 'spec.ports.0.nodePort', 8080);
-      },
-      'app',
-    );
-    expect(validateObject(service, { nodePortRange: [8000, 9000] })).toEqual([]);
+    expect(validateObject(nodePortService(8080), { nodePortRange: [8000, 9000] })).toEqual([]);
   });
 });
