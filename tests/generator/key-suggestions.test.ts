@@ -121,8 +121,13 @@ describe('nearMissPattern', () => {
     expect(pairs.filter(([key, word]) => nearMissRegExp(key).test(word))).toEqual([]);
   });
 
-  it('writes RE2 syntax: (?i) as a prefix (the only place editors read it), no look-around', () => {
-    for (const key of ['image', 'to', 'startupTimeoutSeconds']) expect(nearMissPattern(key)).toMatch(/^\(\?i\)\^\(\?:[^<>=!]*\)\$$/);
+  it('writes RE2 syntax: (?i) as a prefix (the only place editors read it), each alternative anchored, no look-around', () => {
+    for (const key of ['image', 'to', 'startupTimeoutSeconds']) {
+      const pattern = nearMissPattern(key);
+      expect(pattern).toMatch(/^\(\?i\)\(\?:\^[^<>=!]*\$\)$/);
+      // Anchored per alternative: a prefix or suffix of a near miss is not one.
+      expect(nearMissRegExp(key).test(`x${key}x`)).toBe(false);
+    }
   });
 });
 
