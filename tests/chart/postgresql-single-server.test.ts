@@ -99,6 +99,12 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A bound against a hung guard, not a speed check: a run takes a few seconds on a quiet machine, but
+ * initdb and the guard's polling passed 30 s at a load average of 14.
+ */
+const GUARD_RUN_LIMIT_MS = 120_000;
+
 /** The script's run, or 'still running' when it has not ended after `ms`. */
 const within = (run: Promise<ScriptRun>, ms: number): Promise<ScriptRun | 'still running'> =>
   Promise.race([run, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), ms))]);
@@ -133,7 +139,7 @@ describeWithPostgres('the previous-server guard script, against a local PostgreS
     expect(result.code).toBe(0);
     expect(result.output).toContain('WAIT: another PostgreSQL server answers at 127.0.0.1:');
     expect(result.output).toContain('PASS: no other server uses');
-  }, 30_000);
+  }, GUARD_RUN_LIMIT_MS);
 
   it('waits while a stopping server\'s postmaster.pid exists, and no longer once it is removed', async () => {
     const pgdata = emptyData();
@@ -144,7 +150,7 @@ describeWithPostgres('the previous-server guard script, against a local PostgreS
     const result = await run;
     expect(result).toEqual({ code: 0, output: expect.stringContaining('PASS: no other server uses') });
     expect(result.output).toContain('postmaster.pid exists: a server may still be stopping');
-  }, 30_000);
+  }, GUARD_RUN_LIMIT_MS);
 
   it('takes a postmaster.pid older than the stop grace period, with no server answering, as stale', async () => {
     const pgdata = emptyData();
@@ -152,5 +158,5 @@ describeWithPostgres('the previous-server guard script, against a local PostgreS
     const result = await runContainerScript(guard, env(await freePort(), pgdata));
     expect(result.code).toBe(0);
     expect(result.output).toContain('left by a server that was killed');
-  }, 30_000);
+  }, GUARD_RUN_LIMIT_MS);
 }, ['bash', 'pg_isready']);
