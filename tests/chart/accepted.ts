@@ -9,9 +9,16 @@ import type { KubeObject } from '../validator/objects';
 import { allViolations, validateYaml } from '../validator/schema';
 import { formatViolation } from '../validator/violations';
 
-/** Paths where YAML 1.1 (the API server's reading) and YAML 1.2 (the validator's) see different values. */
-export function yaml11Differences(text: string): string[] {
-  const read = (version: '1.1' | '1.2') => parseAllDocuments(text, { version }).map((doc) => doc.toJS() as unknown);
+/**
+ * Paths where YAML 1.1 (the API server's reading) and YAML 1.2 (the validator's) see different values.
+ * `current`: the documents as already read under YAML 1.2 (helm.ts's objects), to spare a parse.
+ * Empty documents (a template that printed only a comment) are left out of both readings.
+ */
+export function yaml11Differences(text: string, current?: readonly unknown[]): string[] {
+  const read = (version: '1.1' | '1.2') =>
+    parseAllDocuments(text, { version })
+      .map((doc) => doc.toJS() as unknown)
+      .filter((doc) => doc !== null);
   const differences: string[] = [];
   const compare = (a: unknown, b: unknown, path: string): void => {
     if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
@@ -22,8 +29,8 @@ export function yaml11Differences(text: string): string[] {
       differences.push(`${path}: YAML 1.1 reads ${JSON.stringify(a)} where YAML 1.2 reads ${JSON.stringify(b)}: quote the value in the template [yaml-1.1-scalar]`);
     }
   };
-  const [old, current] = [read('1.1'), read('1.2')];
-  current.forEach((doc, i) => compare(old[i], doc, `document ${i + 1}`));
+  const old = read('1.1');
+  (current ?? read('1.2')).forEach((doc, i) => compare(old[i], doc, `document ${i + 1}`));
   return differences;
 }
 
@@ -35,6 +42,6 @@ export function renderingViolations(yaml: string, objects: KubeObject[], existin
   return [
     ...allViolations(validateYaml(yaml)).map(formatViolation),
     ...crossObjectViolations(objects, withGeneratedSecrets(objects, existing)).map(formatViolation),
-    ...yaml11Differences(yaml),
+    ...yaml11Differences(yaml, objects),
   ];
 }

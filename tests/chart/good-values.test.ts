@@ -51,6 +51,11 @@ describe('the YAML 1.1 check', () => {
   it('passes quoted words and ordinary names', () => {
     expect(yaml11Differences('metadata:\n  name: "yes"\n  namespace: yes-ns\n  port: 80\n')).toEqual([]);
   });
+  it('answers the same with the YAML 1.2 reading supplied (helm.ts\'s objects, empty documents left out)', () => {
+    const text = '---\n# only a comment\n---\nkind: Secret\nmetadata:\n  name: yes\n';
+    expect(yaml11Differences(text, [{ kind: 'Secret', metadata: { name: 'yes' } }])).toEqual([expect.stringContaining('document 1.metadata.name: YAML 1.1 reads true')]);
+    expect(yaml11Differences(text, [{ kind: 'Secret', metadata: { name: true } }])).toEqual([]);
+  });
 });
 
 it('flags a rendering the API server would refuse (the check can fail)', () => {
