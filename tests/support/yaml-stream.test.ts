@@ -25,7 +25,7 @@ const { yamlStreamAsJson, streamParser, coreForms, coreSchema } = require('./yam
 
 const inFile = (text: string) => parseAllDocuments(text).map((doc) => doc.toJS() as unknown);
 
-/** `yaml`'s reading of a stream, or 'error' when it reports one or throws. */
+/** `yaml`'s reading of a stream; not ok when it reports an error or throws. */
 function yamlReading(text: string): { ok: true; documents: unknown[] } | { ok: false } {
   try {
     const docs = parseAllDocuments(text, { logLevel: 'error' });
