@@ -4,6 +4,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../generator/toolchain/tools';
 import { parseChildCpuMs } from './stats';
+import { shellQuote } from '../support/shell-quote';
 
 export interface Command {
   label: string;
@@ -71,8 +72,6 @@ export function cpuInterleaved(commands: Command[], runs: number): Map<string, n
   for (let i = 0; i < runs; i++) for (const command of commands) samples.get(command.label)?.push(cpuTimeOnce(command));
   return samples;
 }
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * A POSIX sh script standing in for one helm binary: it appends "<label>\t<arg>\t<arg>..." to log

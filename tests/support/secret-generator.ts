@@ -12,6 +12,7 @@ import { startFakeApiServer, StoredObject } from './fake-api-server';
 import { helmArgs, helmEnv, K8sObject, parseObjects, RenderOptions, runHelm } from './helm';
 import type { CrossObjectOptions } from '../validator/cross-object';
 import { componentOf } from './objects';
+import { shellQuote } from './shell-quote';
 
 const run = promisify(execFile);
 
@@ -49,7 +50,7 @@ function kubectlShimDir(): string {
   if (shimDir) return shimDir;
   const dir = mkdtempSync(path.join(process.env.SQUASH_TEST_TMP ?? tmpdir(), 'kubectl-shim-'));
   const shim = path.join(dir, 'kubectl');
-  writeFileSync(shim, `#!/bin/sh\nLC_ALL='${helmEnv().LC_ALL}' exec '${kubectlPath()}' "$@"\n`);
+  writeFileSync(shim, `#!/bin/sh\nLC_ALL=${shellQuote(helmEnv().LC_ALL ?? '')} exec ${shellQuote(kubectlPath())} "$@"\n`);
   chmodSync(shim, 0o755);
   return (shimDir = dir);
 }
