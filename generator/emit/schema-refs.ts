@@ -5,17 +5,17 @@
 // the errors Helm prints, do not change. Pure.
 import type { JsonSchema } from '../model/fields';
 
-type Node = JsonSchema & Record<string, unknown>;
+export type Node = JsonSchema & Record<string, unknown>;
 
 /** Keywords whose value is a map of subschemas, a list of subschemas, or one subschema. */
 const SCHEMA_MAPS = ['properties', 'definitions'] as const;
 const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'] as const;
 const SCHEMA_ONES = ['items', 'additionalProperties', 'propertyNames', 'contains', 'not', 'if', 'then', 'else'] as const;
 
-const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The subschemas directly under a node. */
-function children(node: Node): Node[] {
+export function children(node: Node): Node[] {
   const out: Node[] = [];
   for (const key of SCHEMA_MAPS) if (isNode(node[key])) out.push(...Object.values(node[key] as Record<string, unknown>).filter(isNode));
   for (const key of SCHEMA_LISTS) if (Array.isArray(node[key])) out.push(...(node[key] as unknown[]).filter(isNode));
@@ -24,7 +24,7 @@ function children(node: Node): Node[] {
 }
 
 /** A node rebuilt with `map` applied to each direct subschema. */
-function mapChildren(node: Node, map: (child: Node) => Node): Node {
+export function mapChildren(node: Node, map: (child: Node) => Node): Node {
   const out: Node = { ...node };
   for (const key of SCHEMA_MAPS)
     if (isNode(node[key]))
