@@ -104,7 +104,8 @@ export function parseObjects(yamlText: string): K8sObject[] {
  * Helm translates none of what it prints: the same bytes either way (helm-locale.test.ts). Only
  * helm gets it: bash and PostgreSQL would look for a locale this machine may not have.
  */
-export const helmEnv = (): NodeJS.ProcessEnv => ({ ...process.env, LC_ALL: 'fr_FR.UTF-8' });
+export const FAST_START_LOCALE = 'fr_FR.UTF-8';
+export const helmEnv = (): NodeJS.ProcessEnv => ({ ...process.env, LC_ALL: FAST_START_LOCALE });
 
 async function helm(major: HelmMajor, args: string[]): Promise<{ ok: true; stdout: string } | { ok: false; error: string }> {
   try {

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import { kubectlPath } from '../../generator/toolchain/tools';
 import { startFakeApiServer, StoredObject } from './fake-api-server';
-import { helmArgs, helmEnv, K8sObject, parseObjects, RenderOptions, runHelm } from './helm';
+import { FAST_START_LOCALE, helmArgs, K8sObject, parseObjects, RenderOptions, runHelm } from './helm';
 import type { CrossObjectOptions } from '../validator/cross-object';
 import { componentOf } from './objects';
 import { shellQuote } from './shell-quote';
@@ -50,7 +50,7 @@ function kubectlShimDir(): string {
   if (shimDir) return shimDir;
   const dir = mkdtempSync(path.join(process.env.SQUASH_TEST_TMP ?? tmpdir(), 'kubectl-shim-'));
   const shim = path.join(dir, 'kubectl');
-  writeFileSync(shim, `#!/bin/sh\nLC_ALL=${shellQuote(helmEnv().LC_ALL ?? '')} exec ${shellQuote(kubectlPath())} "$@"\n`);
+  writeFileSync(shim, `#!/bin/sh\nLC_ALL=${shellQuote(FAST_START_LOCALE)} exec ${shellQuote(kubectlPath())} "$@"\n`);
   chmodSync(shim, 0o755);
   return (shimDir = dir);
 }
