@@ -157,6 +157,7 @@ function streamAsJson(text, schema) {
   return JSON.stringify(loaded.documents);
 }
 
-const yamlStreamAsJson = streamParser(coreForms);
+const coreSchema = schemaOf(coreForms);
+const yamlStreamAsJson = (text) => streamAsJson(text, coreSchema);
 
-module.exports = { yamlStreamAsJson, streamParser, coreForms, coreSchema: schemaOf(coreForms) };
+module.exports = { yamlStreamAsJson, streamParser, coreForms, coreSchema };
