@@ -7,8 +7,8 @@
 //   pod's node (a required podAffinity on kubernetes.io/hostname selecting its labels, and its
 //   tolerations), or it waits on a Multi-Attach error while the claim may be ReadWriteOnce.
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
-import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { KubeObject } from '../validator/objects';
+import { podTemplates as validatorPodTemplates } from '../validator/pods';
 
 export const HOSTNAME = 'kubernetes.io/hostname';
 
@@ -19,29 +19,14 @@ interface PodTemplateOf {
   spec: IPodSpec;
 }
 
-type WithSpec = KubeObject & { spec?: { template?: IPodTemplateSpec; jobTemplate?: { spec?: { template?: IPodTemplateSpec } } } };
-
-/** Every pod template of a rendering, with whether its pods run all the time. */
-export function podTemplates(objects: readonly KubeObject[]): PodTemplateOf[] {
-  return objects.flatMap((o): PodTemplateOf[] => {
-    const spec = (o as WithSpec).spec;
-    const template =
-      o.kind === 'CronJob'
-        ? spec?.jobTemplate?.spec?.template
-        : ['Deployment', 'StatefulSet', 'Job'].includes(o.kind)
-          ? spec?.template
-          : undefined;
-    if (!template?.spec) return [];
-    return [
-      {
-        owner: `${o.kind}/${o.metadata.name}`,
-        longRunning: o.kind === 'Deployment' || o.kind === 'StatefulSet',
-        labels: (template.metadata?.labels ?? {}) as Record<string, string>,
-        spec: template.spec,
-      },
-    ];
-  });
-}
+/** Every pod template of a rendering (tests/validator/pods.ts), with whether its pods run all the time. */
+export const podTemplates = (objects: readonly KubeObject[]): PodTemplateOf[] =>
+  validatorPodTemplates(objects).map((t) => ({
+    owner: t.object,
+    longRunning: t.owner.kind === 'Deployment' || t.owner.kind === 'StatefulSet',
+    labels: t.metadata.labels ?? {},
+    spec: t.spec,
+  }));
 
 const claimsOf = (spec: IPodSpec): string[] =>
   (spec.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : []));
