@@ -14,7 +14,7 @@ import { FAKE_PASSWORD } from '../chart/scenarios';
 import { startFakeApiServer, StoredObject } from '../support/fake-api-server';
 import { helmArgs, K8sObject, parseObjects, PartialValues, renderOk, runHelm } from '../support/helm';
 import { componentOf, mainContainer, one } from '../support/objects';
-import { applied, withGeneratedSecrets } from '../support/secret-generator';
+import { applied, releaseStep, withGeneratedSecrets } from '../support/secret-generator';
 
 const on: PartialValues = { auth: { password: FAKE_PASSWORD }, backup: { enabled: true } };
 const scratch = mkdtempSync(path.join(tmpdir(), 'fake-api-'));
@@ -284,5 +284,26 @@ describe.each<HelmMajor>(['helm4', 'helm3'])('the pre-upgrade dump (%s, against 
 
   it('is left out by a plain helm template (what Argo CD runs), whatever the values', async () => {
     expect(hookOf(await renderOk({ helm, values: newerSquash }))).toBeUndefined();
+  });
+});
+
+describe.each<HelmMajor>(['helm4', 'helm3'])("a release's life with backups (%s, fake API server, secret-generator run)", (helm) => {
+  it('dumps before the upgrade that changes the Squash TM image, and only then', async () => {
+    const install = await releaseStep([], { helm, values: on, upgrade: false }, scratch);
+    const unchanged = await releaseStep(install.live, { helm, values: on, upgrade: true }, scratch);
+    const repair = await releaseStep(
+      unchanged.live,
+      { helm, values: { ...on, postgresql: { image: { tag: '17.7' } } }, upgrade: true },
+      scratch,
+    );
+    const newer = await releaseStep(repair.live, { helm, values: newerSquash, upgrade: true }, scratch);
+    const after = await releaseStep(newer.live, { helm, values: newerSquash, upgrade: true }, scratch);
+    expect([install, unchanged, repair, newer, after].map((step) => hookOf(step.objects) !== undefined)).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+    ]);
   });
 });
