@@ -127,6 +127,18 @@ export const valueRules: ValueRule[] = [
       "rejects duplicates. Use the chart's own values (auth, squash.jvm, squash.secrets, squash.timezone) instead.",
   },
   {
+    violation: all(
+      is('backup.enabled', true),
+      is('backup.persistence.enabled', true),
+      empty('backup.persistence.existingClaim'),
+      someItemNotIn('backup.persistence.accessModes', ['ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany']),
+    ),
+    message:
+      'backup.persistence.accessModes includes ReadWriteOncePod: only one pod could ever use the claim, while the anchor pod ' +
+      '(PostgreSQL, or Squash TM with an external database) lists it and every dump and restore pod mounts it. ' +
+      "Use [ReadWriteOnce] (the dump pods then run on the anchor's node) or [ReadWriteMany].",
+  },
+  {
     violation: all(is('backup.enabled', true), is('backup.persistence.enabled', false), empty('backup.persistence.existingClaim')),
     message:
       'backup.enabled is true but backup.persistence.enabled is false and backup.persistence.existingClaim is empty: the ' +

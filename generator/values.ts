@@ -341,7 +341,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
 
   backup: object(
     'Scheduled dumps of the Squash TM database (pg_dump, custom format) to a claim, with retention, and a dump ' +
-      'before every `helm upgrade`. Works with the in-chart PostgreSQL and with `externalDatabase`.',
+      'before each `helm upgrade` that changes the Squash TM image. Works with the in-chart PostgreSQL and with `externalDatabase`.',
     {
       enabled: boolean('Create the backup CronJob (and its claim).', false),
       schedule: string('When dumps run (cron syntax, five fields, or `@daily`, `@hourly`...).', '0 3 * * *', {
@@ -350,18 +350,27 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       timeZone: string("Time zone of `schedule` (e.g. `Europe/Paris`). Empty: the controller's (usually UTC).", '', {
         pattern: p.orEmpty(p.timeZone),
       }),
-      retention: integer('How many complete dumps to keep (scheduled and pre-upgrade together); older ones are deleted.', 7, {
-        minimum: 1,
-        maximum: 1000,
-      }),
+      retention: integer(
+        'How many complete scheduled dumps to keep; older scheduled ones are deleted. Pre-upgrade dumps are counted apart ' +
+          '(`preUpgradeRetention`), and dumps of any other name are never deleted.',
+        7,
+        { minimum: 1, maximum: 1000 },
+      ),
+      preUpgradeRetention: integer(
+        'How many complete pre-upgrade dumps to keep; older pre-upgrade ones are deleted, never a scheduled one.',
+        3,
+        { minimum: 1, maximum: 1000 },
+      ),
       roles: boolean(
         'Also save the roles (`pg_dumpall --roles-only --no-role-passwords`: no superuser needed, no password hashes), ' +
           'as a plain SQL file beside each dump.',
         true,
       ),
       beforeUpgrade: boolean(
-        'Dump in a `pre-upgrade` hook Job; the upgrade fails when the dump fails. Skipped on the upgrade that creates ' +
-          'the backup claim (see the chart README, section "Backup and restore").',
+        'Dump in a `pre-upgrade` hook Job when a `helm upgrade` changes the Squash TM image (the change that migrates the ' +
+          'schema); the upgrade fails when the dump fails. Only on a real upgrade that finds the backup claim and the ' +
+          'running Deployment with `lookup`: never at install, never under `helm template`, Argo CD or other GitOps tools ' +
+          '(there, rely on the schedule or dump by hand before changing `squash.image.tag`; chart README, "Backup and restore").',
         true,
       ),
       startingDeadlineSeconds: integer('A run that could not start within this many seconds of its time is skipped.', 3600, {
@@ -376,7 +385,10 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         enabled: boolean('Create the claim. False: set `existingClaim`.', true),
         existingClaim: objectName('Write to this PVC instead of creating one.'),
         size: string('Requested capacity: room for `retention` dumps.', '5Gi', { pattern: p.positiveQuantity }),
-        accessModes: accessModes('Access modes of the claim.'),
+        accessModes: accessModes(
+          'Access modes of the claim. Not ReadWriteOncePod: the anchor pod (PostgreSQL, or Squash TM with an external database) ' +
+            "lists the claim so that it is bound at install, and every dump and restore pod shares it on that pod's node.",
+        ),
         storageClass: objectName('Storage class. Empty: the cluster default.'),
         keep: boolean('Annotate the claim with `helm.sh/resource-policy: keep` so `helm uninstall` leaves the dumps.', true),
       }),

@@ -619,6 +619,9 @@ The rules of generator/value-rules.ts, on the values as Helm merged them with th
 {{- if $found1 }}
 {{- fail "squash.extraEnv sets a variable the chart already sets (SPRING_PROFILES_ACTIVE, SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME, SPRING_DATASOURCE_PASSWORD, SQTM_DB_TYPE, SQTM_DB_HOST, SQTM_DB_PORT, SQTM_DB_NAME, SQTM_DB_USERNAME, SQTM_DB_PASSWORD, SQUASH_JAVA_ARGS, JAVA_TOOL_OPTIONS, SQUASH_REST_API_JWT_SECRET, SQUASH_CRYPTO_SECRET, TZ): server-side apply rejects duplicates. Use the chart's own values (auth, squash.jvm, squash.secrets, squash.timezone) instead." }}
 {{- end }}
+{{- if and (eq (toString (index $values "backup" "enabled")) "true") (eq (toString (index $values "backup" "persistence" "enabled")) "true") (not (gt (len (index $values "backup" "persistence" "existingClaim")) 0)) (gt (len (without (index $values "backup" "persistence" "accessModes") "ReadWriteOnce" "ReadWriteMany" "ReadOnlyMany")) 0) }}
+{{- fail "backup.persistence.accessModes includes ReadWriteOncePod: only one pod could ever use the claim, while the anchor pod (PostgreSQL, or Squash TM with an external database) lists it and every dump and restore pod mounts it. Use [ReadWriteOnce] (the dump pods then run on the anchor's node) or [ReadWriteMany]." }}
+{{- end }}
 {{- if and (eq (toString (index $values "backup" "enabled")) "true") (eq (toString (index $values "backup" "persistence" "enabled")) "false") (not (gt (len (index $values "backup" "persistence" "existingClaim")) 0)) }}
 {{- fail "backup.enabled is true but backup.persistence.enabled is false and backup.persistence.existingClaim is empty: the dumps need a claim. Set backup.persistence.enabled=true or backup.persistence.existingClaim to a PVC you manage." }}
 {{- end }}

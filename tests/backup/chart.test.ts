@@ -14,9 +14,53 @@ import { FAKE_PASSWORD } from '../chart/scenarios';
 import { startFakeApiServer, StoredObject } from '../support/fake-api-server';
 import { helmArgs, K8sObject, parseObjects, PartialValues, renderOk, runHelm } from '../support/helm';
 import { componentOf, mainContainer, one } from '../support/objects';
-import { withGeneratedSecrets } from '../support/secret-generator';
+import { applied, releaseStep, withGeneratedSecrets } from '../support/secret-generator';
 
 const on: PartialValues = { auth: { password: FAKE_PASSWORD }, backup: { enabled: true } };
+const scratch = mkdtempSync(path.join(tmpdir(), 'fake-api-'));
+
+/** The backup claim as the API server holds it. */
+const liveClaim = (name = 'squash-squash-tm-backup'): StoredObject => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  metadata: {
+    name,
+    namespace: 'default',
+    labels: { 'app.kubernetes.io/managed-by': 'Helm' },
+    annotations: { 'meta.helm.sh/release-name': 'squash', 'meta.helm.sh/release-namespace': 'default' },
+  },
+  spec: { accessModes: ['ReadWriteOnce'] },
+});
+
+/** The Squash TM Deployment an install with `values` left in the cluster, as the API server holds it. */
+async function liveDeployment(values: PartialValues, options: { helm?: HelmMajor; release?: string } = {}): Promise<StoredObject> {
+  return applied(one(await renderOk({ values, ...options }), 'Deployment', 'squash'), options.release);
+}
+
+/** `helm template` against a fake API server holding `stored`: a real upgrade with --is-upgrade, else an install. */
+async function renderAgainst(
+  stored: StoredObject[],
+  options: { helm: HelmMajor; values: PartialValues; upgrade: boolean; release?: string },
+): Promise<K8sObject[]> {
+  const server = await startFakeApiServer(stored, scratch);
+  try {
+    const args = helmArgs('template', {
+      helm: options.helm,
+      values: options.values,
+      release: options.release,
+      kubeconfig: server.kubeconfig,
+    });
+    const result = await runHelm(options.helm, [...args, ...(options.upgrade ? ['--is-upgrade'] : [])]);
+    if (!result.ok) throw new Error(result.error);
+    return parseObjects(result.stdout);
+  } finally {
+    await server.close();
+  }
+}
+
+/** The backup values with another Squash TM image: the upgrade that migrates the schema. */
+const newerSquash: PartialValues = { ...on, squash: { image: { tag: '13.1.0' } } };
+
 const cronJobOf = (objects: K8sObject[]) => objects.find((o) => o.kind === 'CronJob') as unknown as ICronJob | undefined;
 const hookOf = (objects: K8sObject[]) =>
   objects.find((o) => o.kind === 'Job' && componentOf(o) === 'backup') as unknown as IJob | undefined;
@@ -36,17 +80,13 @@ describe('backup.enabled', () => {
     objects = await renderOk({ values: on });
   });
 
-  it('renders a CronJob, a pre-upgrade Job and a kept claim, all of component "backup"', () => {
+  it('renders a CronJob and a kept claim, all of component "backup", and no pre-upgrade Job under helm template', () => {
     expect(
       objects
         .filter((o) => componentOf(o) === 'backup')
         .map((o) => `${o.kind}/${o.metadata.name}`)
         .sort(),
-    ).toEqual([
-      'CronJob/squash-squash-tm-backup',
-      'Job/squash-squash-tm-backup-pre-upgrade',
-      'PersistentVolumeClaim/squash-squash-tm-backup',
-    ]);
+    ).toEqual(['CronJob/squash-squash-tm-backup', 'PersistentVolumeClaim/squash-squash-tm-backup']);
     const claim = objects.find((o) => o.kind === 'PersistentVolumeClaim' && componentOf(o) === 'backup') as K8sObject & { spec: unknown };
     expect(claim.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
     expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } });
@@ -64,27 +104,6 @@ describe('backup.enabled', () => {
     expect(cronJobOf(objects)!.spec!.timeZone).toBeUndefined();
   });
 
-  it('runs the pre-upgrade dump first among the hooks, once, failing the upgrade when it fails', () => {
-    const hook = hookOf(objects)!;
-    expect(hook.metadata?.annotations).toEqual({
-      'helm.sh/hook': 'pre-upgrade',
-      'helm.sh/hook-weight': '-10',
-      'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
-    });
-    expect(hook.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 3600 });
-  });
-
-  it("gives both the same pod but for the reason in the dump's name", () => {
-    const hookPod = hookOf(objects)!.spec!.template.spec!;
-    expect(env(cronPod(objects), 'REASON')?.value).toBe('scheduled');
-    expect(env(hookPod, 'REASON')?.value).toBe('pre-upgrade-r1');
-    const withoutReason = (pod: IPodSpec) => ({
-      ...pod,
-      containers: pod.containers.map((c) => ({ ...c, env: c.env?.filter((e) => e.name !== 'REASON') })),
-    });
-    expect(withoutReason(hookPod)).toEqual(withoutReason(cronPod(objects)));
-  });
-
   it('pass Pod Security "restricted" and the cross-object checks, with limits and no API token', () => {
     const backups = objects.filter((o) => componentOf(o) === 'backup');
     expect(podSecurityViolations(backups, 'restricted')).toEqual([]);
@@ -93,6 +112,14 @@ describe('backup.enabled', () => {
     expect(pod).toMatchObject({ restartPolicy: 'Never', automountServiceAccountToken: false, enableServiceLinks: false });
     expect(pod.containers[0]!.resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } });
     expect(pod.containers[0]!.securityContext?.readOnlyRootFilesystem).toBe(true);
+  });
+
+  it('give the kubelet nothing to expand in the script: no doubled dollar, no $(NAME) of a variable it defines', () => {
+    const container = cronPod(objects).containers[0]!;
+    const script = container.args?.[0] ?? '';
+    expect(script).toContain('LOGIN_WAIT_SECONDS');
+    expect(script).not.toContain('$$');
+    expect((container.env ?? []).filter((e) => script.includes(`$(${e.name})`)).map((e) => e.name)).toEqual([]);
   });
 
   it('are caught by the restricted check when made to run as root (negative control)', () => {
@@ -175,22 +202,26 @@ describe('backup options', () => {
     expect(claim.spec).toMatchObject({ storageClassName: 'fast', resources: { requests: { storage: '50Gi' } } });
   });
 
-  it('drop the pre-upgrade dump with beforeUpgrade=false', async () => {
-    const objects = await renderOk({ values: { ...on, backup: { enabled: true, beforeUpgrade: false } } });
+  it('drop the pre-upgrade dump with beforeUpgrade=false, even on an upgrade that changes the Squash TM image', async () => {
+    const stored = [liveClaim(), await liveDeployment(on)];
+    const values = { ...newerSquash, backup: { enabled: true, beforeUpgrade: false } };
+    const objects = await renderAgainst(stored, { helm: 'helm4', values, upgrade: true });
     expect(cronJobOf(objects)).toBeDefined();
     expect(hookOf(objects)).toBeUndefined();
   });
 
   it("keep names within the API server's limits for the longest release names", async () => {
-    const objects = await renderOk({ values: on, release: 'r'.repeat(53) });
+    const release = 'r'.repeat(53);
+    const stored = [liveClaim(`${release.slice(0, 50)}-backup`), await liveDeployment(on, { release })];
+    const objects = await renderAgainst(stored, { helm: 'helm4', values: newerSquash, upgrade: true, release });
     expect(cronJobOf(objects)!.metadata!.name!.length).toBeLessThanOrEqual(52);
     expect(hookOf(objects)!.metadata!.name!.length).toBeLessThanOrEqual(63);
   });
 
-  it('are on in values/prod.yaml', async () => {
+  it('are on in values/prod.yaml, whose plain rendering (what Argo CD applies) holds no pre-upgrade Job', async () => {
     const objects = await renderOk({ valuesFiles: ['prod.yaml'] });
     expect(cronJobOf(objects)).toBeDefined();
-    expect(hookOf(objects)).toBeDefined();
+    expect(hookOf(objects)).toBeUndefined();
   });
 
   it('render the same with Helm 3', async () => {
@@ -199,31 +230,80 @@ describe('backup options', () => {
   });
 });
 
-describe.each<HelmMajor>(['helm4', 'helm3'])('the pre-upgrade dump on a real upgrade (%s, against a fake API server)', (helm) => {
-  const claim: StoredObject = {
-    apiVersion: 'v1',
-    kind: 'PersistentVolumeClaim',
-    metadata: { name: 'squash-squash-tm-backup', namespace: 'default' },
-    spec: {},
-  };
-  const upgrade = async (stored: StoredObject[]) => {
-    const server = await startFakeApiServer(stored, mkdtempSync(path.join(tmpdir(), 'fake-api-')));
-    try {
-      const result = await runHelm(helm, [...helmArgs('template', { helm, values: on, kubeconfig: server.kubeconfig }), '--is-upgrade']);
-      if (!result.ok) throw new Error(result.error);
-      return parseObjects(result.stdout);
-    } finally {
-      await server.close();
-    }
-  };
+describe.each<HelmMajor>(['helm4', 'helm3'])('the pre-upgrade dump (%s, against a fake API server)', (helm) => {
+  let running: StoredObject;
+  beforeAll(async () => {
+    running = await liveDeployment(on, { helm });
+  });
 
-  it('is rendered when the backup claim exists', async () => {
-    expect(hookOf(await upgrade([claim]))?.metadata?.annotations?.['helm.sh/hook']).toBe('pre-upgrade');
+  it('is rendered on an upgrade that changes the Squash TM image, when the backup claim exists', async () => {
+    const objects = await renderAgainst([liveClaim(), running], { helm, values: newerSquash, upgrade: true });
+    const hook = hookOf(objects)!;
+    expect(hook.metadata?.annotations).toEqual({
+      'helm.sh/hook': 'pre-upgrade',
+      'helm.sh/hook-weight': '-10',
+      'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+      'argocd.argoproj.io/hook': 'Skip',
+    });
+    expect(hook.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 3600 });
+    // The CronJob's pod but for the reason in the dump's name.
+    const hookPod = hook.spec!.template.spec!;
+    expect(env(hookPod, 'REASON')?.value).toBe('pre-upgrade-r1');
+    expect(env(cronPod(objects), 'REASON')?.value).toBe('scheduled');
+    const withoutReason = (pod: IPodSpec) => ({
+      ...pod,
+      containers: pod.containers.map((c) => ({ ...c, env: c.env?.filter((e) => e.name !== 'REASON') })),
+    });
+    expect(withoutReason(hookPod)).toEqual(withoutReason(cronPod(objects)));
+  });
+
+  it('is rendered when no Squash TM Deployment is found: nothing tells what the database has seen', async () => {
+    expect(hookOf(await renderAgainst([liveClaim()], { helm, values: on, upgrade: true }))).toBeDefined();
+  });
+
+  it('is left out on an unchanged upgrade', async () => {
+    expect(hookOf(await renderAgainst([liveClaim(), running], { helm, values: on, upgrade: true }))).toBeUndefined();
+  });
+
+  it('is left out on an upgrade that only repairs PostgreSQL (another postgresql.image.tag)', async () => {
+    const values = { ...on, postgresql: { image: { tag: '17.7' } } };
+    const objects = await renderAgainst([liveClaim(), running], { helm, values, upgrade: true });
+    expect(hookOf(objects)).toBeUndefined();
+    expect(cronJobOf(objects)).toBeDefined();
   });
 
   it('is left out on the upgrade that creates the claim: its pod could not mount it', async () => {
-    const objects = await upgrade([]);
+    const objects = await renderAgainst([running], { helm, values: newerSquash, upgrade: true });
     expect(hookOf(objects)).toBeUndefined();
     expect(cronJobOf(objects)).toBeDefined();
+  });
+
+  it('is left out at install, even with the claim and a Deployment of another image in the namespace', async () => {
+    expect(hookOf(await renderAgainst([liveClaim(), running], { helm, values: newerSquash, upgrade: false }))).toBeUndefined();
+  });
+
+  it('is left out by a plain helm template (what Argo CD runs), whatever the values', async () => {
+    expect(hookOf(await renderOk({ helm, values: newerSquash }))).toBeUndefined();
+  });
+});
+
+describe.each<HelmMajor>(['helm4', 'helm3'])("a release's life with backups (%s, fake API server, secret-generator run)", (helm) => {
+  it('dumps before the upgrade that changes the Squash TM image, and only then', async () => {
+    const install = await releaseStep([], { helm, values: on, upgrade: false }, scratch);
+    const unchanged = await releaseStep(install.live, { helm, values: on, upgrade: true }, scratch);
+    const repair = await releaseStep(
+      unchanged.live,
+      { helm, values: { ...on, postgresql: { image: { tag: '17.7' } } }, upgrade: true },
+      scratch,
+    );
+    const newer = await releaseStep(repair.live, { helm, values: newerSquash, upgrade: true }, scratch);
+    const after = await releaseStep(newer.live, { helm, values: newerSquash, upgrade: true }, scratch);
+    expect([install, unchanged, repair, newer, after].map((step) => hookOf(step.objects) !== undefined)).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+    ]);
   });
 });

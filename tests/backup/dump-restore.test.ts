@@ -1,6 +1,7 @@
 // The rendered dump script and the restore Job's script, run against a real local PostgreSQL server:
-// rows survive the round trip, retention keeps the newest N complete dumps, and a failed dump leaves
-// nothing that looks complete, so "latest" still names the previous good dump.
+// rows survive the round trip, retention keeps the newest N complete dumps of each kind (scheduled,
+// pre-upgrade) apart, a dump waits for its login to be accepted, and a failed dump leaves nothing that
+// looks complete, so "latest" still names the previous good dump.
 import { chmodSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { renderOk } from '../support/helm';
 import { completeDumps, listing, localEnv, runScript, sql } from './scripts';
 
 const RETENTION = 3;
+const PRE_UPGRADE_RETENTION = 2;
 
 describeWithPostgres(
   'the backup scripts against a local PostgreSQL server',
@@ -22,7 +24,12 @@ describeWithPostgres(
     let restoreContainer: (name: string) => IContainer;
     beforeAll(async () => {
       pg = await startPostgres(binDir);
-      const objects = await renderOk({ values: { auth: { password: FAKE_PASSWORD }, backup: { enabled: true, retention: RETENTION } } });
+      const objects = await renderOk({
+        values: {
+          auth: { password: FAKE_PASSWORD },
+          backup: { enabled: true, retention: RETENTION, preUpgradeRetention: PRE_UPGRADE_RETENTION },
+        },
+      });
       const cronJob = objects.find((o) => o.kind === 'CronJob') as unknown as ICronJob;
       dump = cronJob.spec!.jobTemplate.spec!.template.spec!.containers[0]!;
       restoreContainer = (name) => restoreJob(cronJob, name).spec!.template.spec!.containers[0]!;
@@ -58,19 +65,22 @@ describeWithPostgres(
       expect(sql(pg, "SELECT count(*) FROM pg_tables WHERE tablename = 'junk'")).toBe('1');
     });
 
-    it('keeps the newest N complete dumps and deletes older ones, orphans and stale partial files', async () => {
+    const fakeDumps = (dir: string, bases: string[]) => {
+      for (const base of bases) {
+        writeFileSync(path.join(dir, `${base}.dump`), 'x');
+        writeFileSync(path.join(dir, `${base}.sha256`), 'x');
+      }
+    };
+
+    it('keeps the newest N complete scheduled dumps and deletes older ones, orphans and stale partial files', async () => {
       seed();
       const dir = freshDir();
-      const old = [
+      fakeDumps(dir, [
         '20250101T000000Z-scheduled',
         '20250102T000000Z-scheduled',
         '20250103T000000Z-pre-upgrade-r4',
         '20250104T000000Z-scheduled',
-      ];
-      for (const base of old) {
-        writeFileSync(path.join(dir, `${base}.dump`), 'x');
-        writeFileSync(path.join(dir, `${base}.sha256`), 'x');
-      }
+      ]);
       writeFileSync(path.join(dir, '20241231T000000Z-scheduled.dump'), 'an orphan: renamed, but its checksum never was');
       writeFileSync(path.join(dir, '.20241230T000000Z-scheduled.dump.partial'), 'a run killed long ago');
       utimesSync(path.join(dir, '.20241230T000000Z-scheduled.dump.partial'), new Date('2024-12-30'), new Date('2024-12-30'));
@@ -80,9 +90,16 @@ describeWithPostgres(
       const result = await runScript(dump, localEnv(pg, dir));
       expect(result.code).toBe(0);
       const [newest] = completeDumps(dir);
-      expect(completeDumps(dir)).toEqual([newest, '20250104T000000Z-scheduled', '20250103T000000Z-pre-upgrade-r4']);
+      expect(completeDumps(dir)).toEqual([
+        newest,
+        '20250104T000000Z-scheduled',
+        '20250103T000000Z-pre-upgrade-r4',
+        '20250102T000000Z-scheduled',
+      ]);
       expect(listing(dir)).toEqual([
         '.20991231T000000Z-scheduled.dump.partial',
+        '20250102T000000Z-scheduled.dump',
+        '20250102T000000Z-scheduled.sha256',
         '20250103T000000Z-pre-upgrade-r4.dump',
         '20250103T000000Z-pre-upgrade-r4.sha256',
         '20250104T000000Z-scheduled.dump',
@@ -93,6 +110,57 @@ describeWithPostgres(
         'lost+found',
       ]);
       expect(result.output).toContain('Retention: deleting 20250101T000000Z-scheduled.dump');
+      expect(result.output).toContain('Retention: deleting 20241231T000000Z-scheduled.dump');
+    });
+
+    it('ten pre-upgrade dumps in a row never delete a scheduled dump, nor one of a reason the script does not know', async () => {
+      seed();
+      const dir = freshDir();
+      const scheduled = ['20250101T030000Z-scheduled', '20250102T030000Z-scheduled'];
+      const manual = '20240601T000000Z-before-the-migration';
+      fakeDumps(dir, [...scheduled, manual]);
+      for (let revision = 2; revision <= 11; revision++) {
+        const result = await runScript(dump, { ...localEnv(pg, dir), REASON: `pre-upgrade-r${revision}` });
+        expect(result.code).toBe(0);
+        // Two runs in one second would share a name: the next dump is a second later.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      const kept = completeDumps(dir);
+      expect(kept.filter((b) => b.endsWith('-scheduled'))).toEqual([...scheduled].reverse());
+      expect(kept.filter((b) => /-pre-upgrade-r\d+$/.test(b)).map((b) => b.replace(/^.*-/, ''))).toEqual(['r11', 'r10']);
+      expect(kept).toContain(manual);
+      expect(listing(dir).filter((f) => f.includes('-pre-upgrade-r'))).toHaveLength(PRE_UPGRADE_RETENTION * 3);
+    });
+
+    it('scheduled dumps never delete a pre-upgrade one', async () => {
+      seed();
+      const dir = freshDir();
+      const preUpgrade = ['20250101T000000Z-pre-upgrade-r2', '20250102T000000Z-pre-upgrade-r3'];
+      fakeDumps(dir, [...preUpgrade, ...[3, 4, 5, 6, 7, 8].map((day) => `2025010${day}T030000Z-scheduled`)]);
+      expect((await runScript(dump, localEnv(pg, dir))).code).toBe(0);
+      const kept = completeDumps(dir);
+      expect(kept.filter((b) => b.endsWith('-scheduled'))).toHaveLength(RETENTION);
+      expect(kept.filter((b) => b.includes('-pre-upgrade-'))).toEqual([...preUpgrade].reverse());
+    });
+
+    it("waits for its login: a dump started just before the role gets the Secret's new password succeeds", async () => {
+      seed();
+      sql(pg, "DROP ROLE IF EXISTS rotating; CREATE ROLE rotating LOGIN PASSWORD 'fake-old-password-not-secret'");
+      sql(pg, 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO rotating');
+      const dir = freshDir();
+      // The Secret already holds the new password; the server applies it a few seconds later.
+      const running = runScript(dump, {
+        ...localEnv(pg, dir),
+        PGUSER: 'rotating',
+        PGPASSWORD: 'fake-new-password-not-secret',
+        ROLES: 'false',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      sql(pg, "ALTER ROLE rotating PASSWORD 'fake-new-password-not-secret'");
+      const result = await running;
+      expect(result).toEqual({ code: 0, output: expect.stringContaining('Complete: ') });
+      expect(result.output).toContain('Waiting for the database to accept the login: ');
+      expect(result.output).toContain('password authentication failed for user "rotating"');
     });
 
     it('a dump that fails leaves the directory as it was, and "latest" still restores the previous dump', async () => {
@@ -102,9 +170,14 @@ describeWithPostgres(
       const before = listing(dir);
       sql(pg, "INSERT INTO requirement VALUES (9, 'after the good dump')");
 
-      const failed = await runScript(dump, { ...localEnv(pg, dir), PGPASSWORD: 'wrong' });
+      const failed = await runScript(dump, { ...localEnv(pg, dir), PGPASSWORD: 'wrong', LOGIN_WAIT_SECONDS: '6' });
       expect(failed.code).not.toBe(0);
       expect(failed.output).toContain('password authentication failed');
+      // It said so plainly, naming where its password came from, once the wait was over.
+      expect(failed.output).toMatch(
+        /FAIL: 127\.0\.0\.1:\d+ did not accept the login of squashtm to database squashtm within 6 s \(password from key password of Secret squash-squash-tm-credentials\)/,
+      );
+      expect(failed.output.match(/^Waiting for the database/gm)?.length).toBeGreaterThanOrEqual(1);
       expect(listing(dir)).toEqual(before);
 
       const restored = await runScript(restoreContainer('latest'), localEnv(pg, dir));
