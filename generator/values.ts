@@ -412,9 +412,11 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     ),
     jvm: object(
       "JVM memory, computed at render time and passed both in `SQUASH_JAVA_ARGS` (after the start script's own " +
-        '`-Xmx2048m`, so it wins) and in `JAVA_TOOL_OPTIONS`. Heap: `-Xmx` = `heap`, or `maxRamPercentage` % of ' +
-        '`squash.resources.limits.memory` (rounded down to MiB). The limit must hold heap + `maxMetaspaceSize` + ' +
-        '`reservedCodeCacheSize` + 128 MiB (threads, native) + 128 MiB safety margin, or `helm template` refuses it.',
+        '`-Xms128m -Xmx2048m`, so it wins) and in `_JAVA_OPTIONS` (which HotSpot reads after the command line, so it ' +
+        'wins even where the script ignores `SQUASH_JAVA_ARGS`). Heap: `-Xmx` = `heap`, or `maxRamPercentage` % of ' +
+        '`squash.resources.limits.memory` (rounded down to MiB); `-Xms` = 128 MiB, or the heap when smaller. The limit ' +
+        'must hold heap + `maxMetaspaceSize` + `reservedCodeCacheSize` + 128 MiB (threads, native) + 128 MiB safety ' +
+        'margin, or `helm template` refuses it.',
       {
         maxRamPercentage: integer('Heap (`-Xmx`) as a percentage of the container memory limit, when `heap` is empty.', 65, {
           minimum: 40,

@@ -609,7 +609,7 @@ The rules of generator/value-rules.ts, on the values as Helm merged them with th
 {{- define "squash-tm.validate.rules" -}}
 {{- $values := index . "Values" }}
 {{- $found1 := false }}
-{{- range (index $values "squash" "extraEnv") }}{{- if has (toString (get . "name")) (list "SPRING_PROFILES_ACTIVE" "SPRING_DATASOURCE_URL" "SPRING_DATASOURCE_USERNAME" "SPRING_DATASOURCE_PASSWORD" "SQTM_DB_TYPE" "SQTM_DB_HOST" "SQTM_DB_PORT" "SQTM_DB_NAME" "SQTM_DB_USERNAME" "SQTM_DB_PASSWORD" "SQUASH_JAVA_ARGS" "JAVA_TOOL_OPTIONS" "SQUASH_REST_API_JWT_SECRET" "SQUASH_CRYPTO_SECRET" "TZ") }}{{- $found1 = true }}{{- end }}{{- end }}
+{{- range (index $values "squash" "extraEnv") }}{{- if has (toString (get . "name")) (list "SPRING_PROFILES_ACTIVE" "SPRING_DATASOURCE_URL" "SPRING_DATASOURCE_USERNAME" "SPRING_DATASOURCE_PASSWORD" "SQTM_DB_TYPE" "SQTM_DB_HOST" "SQTM_DB_PORT" "SQTM_DB_NAME" "SQTM_DB_USERNAME" "SQTM_DB_PASSWORD" "SQUASH_JAVA_ARGS" "_JAVA_OPTIONS" "SQUASH_REST_API_JWT_SECRET" "SQUASH_CRYPTO_SECRET" "TZ") }}{{- $found1 = true }}{{- end }}{{- end }}
 {{- if and (eq (toString (index $values "postgresql" "enabled")) "false") (not (gt (len (index $values "externalDatabase" "host")) 0)) }}
 {{- fail "externalDatabase.host is empty while postgresql.enabled is false: Squash TM needs a database. Set externalDatabase.host to your PostgreSQL server's DNS name, or set postgresql.enabled=true." }}
 {{- end }}
@@ -659,7 +659,7 @@ The rules of generator/value-rules.ts, on the values as Helm merged them with th
 {{- fail "squash.httpRoute.parentRefs is empty while squash.httpRoute.enabled is true: a route attached to no Gateway serves nothing. Set squash.httpRoute.parentRefs to [{name: <gateway>, namespace: <its namespace>}]." }}
 {{- end }}
 {{- if $found1 }}
-{{- fail "squash.extraEnv sets a variable the chart already sets (SPRING_PROFILES_ACTIVE, SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME, SPRING_DATASOURCE_PASSWORD, SQTM_DB_TYPE, SQTM_DB_HOST, SQTM_DB_PORT, SQTM_DB_NAME, SQTM_DB_USERNAME, SQTM_DB_PASSWORD, SQUASH_JAVA_ARGS, JAVA_TOOL_OPTIONS, SQUASH_REST_API_JWT_SECRET, SQUASH_CRYPTO_SECRET, TZ): server-side apply rejects duplicates. Use the chart's own values (auth, squash.jvm, squash.secrets, squash.timezone) instead." }}
+{{- fail "squash.extraEnv sets a variable the chart already sets (SPRING_PROFILES_ACTIVE, SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME, SPRING_DATASOURCE_PASSWORD, SQTM_DB_TYPE, SQTM_DB_HOST, SQTM_DB_PORT, SQTM_DB_NAME, SQTM_DB_USERNAME, SQTM_DB_PASSWORD, SQUASH_JAVA_ARGS, _JAVA_OPTIONS, SQUASH_REST_API_JWT_SECRET, SQUASH_CRYPTO_SECRET, TZ): server-side apply rejects duplicates. Use the chart's own values (auth, squash.jvm, squash.secrets, squash.timezone) instead." }}
 {{- end }}
 {{- if and (eq (toString (index $values "backup" "enabled")) "true") (eq (toString (index $values "backup" "persistence" "enabled")) "false") (not (gt (len (index $values "backup" "persistence" "existingClaim")) 0)) }}
 {{- fail "backup.enabled is true but backup.persistence.enabled is false and backup.persistence.existingClaim is empty: the dumps need a claim. Set backup.persistence.enabled=true or backup.persistence.existingClaim to a PVC you manage." }}

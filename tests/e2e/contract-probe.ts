@@ -49,15 +49,22 @@ const sizeMiB = (digits: string, unit: string): number => {
   return Number(digits) * (factor[unit.toLowerCase()] ?? Number.NaN);
 };
 
-/** The last -Xmx (or -XX:MaxHeapSize) among JVM options, in MiB: later flags win. */
-export function lastXmxMiB(options: string[]): number | undefined {
-  let heap: number | undefined;
+/** The last value of a heap size flag among JVM options, in MiB: later flags win. */
+function lastSizeMiB(options: string[], short: string, long: string): number | undefined {
+  let size: number | undefined;
+  const patterns = [new RegExp(`^${short}(\\d+)([kKmMgGtT]?)$`), new RegExp(`^-XX:${long}=(\\d+)([kKmMgGtT]?)$`)];
   for (const option of options) {
-    const xmx = /^-Xmx(\d+)([kKmMgGtT]?)$/.exec(option) ?? /^-XX:MaxHeapSize=(\d+)([kKmMgGtT]?)$/.exec(option);
-    if (xmx) heap = sizeMiB(xmx[1] as string, xmx[2] as string);
+    const m = patterns[0]!.exec(option) ?? patterns[1]!.exec(option);
+    if (m) size = sizeMiB(m[1] as string, m[2] as string);
   }
-  return heap;
+  return size;
 }
+
+/** The last -Xmx (or -XX:MaxHeapSize) among JVM options, in MiB: later flags win. */
+export const lastXmxMiB = (options: string[]): number | undefined => lastSizeMiB(options, '-Xmx', 'MaxHeapSize');
+
+/** The last -Xms (or -XX:InitialHeapSize) among JVM options, in MiB. */
+export const lastXmsMiB = (options: string[]): number | undefined => lastSizeMiB(options, '-Xms', 'InitialHeapSize');
 
 /** Options that take the next argument as their value. */
 const withValue = new Set([
@@ -87,26 +94,39 @@ export function jvmOptions(commandLine: string[]): string[] {
 const variable = (environ: string[], name: string): string[] =>
   (environ.find((l) => l.startsWith(`${name}=`))?.slice(name.length + 1) ?? '').split(/\s+/).filter(Boolean);
 
-/**
- * The JVM's effective maximum heap: `jcmd VM.flags` when the image has it, else worked out the way
- * HotSpot reads its options: JAVA_TOOL_OPTIONS, then JDK_JAVA_OPTIONS and the command line, then _JAVA_OPTIONS.
- */
-export function effectiveHeap(probe: Probe): { mib?: number; source: string } {
-  const flags = (probe['java-flags'] ?? []).join(' ');
-  const fromJcmd = /-XX:MaxHeapSize=(\d+)/.exec(flags);
-  if (fromJcmd) return { mib: Number(fromJcmd[1]) / 2 ** 20, source: 'jcmd VM.flags' };
+/** The JVM options in the order HotSpot reads them: JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS and the command line, then _JAVA_OPTIONS. */
+function optionsInOrder(probe: Probe): string[] {
   const environ = probe['java-environ'] ?? [];
-  const ordered = [
+  return [
     ...variable(environ, 'JAVA_TOOL_OPTIONS'),
     ...variable(environ, 'JDK_JAVA_OPTIONS'),
     ...jvmOptions(probe['java-cmdline'] ?? []),
     ...variable(environ, '_JAVA_OPTIONS'),
   ];
-  const mib = lastXmxMiB(ordered);
+}
+
+/**
+ * The JVM's effective maximum heap: `jcmd VM.flags` when the image has it, else worked out the way
+ * HotSpot reads its options (optionsInOrder).
+ */
+export function effectiveHeap(probe: Probe): { mib?: number; source: string } {
+  const flags = (probe['java-flags'] ?? []).join(' ');
+  const fromJcmd = /-XX:MaxHeapSize=(\d+)/.exec(flags);
+  if (fromJcmd) return { mib: Number(fromJcmd[1]) / 2 ** 20, source: 'jcmd VM.flags' };
+  const mib = lastXmxMiB(optionsInOrder(probe));
   return {
     mib,
     source: mib === undefined ? 'no -Xmx anywhere: the JVM default (a share of the container limit)' : 'the last -Xmx of the JVM options',
   };
+}
+
+/** The JVM's effective initial heap, found the same way (`jcmd`'s InitialHeapSize, else the last -Xms). */
+export function effectiveInitialHeap(probe: Probe): { mib?: number; source: string } {
+  const flags = (probe['java-flags'] ?? []).join(' ');
+  const fromJcmd = /-XX:InitialHeapSize=(\d+)/.exec(flags);
+  if (fromJcmd) return { mib: Number(fromJcmd[1]) / 2 ** 20, source: 'jcmd VM.flags' };
+  const mib = lastXmsMiB(optionsInOrder(probe));
+  return { mib, source: mib === undefined ? 'no -Xms anywhere: the JVM default' : 'the last -Xms of the JVM options' };
 }
 
 const SECRET_WORD = /(password|passwd|secret|token|credential)/i;

@@ -2,7 +2,16 @@
 // chart assumes. The step (steps/image-contract.ts) runs `contractScript` in the Squash TM container and
 // a query in the chart's PostgreSQL; everything here is pure, so it is tested on recorded outputs.
 import type { K8sObject } from '../support/helm';
-import { effectiveHeap, lastXmxMiB, Probe, redact, statusIds, suggestedEmptyDirs } from './contract-probe';
+import {
+  effectiveHeap,
+  effectiveInitialHeap,
+  lastXmsMiB,
+  lastXmxMiB,
+  Probe,
+  redact,
+  statusIds,
+  suggestedEmptyDirs,
+} from './contract-probe';
 import type { IPod } from './types';
 
 /** What the chart's manifest says about the Squash TM container. */
@@ -10,6 +19,8 @@ export interface Assumptions {
   image: string;
   /** The -Xmx the chart computed (SQUASH_JAVA_ARGS), in MiB. */
   heapMiB?: number;
+  /** The -Xms the chart passes with it, in MiB. */
+  initialHeapMiB?: number;
   javaArgs: string;
   runAsUser?: number;
   readOnlyRootFilesystem: boolean;
@@ -40,6 +51,7 @@ export function chartAssumptions(manifest: K8sObject[]): Assumptions {
   return {
     image: container.image ?? '',
     heapMiB: lastXmxMiB(javaArgs.split(/\s+/)),
+    initialHeapMiB: lastXmsMiB(javaArgs.split(/\s+/)),
     javaArgs,
     runAsUser: container.securityContext?.runAsUser ?? spec.securityContext?.runAsUser,
     readOnlyRootFilesystem: container.securityContext?.readOnlyRootFilesystem === true,
@@ -76,7 +88,7 @@ export interface ContractReport {
     commandLine: string[];
     jvmEnvironment: string[];
   };
-  heap: { effectiveMiB?: number; source: string; chartMiB?: number };
+  heap: { effectiveMiB?: number; source: string; chartMiB?: number; initial: { effectiveMiB?: number; source: string; chartMiB?: number } };
   database: { checked: boolean; tables?: number; squashTables?: string[] };
   writes: { files: string[]; suggestedEmptyDirs: string[] };
   findings: Finding[];
@@ -150,13 +162,21 @@ export function evaluateContract({ assumptions: a, pod, probe, tables }: Contrac
 
   // Heap.
   const heap = effectiveHeap(probe);
+  const initial = effectiveInitialHeap(probe);
+  // The JVM rounds heap sizes up to its heap alignment (a GC region, up to a few MiB): allow 16 MiB.
+  const near = (observed?: number, chart?: number) => observed !== undefined && chart !== undefined && Math.abs(observed - chart) <= 16;
   if (javaPid) {
     add(
       'heap',
-      `the chart's -Xmx${a.heapMiB}m wins (SQUASH_JAVA_ARGS comes after the start script's own -Xmx)`,
+      `the chart's -Xmx${a.heapMiB}m wins (SQUASH_JAVA_ARGS comes after the start script's own -Xmx, and _JAVA_OPTIONS after the whole command line)`,
       `effective maximum heap ${heap.mib === undefined ? 'unknown' : `${heap.mib} MiB`} (${heap.source})`,
-      // The JVM rounds MaxHeapSize up to its heap alignment (a GC region, up to a few MiB): allow 16 MiB.
-      heap.mib !== undefined && a.heapMiB !== undefined && Math.abs(heap.mib - a.heapMiB) <= 16 ? 'confirmed' : 'wrong',
+      near(heap.mib, a.heapMiB) ? 'confirmed' : 'wrong',
+    );
+    add(
+      'initial-heap',
+      `the chart's -Xms${a.initialHeapMiB}m wins over the start script's -Xms`,
+      `effective initial heap ${initial.mib === undefined ? 'unknown' : `${initial.mib} MiB`} (${initial.source})`,
+      near(initial.mib, a.initialHeapMiB) ? 'confirmed' : 'wrong',
     );
     const passed = a.javaArgs
       .split(/\s+/)
@@ -200,7 +220,12 @@ export function evaluateContract({ assumptions: a, pod, probe, tables }: Contrac
     pod: pod.metadata?.name ?? '',
     image: { reference: running, imageID: status?.imageID, digest },
     process: { uid: java.uid, gid: java.gid, pid1, javaPid, commandLine, jvmEnvironment: redact(probe['java-environ'] ?? []) },
-    heap: { effectiveMiB: heap.mib, source: heap.source, chartMiB: a.heapMiB },
+    heap: {
+      effectiveMiB: heap.mib,
+      source: heap.source,
+      chartMiB: a.heapMiB,
+      initial: { effectiveMiB: initial.mib, source: initial.source, chartMiB: a.initialHeapMiB },
+    },
     database: { checked: tables !== undefined, tables: tables?.length, squashTables },
     writes: { files, suggestedEmptyDirs: dirs },
     findings,
