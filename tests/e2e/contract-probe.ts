@@ -27,6 +27,8 @@ if [ -n "$pid" ]; then
   section java-flags; $limit jcmd "$pid" VM.flags 2>/dev/null || echo unavailable
 fi
 section written; find / -xdev -type f -mmin "-$1" 2>/dev/null | head -n 500
+# Mode, owner and group of the application's directories: who else (OpenShift's arbitrary UID, in group 0) could write there.
+section app-dirs; for d in /opt/squash-tm /opt/squash-tm/*; do [ -d "$d" ] && stat -c '%a %u %g %n' "$d" 2>/dev/null; done
 `;
 
 export type Probe = Record<string, string[]>;
@@ -148,6 +150,28 @@ export function statusIds(lines: string[] | undefined): { uid?: number; gid?: nu
     return parts?.[2] === undefined ? undefined : Number(parts[2]);
   };
   return { uid: field('Uid'), gid: field('Gid') };
+}
+
+export interface DirectoryMode {
+  path: string;
+  /** Permission bits, octal, as stat prints them (e.g. "775"). */
+  mode: string;
+  uid: number;
+  gid: number;
+}
+
+/** The `app-dirs` section: "775 1000 0 /opt/squash-tm/tomcat-home" lines. */
+export function parseDirectoryModes(lines: string[] | undefined): DirectoryMode[] {
+  return (lines ?? []).flatMap((line) => {
+    const m = /^([0-7]{3,4}) (\d+) (\d+) (\/.*)$/.exec(line);
+    return m ? [{ mode: m[1] as string, uid: Number(m[2]), gid: Number(m[3]), path: m[4] as string }] : [];
+  });
+}
+
+/** A user that is not the directory's owner but is in group 0 (OpenShift's arbitrary UID) may write there. */
+export function writableByArbitraryUid(dir: DirectoryMode): boolean {
+  const bits = parseInt(dir.mode.slice(-3), 8);
+  return (dir.gid === 0 && (bits & 0o020) !== 0) || (bits & 0o002) !== 0;
 }
 
 /** Where emptyDirs would have to go for readOnlyRootFilesystem: the folder below /opt/squash-tm, else the file's folder. */

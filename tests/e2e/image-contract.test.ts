@@ -13,9 +13,11 @@ import {
   lastXmsMiB,
   lastXmxMiB,
   minutesSinceStart,
+  parseDirectoryModes,
   parseProbe,
   redact,
   suggestedEmptyDirs,
+  writableByArbitraryUid,
 } from './contract-probe';
 import { Assumptions, chartAssumptions, contractFailure, ContractInput, evaluateContract, formatReport } from './image-contract';
 import type { IPod } from './types';
@@ -82,6 +84,7 @@ describe('an image that behaves as the chart assumes', () => {
       'java-args': 'confirmed',
       database: 'confirmed',
       writes: 'note',
+      'arbitrary-uid': 'note',
     });
     expect(report.findings.find((f) => f.name === 'runAsNonRoot')?.observed).toBe(
       'runs as UID 1000: runAsNonRoot: true and runAsUser: 1000 could be set',
@@ -109,7 +112,31 @@ describe('an image that behaves as the chart assumes', () => {
         '/tmp/hsperfdata_squash/7',
       ],
       suggestedEmptyDirs: ['/opt/squash-tm/tomcat-home', '/tmp'],
+      directories: [
+        { path: '/opt/squash-tm', mode: '755', uid: 1000, gid: 1000 },
+        { path: '/opt/squash-tm/logs', mode: '775', uid: 1000, gid: 0 },
+        { path: '/opt/squash-tm/tomcat-home', mode: '755', uid: 1000, gid: 1000 },
+      ],
     });
+  });
+
+  it('says which written folders another UID in group 0 (OpenShift) could not write', () => {
+    expect(report.findings.find((f) => f.name === 'arbitrary-uid')?.observed).toBe(
+      'not writable by another UID in group 0: /opt/squash-tm/tomcat-home (mode 755, owner 1000, group 1000); give each an emptyDir before running on OpenShift',
+    );
+    const p = probe('contract-probe-as-assumed');
+    p['app-dirs'] = ['775 1000 0 /opt/squash-tm/tomcat-home'];
+    expect(evaluateContract(input({ probe: p })).findings.find((f) => f.name === 'arbitrary-uid')?.observed).toBe(
+      'writable by group 0: /opt/squash-tm/tomcat-home (mode 775, owner 1000, group 0)',
+    );
+  });
+
+  it('prints the process user and the paths written outside the volumes', () => {
+    const lines = formatReport(report);
+    expect(lines).toContain('process user: java UID 1000 GID 1000, entrypoint (PID 1) UID 1000 GID 1000');
+    expect(lines).toContain(
+      'written outside the volumes since start: /opt/squash-tm/tomcat-home/work/Tomcat/localhost/squash/SESSIONS.ser, /opt/squash-tm/tomcat-home/conf/server.xml, /tmp/hsperfdata_squash/7',
+    );
   });
 
   it('hides secrets in the command line it records', () => {
@@ -223,6 +250,12 @@ describe('small parsers', () => {
     expect(lastXmxMiB(['-Xms1g'])).toBeUndefined();
     expect(lastXmsMiB(['-Xms2g', '-Xmx1g', '-Xms128m'])).toBe(128);
     expect(lastXmsMiB(['-XX:InitialHeapSize=134217728'])).toBe(128);
+  });
+
+  it('reads directory modes, and who else may write there', () => {
+    const dirs = parseDirectoryModes(['2775 1000 0 /opt/squash-tm/a', '755 0 0 /opt/squash-tm/b', 'junk', '777 5 5 /opt/squash-tm/c d']);
+    expect(dirs.map((d) => d.path)).toEqual(['/opt/squash-tm/a', '/opt/squash-tm/b', '/opt/squash-tm/c d']);
+    expect(dirs.map(writableByArbitraryUid)).toEqual([true, false, true]);
   });
 
   it('redacts secret-looking options and the value after a secret-looking flag', () => {

@@ -3,14 +3,17 @@
 // a query in the chart's PostgreSQL; everything here is pure, so it is tested on recorded outputs.
 import type { K8sObject } from '../support/helm';
 import {
+  DirectoryMode,
   effectiveHeap,
   effectiveInitialHeap,
   lastXmsMiB,
   lastXmxMiB,
+  parseDirectoryModes,
   Probe,
   redact,
   statusIds,
   suggestedEmptyDirs,
+  writableByArbitraryUid,
 } from './contract-probe';
 import type { IPod } from './types';
 
@@ -90,7 +93,7 @@ export interface ContractReport {
   };
   heap: { effectiveMiB?: number; source: string; chartMiB?: number; initial: { effectiveMiB?: number; source: string; chartMiB?: number } };
   database: { checked: boolean; tables?: number; squashTables?: string[] };
-  writes: { files: string[]; suggestedEmptyDirs: string[] };
+  writes: { files: string[]; suggestedEmptyDirs: string[]; directories: DirectoryMode[] };
   findings: Finding[];
 }
 
@@ -216,6 +219,29 @@ export function evaluateContract({ assumptions: a, pod, probe, tables }: Contrac
     files.length === 0 ? 'confirmed' : 'note',
   );
 
+  // OpenShift's restricted-v2 runs the image under an arbitrary UID in group 0: the folders written
+  // at start must be writable by group 0 (or be volumes).
+  const directories = parseDirectoryModes(probe['app-dirs']);
+  const writtenDirs = dirs.filter((d) => d.startsWith('/opt/squash-tm/'));
+  const closed = writtenDirs.filter((d) => {
+    const dir = directories.find((x) => x.path === d);
+    return dir !== undefined && !writableByArbitraryUid(dir);
+  });
+  const describeDir = (d: string) => {
+    const dir = directories.find((x) => x.path === d);
+    return dir ? `${d} (mode ${dir.mode}, owner ${dir.uid}, group ${dir.gid})` : `${d} (mode unknown)`;
+  };
+  add(
+    'arbitrary-uid',
+    'under an arbitrary UID in group 0 (OpenShift restricted-v2), Squash TM can still write where it writes at start',
+    writtenDirs.length === 0
+      ? 'it writes nothing below /opt/squash-tm outside its volumes'
+      : closed.length === 0
+        ? `writable by group 0: ${writtenDirs.map(describeDir).join(', ')}`
+        : `not writable by another UID in group 0: ${closed.map(describeDir).join(', ')}; give each an emptyDir before running on OpenShift`,
+    'note',
+  );
+
   return {
     pod: pod.metadata?.name ?? '',
     image: { reference: running, imageID: status?.imageID, digest },
@@ -227,7 +253,7 @@ export function evaluateContract({ assumptions: a, pod, probe, tables }: Contrac
       initial: { effectiveMiB: initial.mib, source: initial.source, chartMiB: a.initialHeapMiB },
     },
     database: { checked: tables !== undefined, tables: tables?.length, squashTables },
-    writes: { files, suggestedEmptyDirs: dirs },
+    writes: { files, suggestedEmptyDirs: dirs, directories },
     findings,
   };
 }
@@ -235,9 +261,14 @@ export function evaluateContract({ assumptions: a, pod, probe, tables }: Contrac
 /** The lines the step prints. */
 export function formatReport(report: ContractReport): string[] {
   const mark = { confirmed: 'ok   ', wrong: 'WRONG', note: 'note ' } as const;
+  const { uid, gid, pid1 } = report.process;
+  const shown = report.writes.files.slice(0, 20);
+  const more = report.writes.files.length - shown.length;
   return [
     `pod ${report.pod}, image ${report.image.reference} (${report.image.digest ?? 'digest unknown'})`,
     `java PID ${report.process.javaPid ?? 'none'}: ${report.process.commandLine.join(' ')}`,
+    `process user: java UID ${uid ?? '?'} GID ${gid ?? '?'}, entrypoint (PID 1) UID ${pid1?.uid ?? '?'} GID ${pid1?.gid ?? '?'}`,
+    `written outside the volumes since start: ${shown.length === 0 ? 'nothing' : shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
     ...report.findings.map((f) => `${mark[f.status]} ${f.name}: ${f.observed} [assumed: ${f.assumption}]`),
   ];
 }
