@@ -48,15 +48,25 @@ which the tests read too). Call with (dict "context" $ "component" "squash").
 
 {{/*
 All labels: the selector labels, the recommended app.kubernetes.io set, and a "tier" label
-(frontend, backend, test) for selecting a whole layer.
+(frontend, backend, test) for selecting a whole layer. The version is the Squash TM image's tag,
+the application version that really runs (never in a selector or a pod template, which must not
+change with it).
 */}}
 {{- define "squash-tm.labels" -}}
 {{ include "squash-tm.selectorLabels" . }}
-app.kubernetes.io/version: {{ .context.Chart.AppVersion | quote }}
+app.kubernetes.io/version: {{ include "squash-tm.versionLabel" .context | quote }}
 app.kubernetes.io/part-of: squash-tm
 app.kubernetes.io/managed-by: {{ .context.Release.Service }}
 helm.sh/chart: {{ include "squash-tm.chart" .context }}
 tier: {{ include "squash-tm.tier" . }}
+{{- end }}
+
+{{/*
+squash.image.tag as a label value: at most 63 characters, beginning and ending with a letter or digit.
+*/}}
+{{- define "squash-tm.versionLabel" -}}
+{{- $tag := .Values.squash.image.tag | toString | trunc 63 }}
+{{- regexReplaceAll "[^A-Za-z0-9]+$" (regexReplaceAll "^[^A-Za-z0-9]+" $tag "") "" }}
 {{- end }}
 
 {{/*
