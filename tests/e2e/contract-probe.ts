@@ -29,6 +29,8 @@ fi
 section written; find / -xdev -type f -mmin "-$1" 2>/dev/null | head -n 500
 # Mode, owner and group of the application's directories: who else (OpenShift's arbitrary UID, in group 0) could write there.
 section app-dirs; for d in /opt/squash-tm /opt/squash-tm/*; do [ -d "$d" ] && stat -c '%a %u %g %n' "$d" 2>/dev/null; done
+# What a directory mount of the licence Secret would hide (the chart mounts the file alone, with subPath).
+section license-dir; if [ -d /opt/squash-tm/plugins/license ]; then ls -1A /opt/squash-tm/plugins/license; else echo "(absent)"; fi
 `;
 
 export type Probe = Record<string, string[]>;

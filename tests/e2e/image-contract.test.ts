@@ -85,6 +85,7 @@ describe('an image that behaves as the chart assumes', () => {
       database: 'confirmed',
       writes: 'note',
       'arbitrary-uid': 'note',
+      'licence-folder': 'note',
     });
     expect(report.findings.find((f) => f.name === 'runAsNonRoot')?.observed).toBe(
       'runs as UID 1000: runAsNonRoot: true and runAsUser: 1000 could be set',
@@ -128,6 +129,19 @@ describe('an image that behaves as the chart assumes', () => {
     p['app-dirs'] = ['775 1000 0 /opt/squash-tm/tomcat-home'];
     expect(evaluateContract(input({ probe: p })).findings.find((f) => f.name === 'arbitrary-uid')?.observed).toBe(
       'writable by group 0: /opt/squash-tm/tomcat-home (mode 775, owner 1000, group 0)',
+    );
+  });
+
+  it('says whether a folder mount of the licence would hide files the image ships', () => {
+    const licence = (lines: string[]) => {
+      const p = probe('contract-probe-as-assumed');
+      p['license-dir'] = lines;
+      return evaluateContract(input({ probe: p })).findings.find((f) => f.name === 'licence-folder')?.observed;
+    };
+    expect(licence(['(absent)'])).toMatch(/^the image ships nothing else .* would hide nothing/);
+    expect(licence(['squash-tm.lic'])).toMatch(/^the image ships nothing else/);
+    expect(licence(['README.txt', 'squash-tm.lic'])).toBe(
+      'the image ships README.txt in /opt/squash-tm/plugins/license: a folder mount would hide them; keep subPath',
     );
   });
 

@@ -242,6 +242,21 @@ export function evaluateContract({ assumptions: a, pod, probe, tables }: Contrac
     'note',
   );
 
+  // The licence is mounted file by file (subPath), so a renewed licence Secret never reaches a running
+  // pod; a mount of the whole folder would, if the image ships nothing else there.
+  const licenceDir = probe['license-dir'];
+  if (licenceDir !== undefined) {
+    const shipped = licenceDir.filter((f) => f !== '(absent)' && f !== 'squash-tm.lic');
+    add(
+      'licence-folder',
+      'the licence file is mounted alone (subPath), so whatever the image ships in plugins/license stays visible',
+      shipped.length === 0
+        ? 'the image ships nothing else in /opt/squash-tm/plugins/license: a mount of the whole folder would hide nothing, and would let a renewed licence reach the running pod'
+        : `the image ships ${shipped.join(', ')} in /opt/squash-tm/plugins/license: a folder mount would hide them; keep subPath`,
+      'note',
+    );
+  }
+
   return {
     pod: pod.metadata?.name ?? '',
     image: { reference: running, imageID: status?.imageID, digest },
