@@ -67,8 +67,18 @@ const accessModes = (description: string) =>
     items: { enum: ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] },
   });
 
-/** A container's `resources` block: typed as Kubernetes has it, closed by the schema. */
-const resources = (description: string, def: IResourceRequirements) => passthrough<IResourceRequirements>(description, def, k8s.resources);
+/**
+ * A container's `resources` block: typed as Kubernetes has it, closed by the schema. Every default
+ * declares cpu and memory requests and limits: a namespace with a ResourceQuota on `limits.cpu` (and
+ * no LimitRange) admits a pod only when each of its containers declares all four.
+ */
+const resources = (description: string, def: IResourceRequirements) =>
+  passthrough<IResourceRequirements>(
+    `${description} The defaults declare cpu and memory requests and limits, so that a namespace with a compute ` +
+      'ResourceQuota (`limits.cpu` included) admits the pod; set a limit to `null` to drop it.',
+    def,
+    k8s.resources,
+  );
 
 export const valuesDefinition = object('Squash TM with PostgreSQL.', {
   nameOverride: string('Replaces the chart name in object names.', '', { pattern: p.orEmpty(p.serviceName), maxLength: 40 }),
@@ -114,8 +124,15 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     resources: resources(
       'Resources of every init container: a namespace with a compute ResourceQuota and no LimitRange rejects a pod ' +
         'whose init containers declare none.',
-      { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+      { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
     ),
+  }),
+
+  tests: object('The `helm test` pods (database login, HTTP answer, database alias).', {
+    resources: resources('Resources of each test container.', {
+      requests: { cpu: '10m', memory: '32Mi' },
+      limits: { cpu: '200m', memory: '64Mi' },
+    }),
   }),
 
   networkPolicy: object("NetworkPolicies (enforced only where the cluster's network plugin supports them).", {
@@ -231,7 +248,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       image: image('secret generator (kubectl, bash and coreutils)', 'registry.k8s.io/kubectl', 'v1.35.2'),
       resources: resources('Resources of the generator container.', {
         requests: { cpu: '10m', memory: '32Mi' },
-        limits: { memory: '128Mi' },
+        limits: { cpu: '200m', memory: '128Mi' },
       }),
     },
   ),
@@ -248,7 +265,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
     image: image('PostgreSQL', 'postgres', '17.6'),
     resources: resources('Container resources.', {
       requests: { cpu: '100m', memory: '256Mi' },
-      limits: { memory: '1Gi' },
+      limits: { cpu: '1', memory: '1Gi' },
     }),
     podSecurityContext: passthrough<IPodSecurityContext>(
       "Pod security context. `fsGroupChangePolicy: OnRootMismatch`: the kubelet changes the volume's group only when its " +
@@ -379,7 +396,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       timeoutSeconds: integer('A dump running longer than this is stopped and counted as failed.', 3600, { minimum: 60 }),
       resources: resources('Resources of the dump container.', {
         requests: { cpu: '50m', memory: '128Mi' },
-        limits: { memory: '512Mi' },
+        limits: { cpu: '1', memory: '512Mi' },
       }),
       persistence: object('The claim dumps are written to. It is kept by `helm uninstall` unless `keep` is false.', {
         enabled: boolean('Create the claim. False: set `existingClaim`.', true),
@@ -402,14 +419,16 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         "too small for the heap plus the JVM's other memory is refused.",
       {
         requests: { cpu: '250m', memory: '1Gi' },
-        limits: { memory: '3Gi' },
+        limits: { cpu: '2', memory: '3Gi' },
       },
     ),
     jvm: object(
       "JVM memory, computed at render time and passed both in `SQUASH_JAVA_ARGS` (after the start script's own " +
-        '`-Xmx2048m`, so it wins) and in `JAVA_TOOL_OPTIONS`. Heap: `-Xmx` = `heap`, or `maxRamPercentage` % of ' +
-        '`squash.resources.limits.memory` (rounded down to MiB). The limit must hold heap + `maxMetaspaceSize` + ' +
-        '`reservedCodeCacheSize` + 128 MiB (threads, native) + 128 MiB safety margin, or `helm template` refuses it.',
+        '`-Xms128m -Xmx2048m`, so it wins) and in `_JAVA_OPTIONS` (which HotSpot reads after the command line, so it ' +
+        'wins even where the script ignores `SQUASH_JAVA_ARGS`). Heap: `-Xmx` = `heap`, or `maxRamPercentage` % of ' +
+        '`squash.resources.limits.memory` (rounded down to MiB); `-Xms` = 128 MiB, or the heap when smaller. The limit ' +
+        'must hold heap + `maxMetaspaceSize` + `reservedCodeCacheSize` + 128 MiB (threads, native) + 128 MiB safety ' +
+        'margin, or `helm template` refuses it.',
       {
         maxRamPercentage: integer('Heap (`-Xmx`) as a percentage of the container memory limit, when `heap` is empty.', 65, {
           minimum: 40,

@@ -48,15 +48,25 @@ which the tests read too). Call with (dict "context" $ "component" "squash").
 
 {{/*
 All labels: the selector labels, the recommended app.kubernetes.io set, and a "tier" label
-(frontend, backend, test) for selecting a whole layer.
+(frontend, backend, test) for selecting a whole layer. The version is the Squash TM image's tag,
+the application version that really runs (never in a selector or a pod template, which must not
+change with it).
 */}}
 {{- define "squash-tm.labels" -}}
 {{ include "squash-tm.selectorLabels" . }}
-app.kubernetes.io/version: {{ .context.Chart.AppVersion | quote }}
+app.kubernetes.io/version: {{ include "squash-tm.versionLabel" .context | quote }}
 app.kubernetes.io/part-of: squash-tm
 app.kubernetes.io/managed-by: {{ .context.Release.Service }}
 helm.sh/chart: {{ include "squash-tm.chart" .context }}
 tier: {{ include "squash-tm.tier" . }}
+{{- end }}
+
+{{/*
+squash.image.tag as a label value: at most 63 characters, beginning and ending with a letter or digit.
+*/}}
+{{- define "squash-tm.versionLabel" -}}
+{{- $tag := .Values.squash.image.tag | toString | trunc 63 }}
+{{- regexReplaceAll "[^A-Za-z0-9]+$" (regexReplaceAll "^[^A-Za-z0-9]+" $tag "") "" }}
 {{- end }}
 
 {{/*
@@ -216,7 +226,8 @@ down. Call with (dict "key" "squash.resources.limits.memory" "value" $quantity).
 {{- end }}
 
 {{/*
-The Squash TM JVM's memory flags, computed from squash.resources.limits.memory. Refuses a missing
+The Squash TM JVM's memory flags (-Xms, -Xmx, metaspace, code cache), computed from
+squash.resources.limits.memory. Refuses a missing
 limit, and a limit that cannot hold heap + metaspace + code cache + 128 MiB native + 128 MiB margin.
 */}}
 {{- define "squash-tm.squash.jvmFlags" -}}
@@ -243,7 +254,11 @@ limit, and a limit that cannot hold heap + metaspace + code cache + 128 MiB nati
 {{- if lt $limitMiB (add $heap $overhead) }}
 {{- fail (printf "squash.resources.limits.memory %v (%d MiB) cannot hold the Squash TM JVM: heap -Xmx%dm (%s) + metaspace %d MiB + code cache %d MiB + 128 MiB native + 128 MiB safety margin = %d MiB. Set squash.resources.limits.memory to at least %dMi, or lower the heap (squash.jvm.maxRamPercentage or squash.jvm.heap)." $limit $limitMiB $heap $how (int $jvm.maxMetaspaceSize) (int $jvm.reservedCodeCacheSize) (add $heap $overhead) $smallest) }}
 {{- end }}
-{{- printf "-Xmx%dm -XX:MaxMetaspaceSize=%vm -XX:ReservedCodeCacheSize=%vm" $heap $jvm.maxMetaspaceSize $jvm.reservedCodeCacheSize }}
+{{- /* An -Xms of its own, never above -Xmx: a start script's `-Xms2048m` before a smaller chart -Xmx
+       would otherwise stop the JVM ("Initial heap size set to a larger value than the maximum heap
+       size"). 128 MiB, the vendor script's own initial heap, or the whole heap when it is smaller. */}}
+{{- $initial := min 128 $heap }}
+{{- printf "-Xms%dm -Xmx%dm -XX:MaxMetaspaceSize=%vm -XX:ReservedCodeCacheSize=%vm" $initial $heap $jvm.maxMetaspaceSize $jvm.reservedCodeCacheSize }}
 {{- end }}
 
 {{/*

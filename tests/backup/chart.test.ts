@@ -110,7 +110,7 @@ describe('backup.enabled', () => {
     expect(crossObjectViolations(objects, withGeneratedSecrets(objects, { namespace: 'default' }))).toEqual([]);
     const pod = cronPod(objects);
     expect(pod).toMatchObject({ restartPolicy: 'Never', automountServiceAccountToken: false, enableServiceLinks: false });
-    expect(pod.containers[0]!.resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } });
+    expect(pod.containers[0]!.resources).toEqual({ requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } });
     expect(pod.containers[0]!.securityContext?.readOnlyRootFilesystem).toBe(true);
   });
 

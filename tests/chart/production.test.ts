@@ -143,9 +143,9 @@ describe('Squash TM settings', () => {
     const container = mainContainer(
       one(await renderOk({ values: { squash: { jvm: { options: '-Duser.language=fr' }, timezone: 'Europe/Paris' } } }), 'Deployment', 'squash'),
     );
-    const flags = '-Xmx1996m -XX:MaxMetaspaceSize=256m -XX:ReservedCodeCacheSize=128m -Duser.language=fr';
+    const flags = '-Xms128m -Xmx1996m -XX:MaxMetaspaceSize=256m -XX:ReservedCodeCacheSize=128m -Duser.language=fr';
     expect(envValue(container, 'SQUASH_JAVA_ARGS')).toBe(flags);
-    expect(envValue(container, 'JAVA_TOOL_OPTIONS')).toBe(flags);
+    expect(envValue(container, '_JAVA_OPTIONS')).toBe(flags);
     expect(envValue(container, 'TZ')).toBe('Europe/Paris');
   });
 

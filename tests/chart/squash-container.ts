@@ -41,9 +41,9 @@ export function databaseDisagreements(c: IContainer): string[] {
   return problems;
 }
 
-/** The last -Xmx of a JVM option string, in MiB (later flags win). */
-export function maxHeapMiB(options: string | undefined): number | undefined {
-  const all = [...(options ?? '').matchAll(/(?:^|\s)-Xmx(\d+)([kKmMgG]?)(?=\s|$)/g)];
+/** The last of a size flag (-Xmx, -Xms) in a JVM option string, in MiB (later flags win). */
+function lastSizeMiB(options: string | undefined, flag: '-Xmx' | '-Xms'): number | undefined {
+  const all = [...(options ?? '').matchAll(new RegExp(`(?:^|\\s)${flag}(\\d+)([kKmMgG]?)(?=\\s|$)`, 'g'))];
   const last = all[all.length - 1];
   if (!last) return undefined;
   const unit = (last[2] ?? '').toLowerCase();
@@ -51,17 +51,32 @@ export function maxHeapMiB(options: string | undefined): number | undefined {
   return bytes / MiB;
 }
 
-/** The heap must leave room for the rest of the JVM and not waste the limit: 40 % <= Xmx <= limit - 384 MiB. */
+/** The last -Xmx of a JVM option string, in MiB (later flags win). */
+export const maxHeapMiB = (options: string | undefined): number | undefined => lastSizeMiB(options, '-Xmx');
+
+/** The last -Xms of a JVM option string, in MiB. */
+export const initialHeapMiB = (options: string | undefined): number | undefined => lastSizeMiB(options, '-Xms');
+
+/**
+ * The heap must leave room for the rest of the JVM and not waste the limit: 40 % <= Xmx <= limit -
+ * 384 MiB; an -Xms at most -Xmx (a start script's larger -Xms would otherwise stop the JVM); and
+ * _JAVA_OPTIONS, read after the command line, carrying the same two.
+ */
 export function heapProblems(c: IContainer): string[] {
   const limit = parseQuantity(c.resources?.limits?.memory);
   if (limit === undefined) return ['no memory limit'];
   const limitMiB = limit / MiB;
   const problems: string[] = [];
-  const heap = maxHeapMiB(value(c, 'SQUASH_JAVA_ARGS'));
+  const args = value(c, 'SQUASH_JAVA_ARGS');
+  const heap = maxHeapMiB(args);
   if (heap === undefined) return ['SQUASH_JAVA_ARGS carries no -Xmx'];
   if (heap < 0.4 * limitMiB) problems.push(`-Xmx ${heap} MiB is below 40 % of the ${limitMiB} MiB limit`);
   if (heap > limitMiB - 384) problems.push(`-Xmx ${heap} MiB leaves less than 384 MiB of the ${limitMiB} MiB limit`);
-  if (maxHeapMiB(value(c, 'JAVA_TOOL_OPTIONS')) !== heap) problems.push('JAVA_TOOL_OPTIONS carries another -Xmx than SQUASH_JAVA_ARGS');
+  const initial = initialHeapMiB(args);
+  if (initial === undefined) problems.push('SQUASH_JAVA_ARGS carries no -Xms');
+  else if (initial > heap) problems.push(`-Xms ${initial} MiB is above -Xmx ${heap} MiB: the JVM refuses to start`);
+  const fallback = value(c, '_JAVA_OPTIONS');
+  if (maxHeapMiB(fallback) !== heap || initialHeapMiB(fallback) !== initial) problems.push('_JAVA_OPTIONS carries other heap flags than SQUASH_JAVA_ARGS');
   return problems;
 }
 

@@ -76,10 +76,15 @@ describe('the heap', () => {
     },
   );
 
-  it('passes the heap, metaspace and code cache in SQUASH_JAVA_ARGS and JAVA_TOOL_OPTIONS, with squash.jvm.options after them', async () => {
+  it('passes the initial heap, heap, metaspace and code cache in SQUASH_JAVA_ARGS and _JAVA_OPTIONS, with squash.jvm.options after them', async () => {
     const container = await squashOf({ squash: { jvm: { maxMetaspaceSize: 320, reservedCodeCacheSize: 96, options: '-Duser.language=fr' } } });
-    const expected = `-Xmx${expectedHeap('3Gi')}m -XX:MaxMetaspaceSize=320m -XX:ReservedCodeCacheSize=96m -Duser.language=fr`;
-    expect([envValue(container, 'SQUASH_JAVA_ARGS'), envValue(container, 'JAVA_TOOL_OPTIONS')]).toEqual([expected, expected]);
+    const expected = `-Xms128m -Xmx${expectedHeap('3Gi')}m -XX:MaxMetaspaceSize=320m -XX:ReservedCodeCacheSize=96m -Duser.language=fr`;
+    expect([envValue(container, 'SQUASH_JAVA_ARGS'), envValue(container, '_JAVA_OPTIONS')]).toEqual([expected, expected]);
+    expect(envValue(container, 'JAVA_TOOL_OPTIONS')).toBeUndefined();
+  });
+
+  it('keeps -Xms at or below a heap smaller than 128 MiB', async () => {
+    expect(envValue(await squashOf({ squash: { jvm: { heap: '100m' } } }), 'SQUASH_JAVA_ARGS')).toMatch(/^-Xms100m -Xmx100m /);
   });
 
   it('takes an explicit squash.jvm.heap over the percentage', async () => {
@@ -113,7 +118,9 @@ describe('the heap', () => {
     const good = await squashOf();
     expect(heapProblems(withEnv(good, 'SQUASH_JAVA_ARGS', { value: '-Xmx2800m' }))).toContain('-Xmx 2800 MiB leaves less than 384 MiB of the 3072 MiB limit');
     expect(heapProblems(withEnv(good, 'SQUASH_JAVA_ARGS', { value: '-Xmx1g' }))).toContain('-Xmx 1024 MiB is below 40 % of the 3072 MiB limit');
-    expect(heapProblems(withEnv(good, 'JAVA_TOOL_OPTIONS', { value: '-Xmx2g' }))).toEqual(['JAVA_TOOL_OPTIONS carries another -Xmx than SQUASH_JAVA_ARGS']);
+    expect(heapProblems(withEnv(good, '_JAVA_OPTIONS', { value: '-Xms128m -Xmx2g' }))).toEqual(['_JAVA_OPTIONS carries other heap flags than SQUASH_JAVA_ARGS']);
+    expect(heapProblems(withEnv(good, 'SQUASH_JAVA_ARGS', { value: '-Xmx1996m' }))).toContain('SQUASH_JAVA_ARGS carries no -Xms');
+    expect(heapProblems(withEnv(good, 'SQUASH_JAVA_ARGS', { value: '-Xms2g -Xmx1996m' }))).toContain('-Xms 2048 MiB is above -Xmx 1996 MiB: the JVM refuses to start');
     expect(heapProblems({ ...good, resources: {} })).toEqual(['no memory limit']);
     expect(maxHeapMiB('-Xmx2048m -Xmx1g')).toBe(1024);
   });

@@ -27,6 +27,10 @@ if [ -n "$pid" ]; then
   section java-flags; $limit jcmd "$pid" VM.flags 2>/dev/null || echo unavailable
 fi
 section written; find / -xdev -type f -mmin "-$1" 2>/dev/null | head -n 500
+# Mode, owner and group of the application's directories: who else (OpenShift's arbitrary UID, in group 0) could write there.
+section app-dirs; for d in /opt/squash-tm /opt/squash-tm/*; do [ -d "$d" ] && stat -c '%a %u %g %n' "$d" 2>/dev/null; done
+# What a directory mount of the licence Secret would hide (the chart mounts the file alone, with subPath).
+section license-dir; if [ -d /opt/squash-tm/plugins/license ]; then ls -1A /opt/squash-tm/plugins/license; else echo "(absent)"; fi
 `;
 
 export type Probe = Record<string, string[]>;
@@ -49,15 +53,22 @@ const sizeMiB = (digits: string, unit: string): number => {
   return Number(digits) * (factor[unit.toLowerCase()] ?? Number.NaN);
 };
 
-/** The last -Xmx (or -XX:MaxHeapSize) among JVM options, in MiB: later flags win. */
-export function lastXmxMiB(options: string[]): number | undefined {
-  let heap: number | undefined;
+/** The last value of a heap size flag among JVM options, in MiB: later flags win. */
+function lastSizeMiB(options: string[], short: string, long: string): number | undefined {
+  let size: number | undefined;
+  const patterns = [new RegExp(`^${short}(\\d+)([kKmMgGtT]?)$`), new RegExp(`^-XX:${long}=(\\d+)([kKmMgGtT]?)$`)];
   for (const option of options) {
-    const xmx = /^-Xmx(\d+)([kKmMgGtT]?)$/.exec(option) ?? /^-XX:MaxHeapSize=(\d+)([kKmMgGtT]?)$/.exec(option);
-    if (xmx) heap = sizeMiB(xmx[1] as string, xmx[2] as string);
+    const m = patterns[0]!.exec(option) ?? patterns[1]!.exec(option);
+    if (m) size = sizeMiB(m[1] as string, m[2] as string);
   }
-  return heap;
+  return size;
 }
+
+/** The last -Xmx (or -XX:MaxHeapSize) among JVM options, in MiB: later flags win. */
+export const lastXmxMiB = (options: string[]): number | undefined => lastSizeMiB(options, '-Xmx', 'MaxHeapSize');
+
+/** The last -Xms (or -XX:InitialHeapSize) among JVM options, in MiB. */
+export const lastXmsMiB = (options: string[]): number | undefined => lastSizeMiB(options, '-Xms', 'InitialHeapSize');
 
 /** Options that take the next argument as their value. */
 const withValue = new Set([
@@ -87,26 +98,39 @@ export function jvmOptions(commandLine: string[]): string[] {
 const variable = (environ: string[], name: string): string[] =>
   (environ.find((l) => l.startsWith(`${name}=`))?.slice(name.length + 1) ?? '').split(/\s+/).filter(Boolean);
 
-/**
- * The JVM's effective maximum heap: `jcmd VM.flags` when the image has it, else worked out the way
- * HotSpot reads its options: JAVA_TOOL_OPTIONS, then JDK_JAVA_OPTIONS and the command line, then _JAVA_OPTIONS.
- */
-export function effectiveHeap(probe: Probe): { mib?: number; source: string } {
-  const flags = (probe['java-flags'] ?? []).join(' ');
-  const fromJcmd = /-XX:MaxHeapSize=(\d+)/.exec(flags);
-  if (fromJcmd) return { mib: Number(fromJcmd[1]) / 2 ** 20, source: 'jcmd VM.flags' };
+/** The JVM options in the order HotSpot reads them: JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS and the command line, then _JAVA_OPTIONS. */
+function optionsInOrder(probe: Probe): string[] {
   const environ = probe['java-environ'] ?? [];
-  const ordered = [
+  return [
     ...variable(environ, 'JAVA_TOOL_OPTIONS'),
     ...variable(environ, 'JDK_JAVA_OPTIONS'),
     ...jvmOptions(probe['java-cmdline'] ?? []),
     ...variable(environ, '_JAVA_OPTIONS'),
   ];
-  const mib = lastXmxMiB(ordered);
+}
+
+/**
+ * The JVM's effective maximum heap: `jcmd VM.flags` when the image has it, else worked out the way
+ * HotSpot reads its options (optionsInOrder).
+ */
+export function effectiveHeap(probe: Probe): { mib?: number; source: string } {
+  const flags = (probe['java-flags'] ?? []).join(' ');
+  const fromJcmd = /-XX:MaxHeapSize=(\d+)/.exec(flags);
+  if (fromJcmd) return { mib: Number(fromJcmd[1]) / 2 ** 20, source: 'jcmd VM.flags' };
+  const mib = lastXmxMiB(optionsInOrder(probe));
   return {
     mib,
     source: mib === undefined ? 'no -Xmx anywhere: the JVM default (a share of the container limit)' : 'the last -Xmx of the JVM options',
   };
+}
+
+/** The JVM's effective initial heap, found the same way (`jcmd`'s InitialHeapSize, else the last -Xms). */
+export function effectiveInitialHeap(probe: Probe): { mib?: number; source: string } {
+  const flags = (probe['java-flags'] ?? []).join(' ');
+  const fromJcmd = /-XX:InitialHeapSize=(\d+)/.exec(flags);
+  if (fromJcmd) return { mib: Number(fromJcmd[1]) / 2 ** 20, source: 'jcmd VM.flags' };
+  const mib = lastXmsMiB(optionsInOrder(probe));
+  return { mib, source: mib === undefined ? 'no -Xms anywhere: the JVM default' : 'the last -Xms of the JVM options' };
 }
 
 const SECRET_WORD = /(password|passwd|secret|token|credential)/i;
@@ -128,6 +152,28 @@ export function statusIds(lines: string[] | undefined): { uid?: number; gid?: nu
     return parts?.[2] === undefined ? undefined : Number(parts[2]);
   };
   return { uid: field('Uid'), gid: field('Gid') };
+}
+
+export interface DirectoryMode {
+  path: string;
+  /** Permission bits, octal, as stat prints them (e.g. "775"). */
+  mode: string;
+  uid: number;
+  gid: number;
+}
+
+/** The `app-dirs` section: "775 1000 0 /opt/squash-tm/tomcat-home" lines. */
+export function parseDirectoryModes(lines: string[] | undefined): DirectoryMode[] {
+  return (lines ?? []).flatMap((line) => {
+    const m = /^([0-7]{3,4}) (\d+) (\d+) (\/.*)$/.exec(line);
+    return m ? [{ mode: m[1] as string, uid: Number(m[2]), gid: Number(m[3]), path: m[4] as string }] : [];
+  });
+}
+
+/** A user that is not the directory's owner but is in group 0 (OpenShift's arbitrary UID) may write there. */
+export function writableByArbitraryUid(dir: DirectoryMode): boolean {
+  const bits = parseInt(dir.mode.slice(-3), 8);
+  return (dir.gid === 0 && (bits & 0o020) !== 0) || (bits & 0o002) !== 0;
 }
 
 /** Where emptyDirs would have to go for readOnlyRootFilesystem: the folder below /opt/squash-tm, else the file's folder. */

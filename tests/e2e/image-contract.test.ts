@@ -7,7 +7,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderOk } from '../support/helm';
 import { fixture } from './fixtures';
-import { contractScript, jvmOptions, lastXmxMiB, minutesSinceStart, parseProbe, redact, suggestedEmptyDirs } from './contract-probe';
+import {
+  contractScript,
+  jvmOptions,
+  lastXmsMiB,
+  lastXmxMiB,
+  minutesSinceStart,
+  parseDirectoryModes,
+  parseProbe,
+  redact,
+  suggestedEmptyDirs,
+  writableByArbitraryUid,
+} from './contract-probe';
 import { Assumptions, chartAssumptions, contractFailure, ContractInput, evaluateContract, formatReport } from './image-contract';
 import type { IPod } from './types';
 
@@ -46,7 +57,8 @@ describe("the chart's assumptions, read from the release manifest", () => {
 const assumed: Assumptions = {
   image: 'squashtest/squash:13.0.1',
   heapMiB: 1664,
-  javaArgs: '-Xmx1664m -XX:MaxMetaspaceSize=256m -XX:ReservedCodeCacheSize=128m',
+  initialHeapMiB: 128,
+  javaArgs: '-Xms128m -Xmx1664m -XX:MaxMetaspaceSize=256m -XX:ReservedCodeCacheSize=128m',
   readOnlyRootFilesystem: false,
   mountPaths: ['/opt/squash-tm/logs', '/opt/squash-tm/tmp'],
   inChartPostgresql: true,
@@ -68,9 +80,12 @@ describe('an image that behaves as the chart assumes', () => {
       user: 'confirmed',
       runAsNonRoot: 'note',
       heap: 'confirmed',
+      'initial-heap': 'confirmed',
       'java-args': 'confirmed',
       database: 'confirmed',
       writes: 'note',
+      'arbitrary-uid': 'note',
+      'licence-folder': 'note',
     });
     expect(report.findings.find((f) => f.name === 'runAsNonRoot')?.observed).toBe(
       'runs as UID 1000: runAsNonRoot: true and runAsUser: 1000 could be set',
@@ -81,7 +96,12 @@ describe('an image that behaves as the chart assumes', () => {
     expect(report.process).toMatchObject({ uid: 1000, gid: 1000, javaPid: '7' });
     expect(report.image.digest).toBe('sha256:ef726afb244aa5196d9dbd4b75fe1a5a4a6e18e31632881ed7303bce139cc0ae');
     // Program arguments after -jar are not JVM options: the trailing -Xmx1m does not count.
-    expect(report.heap).toEqual({ effectiveMiB: 1664, source: 'the last -Xmx of the JVM options', chartMiB: 1664 });
+    expect(report.heap).toEqual({
+      effectiveMiB: 1664,
+      source: 'the last -Xmx of the JVM options',
+      chartMiB: 1664,
+      initial: { effectiveMiB: 128, source: 'the last -Xms of the JVM options', chartMiB: 128 },
+    });
     expect(report.database).toEqual({ checked: true, tables: 4, squashTables: ['core_user', 'databasechangelog'] });
   });
 
@@ -93,7 +113,44 @@ describe('an image that behaves as the chart assumes', () => {
         '/tmp/hsperfdata_squash/7',
       ],
       suggestedEmptyDirs: ['/opt/squash-tm/tomcat-home', '/tmp'],
+      directories: [
+        { path: '/opt/squash-tm', mode: '755', uid: 1000, gid: 1000 },
+        { path: '/opt/squash-tm/logs', mode: '775', uid: 1000, gid: 0 },
+        { path: '/opt/squash-tm/tomcat-home', mode: '755', uid: 1000, gid: 1000 },
+      ],
     });
+  });
+
+  it('says which written folders another UID in group 0 (OpenShift) could not write', () => {
+    expect(report.findings.find((f) => f.name === 'arbitrary-uid')?.observed).toBe(
+      'not writable by another UID in group 0: /opt/squash-tm/tomcat-home (mode 755, owner 1000, group 1000); give each an emptyDir before running on OpenShift',
+    );
+    const p = probe('contract-probe-as-assumed');
+    p['app-dirs'] = ['775 1000 0 /opt/squash-tm/tomcat-home'];
+    expect(evaluateContract(input({ probe: p })).findings.find((f) => f.name === 'arbitrary-uid')?.observed).toBe(
+      'writable by group 0: /opt/squash-tm/tomcat-home (mode 775, owner 1000, group 0)',
+    );
+  });
+
+  it('says whether a folder mount of the licence would hide files the image ships', () => {
+    const licence = (lines: string[]) => {
+      const p = probe('contract-probe-as-assumed');
+      p['license-dir'] = lines;
+      return evaluateContract(input({ probe: p })).findings.find((f) => f.name === 'licence-folder')?.observed;
+    };
+    expect(licence(['(absent)'])).toMatch(/^the image ships nothing else .* would hide nothing/);
+    expect(licence(['squash-tm.lic'])).toMatch(/^the image ships nothing else/);
+    expect(licence(['README.txt', 'squash-tm.lic'])).toBe(
+      'the image ships README.txt in /opt/squash-tm/plugins/license: a folder mount would hide them; keep subPath',
+    );
+  });
+
+  it('prints the process user and the paths written outside the volumes', () => {
+    const lines = formatReport(report);
+    expect(lines).toContain('process user: java UID 1000 GID 1000, entrypoint (PID 1) UID 1000 GID 1000');
+    expect(lines).toContain(
+      'written outside the volumes since start: /opt/squash-tm/tomcat-home/work/Tomcat/localhost/squash/SESSIONS.ser, /opt/squash-tm/tomcat-home/conf/server.xml, /tmp/hsperfdata_squash/7',
+    );
   });
 
   it('hides secrets in the command line it records', () => {
@@ -109,7 +166,7 @@ describe('an image that behaves as the chart assumes', () => {
     expect(lines.filter((l) => l.startsWith('WRONG'))).toEqual([]);
     expect(contractFailure(report)).toBeUndefined();
     expect(lines).toContain(
-      "ok    heap: effective maximum heap 1664 MiB (the last -Xmx of the JVM options) [assumed: the chart's -Xmx1664m wins (SQUASH_JAVA_ARGS comes after the start script's own -Xmx)]",
+      "ok    heap: effective maximum heap 1664 MiB (the last -Xmx of the JVM options) [assumed: the chart's -Xmx1664m wins (SQUASH_JAVA_ARGS comes after the start script's own -Xmx, and _JAVA_OPTIONS after the whole command line)]",
     );
   });
 });
@@ -122,7 +179,7 @@ describe('an image whose start script wins', () => {
     expect(contractFailure(report)?.split('\n')).toEqual([
       "the image contradicts the chart's assumptions:",
       '  - user: assumed the start script does not switch user (with capabilities dropped it could not); observed java runs as UID 1000 GID 1000; the entrypoint (PID 1) as UID 0 GID 0',
-      "  - heap: assumed the chart's -Xmx1664m wins (SQUASH_JAVA_ARGS comes after the start script's own -Xmx); observed effective maximum heap 2048 MiB (jcmd VM.flags)",
+      "  - heap: assumed the chart's -Xmx1664m wins (SQUASH_JAVA_ARGS comes after the start script's own -Xmx, and _JAVA_OPTIONS after the whole command line); observed effective maximum heap 2048 MiB (jcmd VM.flags)",
     ]);
     expect(report.heap).toMatchObject({ effectiveMiB: 2048, source: 'jcmd VM.flags' });
     expect(report.findings.find((f) => f.name === 'user')?.observed).toBe(
@@ -143,6 +200,20 @@ describe('each assumption can fail', () => {
     };
     expect(withJcmd(1666 * 2 ** 20)).toBe('confirmed');
     expect(withJcmd(1728 * 2 ** 20)).toBe('wrong');
+  });
+
+  it("the initial heap: a start script's -Xms2048m that wins over the chart's -Xms", () => {
+    const p = probe('contract-probe-as-assumed');
+    p['java-flags'] = [`-XX:InitialHeapSize=${2048 * 2 ** 20} -XX:MaxHeapSize=${1664 * 2 ** 20}`];
+    expect(evaluateContract(input({ probe: p })).findings.find((f) => f.name === 'initial-heap')).toMatchObject({
+      status: 'wrong',
+      observed: 'effective initial heap 2048 MiB (jcmd VM.flags)',
+    });
+    // Without jcmd: the variables in HotSpot's order, _JAVA_OPTIONS last.
+    const q = probe('contract-probe-as-assumed');
+    q['java-environ'] = (q['java-environ'] ?? []).filter((l) => !l.startsWith('_JAVA_OPTIONS='));
+    q['java-cmdline'] = ['/usr/bin/java', '-Xms2048m', '-Xmx1664m', '-jar', 'squash-tm.war'];
+    expect(statusOf(evaluateContract(input({ probe: q })))['initial-heap']).toBe('wrong');
   });
 
   it("the database: Squash TM's tables are not in the chart's PostgreSQL", () => {
@@ -191,6 +262,14 @@ describe('small parsers', () => {
     expect(lastXmxMiB(['-Xmx1048576k'])).toBe(1024);
     expect(lastXmxMiB(['-XX:MaxHeapSize=2147483648'])).toBe(2048);
     expect(lastXmxMiB(['-Xms1g'])).toBeUndefined();
+    expect(lastXmsMiB(['-Xms2g', '-Xmx1g', '-Xms128m'])).toBe(128);
+    expect(lastXmsMiB(['-XX:InitialHeapSize=134217728'])).toBe(128);
+  });
+
+  it('reads directory modes, and who else may write there', () => {
+    const dirs = parseDirectoryModes(['2775 1000 0 /opt/squash-tm/a', '755 0 0 /opt/squash-tm/b', 'junk', '777 5 5 /opt/squash-tm/c d']);
+    expect(dirs.map((d) => d.path)).toEqual(['/opt/squash-tm/a', '/opt/squash-tm/b', '/opt/squash-tm/c d']);
+    expect(dirs.map(writableByArbitraryUid)).toEqual([true, false, true]);
   });
 
   it('redacts secret-looking options and the value after a secret-looking flag', () => {

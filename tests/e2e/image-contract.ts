@@ -2,7 +2,19 @@
 // chart assumes. The step (steps/image-contract.ts) runs `contractScript` in the Squash TM container and
 // a query in the chart's PostgreSQL; everything here is pure, so it is tested on recorded outputs.
 import type { K8sObject } from '../support/helm';
-import { effectiveHeap, lastXmxMiB, Probe, redact, statusIds, suggestedEmptyDirs } from './contract-probe';
+import {
+  DirectoryMode,
+  effectiveHeap,
+  effectiveInitialHeap,
+  lastXmsMiB,
+  lastXmxMiB,
+  parseDirectoryModes,
+  Probe,
+  redact,
+  statusIds,
+  suggestedEmptyDirs,
+  writableByArbitraryUid,
+} from './contract-probe';
 import type { IPod } from './types';
 
 /** What the chart's manifest says about the Squash TM container. */
@@ -10,6 +22,8 @@ export interface Assumptions {
   image: string;
   /** The -Xmx the chart computed (SQUASH_JAVA_ARGS), in MiB. */
   heapMiB?: number;
+  /** The -Xms the chart passes with it, in MiB. */
+  initialHeapMiB?: number;
   javaArgs: string;
   runAsUser?: number;
   readOnlyRootFilesystem: boolean;
@@ -40,6 +54,7 @@ export function chartAssumptions(manifest: K8sObject[]): Assumptions {
   return {
     image: container.image ?? '',
     heapMiB: lastXmxMiB(javaArgs.split(/\s+/)),
+    initialHeapMiB: lastXmsMiB(javaArgs.split(/\s+/)),
     javaArgs,
     runAsUser: container.securityContext?.runAsUser ?? spec.securityContext?.runAsUser,
     readOnlyRootFilesystem: container.securityContext?.readOnlyRootFilesystem === true,
@@ -76,9 +91,9 @@ export interface ContractReport {
     commandLine: string[];
     jvmEnvironment: string[];
   };
-  heap: { effectiveMiB?: number; source: string; chartMiB?: number };
+  heap: { effectiveMiB?: number; source: string; chartMiB?: number; initial: { effectiveMiB?: number; source: string; chartMiB?: number } };
   database: { checked: boolean; tables?: number; squashTables?: string[] };
-  writes: { files: string[]; suggestedEmptyDirs: string[] };
+  writes: { files: string[]; suggestedEmptyDirs: string[]; directories: DirectoryMode[] };
   findings: Finding[];
 }
 
@@ -150,13 +165,21 @@ export function evaluateContract({ assumptions: a, pod, probe, tables }: Contrac
 
   // Heap.
   const heap = effectiveHeap(probe);
+  const initial = effectiveInitialHeap(probe);
+  // The JVM rounds heap sizes up to its heap alignment (a GC region, up to a few MiB): allow 16 MiB.
+  const near = (observed?: number, chart?: number) => observed !== undefined && chart !== undefined && Math.abs(observed - chart) <= 16;
   if (javaPid) {
     add(
       'heap',
-      `the chart's -Xmx${a.heapMiB}m wins (SQUASH_JAVA_ARGS comes after the start script's own -Xmx)`,
+      `the chart's -Xmx${a.heapMiB}m wins (SQUASH_JAVA_ARGS comes after the start script's own -Xmx, and _JAVA_OPTIONS after the whole command line)`,
       `effective maximum heap ${heap.mib === undefined ? 'unknown' : `${heap.mib} MiB`} (${heap.source})`,
-      // The JVM rounds MaxHeapSize up to its heap alignment (a GC region, up to a few MiB): allow 16 MiB.
-      heap.mib !== undefined && a.heapMiB !== undefined && Math.abs(heap.mib - a.heapMiB) <= 16 ? 'confirmed' : 'wrong',
+      near(heap.mib, a.heapMiB) ? 'confirmed' : 'wrong',
+    );
+    add(
+      'initial-heap',
+      `the chart's -Xms${a.initialHeapMiB}m wins over the start script's -Xms`,
+      `effective initial heap ${initial.mib === undefined ? 'unknown' : `${initial.mib} MiB`} (${initial.source})`,
+      near(initial.mib, a.initialHeapMiB) ? 'confirmed' : 'wrong',
     );
     const passed = a.javaArgs
       .split(/\s+/)
@@ -196,13 +219,56 @@ export function evaluateContract({ assumptions: a, pod, probe, tables }: Contrac
     files.length === 0 ? 'confirmed' : 'note',
   );
 
+  // OpenShift's restricted-v2 runs the image under an arbitrary UID in group 0: the folders written
+  // at start must be writable by group 0 (or be volumes).
+  const directories = parseDirectoryModes(probe['app-dirs']);
+  const writtenDirs = dirs.filter((d) => d.startsWith('/opt/squash-tm/'));
+  const closed = writtenDirs.filter((d) => {
+    const dir = directories.find((x) => x.path === d);
+    return dir !== undefined && !writableByArbitraryUid(dir);
+  });
+  const describeDir = (d: string) => {
+    const dir = directories.find((x) => x.path === d);
+    return dir ? `${d} (mode ${dir.mode}, owner ${dir.uid}, group ${dir.gid})` : `${d} (mode unknown)`;
+  };
+  add(
+    'arbitrary-uid',
+    'under an arbitrary UID in group 0 (OpenShift restricted-v2), Squash TM can still write where it writes at start',
+    writtenDirs.length === 0
+      ? 'it writes nothing below /opt/squash-tm outside its volumes'
+      : closed.length === 0
+        ? `writable by group 0: ${writtenDirs.map(describeDir).join(', ')}`
+        : `not writable by another UID in group 0: ${closed.map(describeDir).join(', ')}; give each an emptyDir before running on OpenShift`,
+    'note',
+  );
+
+  // The licence is mounted file by file (subPath), so a renewed licence Secret never reaches a running
+  // pod; a mount of the whole folder would, if the image ships nothing else there.
+  const licenceDir = probe['license-dir'];
+  if (licenceDir !== undefined) {
+    const shipped = licenceDir.filter((f) => f !== '(absent)' && f !== 'squash-tm.lic');
+    add(
+      'licence-folder',
+      'the licence file is mounted alone (subPath), so whatever the image ships in plugins/license stays visible',
+      shipped.length === 0
+        ? 'the image ships nothing else in /opt/squash-tm/plugins/license: a mount of the whole folder would hide nothing, and would let a renewed licence reach the running pod'
+        : `the image ships ${shipped.join(', ')} in /opt/squash-tm/plugins/license: a folder mount would hide them; keep subPath`,
+      'note',
+    );
+  }
+
   return {
     pod: pod.metadata?.name ?? '',
     image: { reference: running, imageID: status?.imageID, digest },
     process: { uid: java.uid, gid: java.gid, pid1, javaPid, commandLine, jvmEnvironment: redact(probe['java-environ'] ?? []) },
-    heap: { effectiveMiB: heap.mib, source: heap.source, chartMiB: a.heapMiB },
+    heap: {
+      effectiveMiB: heap.mib,
+      source: heap.source,
+      chartMiB: a.heapMiB,
+      initial: { effectiveMiB: initial.mib, source: initial.source, chartMiB: a.initialHeapMiB },
+    },
     database: { checked: tables !== undefined, tables: tables?.length, squashTables },
-    writes: { files, suggestedEmptyDirs: dirs },
+    writes: { files, suggestedEmptyDirs: dirs, directories },
     findings,
   };
 }
@@ -210,9 +276,14 @@ export function evaluateContract({ assumptions: a, pod, probe, tables }: Contrac
 /** The lines the step prints. */
 export function formatReport(report: ContractReport): string[] {
   const mark = { confirmed: 'ok   ', wrong: 'WRONG', note: 'note ' } as const;
+  const { uid, gid, pid1 } = report.process;
+  const shown = report.writes.files.slice(0, 20);
+  const more = report.writes.files.length - shown.length;
   return [
     `pod ${report.pod}, image ${report.image.reference} (${report.image.digest ?? 'digest unknown'})`,
     `java PID ${report.process.javaPid ?? 'none'}: ${report.process.commandLine.join(' ')}`,
+    `process user: java UID ${uid ?? '?'} GID ${gid ?? '?'}, entrypoint (PID 1) UID ${pid1?.uid ?? '?'} GID ${pid1?.gid ?? '?'}`,
+    `written outside the volumes since start: ${shown.length === 0 ? 'nothing' : shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
     ...report.findings.map((f) => `${mark[f.status]} ${f.name}: ${f.observed} [assumed: ${f.assumption}]`),
   ];
 }

@@ -45,7 +45,8 @@ volumes:
 {{- end }}
 
 {{/*
-Container basics: the PostgreSQL image, a read-only root with /tmp writable, no privileges.
+Container basics: the PostgreSQL image, a read-only root with /tmp writable, no privileges, and the
+resources of tests.resources.
 */}}
 {{- define "squash-tm.test.container" -}}
 image: "{{ .Values.postgresql.image.repository }}:{{ .Values.postgresql.image.tag }}"
@@ -56,12 +57,10 @@ securityContext:
   readOnlyRootFilesystem: true
   capabilities:
     drop: [ALL]
+{{- with .Values.tests.resources }}
 resources:
-  requests:
-    cpu: 10m
-    memory: 32Mi
-  limits:
-    memory: 64Mi
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 volumeMounts:
   - name: tmp
     mountPath: /tmp
