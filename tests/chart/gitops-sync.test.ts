@@ -21,6 +21,10 @@ import { documentedExisting, scenarios } from './scenarios';
 const chartOutputs = (job: K8sObject): Made[] =>
   generatorJob([job]) === job ? Object.entries(generatedSecretKeys([job])).map(([name, keys]) => ({ kind: 'Secret', name, keys })) : [];
 
+/** The Secrets the secret-generator Job of a rendering makes, as objects. */
+const generatedSecrets = (objects: K8sObject[]): K8sObject[] =>
+  Object.entries(generatedSecretKeys(objects)).map(([name, keys]) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, data: Object.fromEntries(keys.map((k) => [k, 'eA=='])) }));
+
 /** What the values say exists before the chart is installed (auth.existingSecret, an existing claim or ServiceAccount). */
 function userCreated(options: RenderOptions): K8sObject[] {
   const existing = documentedExisting(options);
@@ -70,6 +74,12 @@ describe.each(renderings)('$name', ({ name, options }) => {
     expect(sync.steps.map((s) => s.step)).toContain('Sync wave 0');
   });
 
+  it('completes every later Argo CD sync, over what the first one left (its PreSync hooks run again)', async () => {
+    const objects = await objectsOf(name);
+    const left = [...objects.filter((o) => !o.metadata.annotations?.['helm.sh/hook']), ...generatedSecrets(objects), ...userCreated(options)];
+    expect(argoCdSync(objects, { existing: left, outputs: chartOutputs }).problems).toEqual([]);
+  });
+
   it('completes a helm install: every pre-install hook finds what it needs before the release objects exist', async () => {
     expect(helmRelease(await objectsOf(name), 'install', { existing: userCreated(options), outputs: chartOutputs }).problems).toEqual([]);
   });
@@ -92,7 +102,7 @@ describe('helm upgrade of values/prod.yaml over what the install left, to anothe
     // The previous revision: its release objects, the Secrets the generator made, what the user created.
     previous = [
       ...install.filter((o) => !o.metadata.annotations?.['helm.sh/hook']),
-      ...Object.entries(generatedSecretKeys(install)).map(([name, keys]): K8sObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, data: Object.fromEntries(keys.map((k) => [k, 'eA=='])) })),
+      ...generatedSecrets(install),
       ...userCreated(prod),
     ];
     const stored: StoredObject[] = previous.filter((o) => ['Secret', 'PersistentVolumeClaim', 'Deployment', 'StatefulSet', 'ServiceAccount'].includes(o.kind)).map((o) => applied(o));

@@ -116,7 +116,7 @@ describe('Argo CD: every hook finds what it needs when it is created', () => {
     const sync = argoCdSync(objects);
     expect(sync.problems).toEqual([
       'Job/dump (PreSync wave -10) can never start: PersistentVolumeClaim/backups does not exist (volume "backups"): it is only created at Sync wave 0',
-      'Argo CD waits at PreSync wave -10 until the Job fails (activeDeadlineSeconds), and the sync fails: Sync wave 0 never start',
+      'Argo CD waits at PreSync wave -10 until the Job fails (activeDeadlineSeconds), and the sync fails; never reached: Sync wave 0',
     ]);
     expect(sync.steps.map((s) => s.step)).toEqual(['PreSync wave -10']);
   });
@@ -181,7 +181,7 @@ describe('Helm', () => {
     const install = helmRelease(objects, 'install');
     expect(install.problems).toEqual([
       'Job/migrate (pre-install hook Job/migrate (weight 0)) can never start: ServiceAccount/app does not exist (serviceAccountName): it is only created at the release objects',
-      'helm waits for Job/migrate until --timeout, and the install fails: the release objects never start',
+      'helm waits for Job/migrate until --timeout, and the install fails; never reached: the release objects',
     ]);
   });
 

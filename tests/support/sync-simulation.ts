@@ -140,7 +140,7 @@ export function run(
     for (const m of made) cluster.make(m);
     if (blocked) {
       const rest = batches.slice(index + 1);
-      if (rest.length > 0) problems.push(`${stopped(batch)}: ${rest.map((b) => b.step).join(', ')} never start`);
+      if (rest.length > 0) problems.push(`${stopped(batch)}; never reached: ${rest.map((b) => b.step).join(', ')}`);
       else problems.push(stopped(batch));
       break;
     }
