@@ -17,7 +17,8 @@ import { formatViolation, Violation } from './violations';
 
 export const usage = `usage: npm run validate -- [options] <file|->
   --kube-version <1.N>          target Kubernetes version (default ${formatVersion(newestKnown)}; schemas of ${formatVersion(schemaKubernetes)})
-  --cross-object                also check references, selectors, ports and bindings across objects
+  --cross-object                also check references, selectors, ports and bindings across objects,
+                                and what the kubelet's $(VAR) expansion would change in commands and env values
   --pss <baseline|restricted>   also check a Pod Security Standards level
   --namespace <ns>              namespace of objects that name none (default: default)
   --service-cidr <cidr>         service CIDR for fixed cluster IPs (default 10.96.0.0/12)

@@ -5,6 +5,7 @@
 // variables must not clash.
 import { binding } from './cross-binding';
 import { Context, CrossObjectOptions, nameOf, selects } from './cross-context';
+import { kubeletExpansion } from './cross-expansion';
 import { clusterIPs, httpRoutes, ingresses, networkPolicies, serviceLinks, services } from './cross-network';
 import { references, serviceAccounts } from './cross-references';
 import { containersOf, podTemplates } from './pods';
@@ -162,6 +163,7 @@ export function crossObjectViolations(objects: readonly KubeObject[], options: C
     binding,
     duplicatesWithin,
     serviceLinks,
+    kubeletExpansion,
     clusterIPs,
     ingresses,
     httpRoutes,

@@ -71,6 +71,7 @@ const cases: Record<RuleId, Case> = {
   'duplicate-env': { yaml: at(D, `${web}.env.3.name`, 'DB_HOST'), args: cross },
   'volume-mount': { yaml: at(D, `${web}.volumeMounts.1.mountPath`, '/var/lib/app'), args: cross },
   'service-link': { yaml: at(D, `${web}.env.0.name`, 'APP_PORT'), args: cross },
+  'kubelet-expansion': { yaml: at(D, `${init}.command.2`, 'echo $$'), args: cross },
   'cluster-ip-cidr': { yaml: at('Service', 'spec.clusterIP', '10.200.0.5', 'app'), args: cross },
   'ingress-backend': { yaml: at('Ingress', 'spec.rules.0.http.paths.0.backend.service.name', 'ap'), args: cross },
   'route-backend': { yaml: edited((o) => set(find(o, 'HTTPRoute'), 'spec.rules.0.backendRefs.0.port', 8080), goodWithRoute), args: cross },

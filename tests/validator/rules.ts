@@ -202,6 +202,12 @@ const general = {
     description: "service-link variables the kubelet injects do not clash with a container's own",
     remediation: 'set enableServiceLinks: false or rename the Service',
   },
+  'kubelet-expansion': {
+    category: 'cross-object',
+    description:
+      'the kubelet\'s $(VAR) expansion leaves every command, args and env value as meant: no lone "$$", no "$(NAME)" of a defined variable',
+    remediation: 'write "$$$$" for a literal "$$" and "$$(NAME)" for a literal "$(NAME)", or avoid them',
+  },
   'cluster-ip-cidr': {
     category: 'cross-object',
     description: 'a fixed clusterIP lies in the service CIDR, is not reserved, and is used once',
