@@ -48,17 +48,6 @@ const limit = limiter(4);
 const rendered = new Map(renderings.map((r) => [r.name, limit(() => renderOk(r.options))]));
 const objectsOf = async (name: string) => (await rendered.get(name)) as K8sObject[];
 
-/**
- * Renderings whose first Argo CD sync fails on today's chart: backups before upgrades on, so the
- * pre-upgrade dump renders under `helm template` and runs as a PreSync hook before its claim (and,
- * with serviceAccount.create, its ServiceAccount) exists (runtime review D2). They pass once the dump
- * renders only on a real upgrade, with `argocd.argoproj.io/hook: Skip` (the backup helper's fix).
- */
-const awaitingTheDumpFix = new Set([
-  'values/prod.yaml',
-  'OpenShift, with backups, the alias and restricted egress',
-  'good-values/fullname-fifty-characters.yaml',
-]);
 
 it('covers every scenario and good-values file', () => {
   expect(renderings.map((r) => r.name)).toEqual(expect.arrayContaining(['default values', 'values/prod.yaml', 'values/dev.yaml', 'values/minikube.yaml']));
@@ -66,9 +55,7 @@ it('covers every scenario and good-values file', () => {
 });
 
 describe.each(renderings)('$name', ({ name, options }) => {
-  const awaiting = awaitingTheDumpFix.has(name) ? ' [fails on today\'s chart until the pre-upgrade dump fix (D2)]' : '';
-
-  it(`completes a first Argo CD sync: every PreSync hook finds what it needs, then the Sync phase runs${awaiting}`, async () => {
+  it(`completes a first Argo CD sync: every PreSync hook finds what it needs, then the Sync phase runs`, async () => {
     const sync = argoCdSync(await objectsOf(name), { existing: userCreated(options), outputs: chartOutputs });
     expect(sync.problems).toEqual([]);
     expect(sync.steps.map((s) => s.step)).toContain('Sync wave 0');
