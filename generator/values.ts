@@ -302,7 +302,12 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         path: string('Directory on the node. Empty: `/data/<pv name>` (minikube keeps /data across restarts).', '', {
           pattern: p.orEmpty(p.absolutePath),
         }),
-        reclaimPolicy: oneOf('What happens to the PV once its claim is deleted.', ['Retain', 'Delete'] as const, 'Retain'),
+        reclaimPolicy: oneOf(
+          'What happens to the PV once its claim is deleted. `Delete` is refused: Kubernetes never deletes a hostPath ' +
+            'directory (the PV would only go `Failed`); delete the PV and the directory yourself.',
+          ['Retain', 'Delete'] as const,
+          'Retain',
+        ),
         nodeName: string(
           "The node the directory is on (`kubernetes.io/hostname` label), written as the PV's node affinity so that the pod " +
             'always runs there. Empty: no affinity, and `helm install`/`upgrade` refuse a cluster with more than one node ' +
