@@ -1,7 +1,7 @@
 // What the PostgreSQL objects read from the live cluster with `lookup`, here from a loopback fake of
-// the Kubernetes API (helm template --dry-run=server), under Helm 4 and Helm 3: the hostPath PV's
-// node pin (the only node's hostname label, or the live PV's own pin), and the refusal of a change to
-// the live PV's directory or pin.
+// the Kubernetes API (helm template --dry-run=server), under Helm 4 and Helm 3: the StatefulSet's
+// immutable podManagementPolicy, the hostPath PV's node pin (the only node's hostname label, or the
+// live PV's own pin), and the refusal of a change to the live PV's directory or pin.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,12 @@ const majors: HelmMajor[] = ['helm4', 'helm3'];
 const ownedBy = (namespace: string) => ({
   labels: { 'app.kubernetes.io/managed-by': 'Helm' },
   annotations: { 'meta.helm.sh/release-name': 'squash', 'meta.helm.sh/release-namespace': namespace },
+});
+const statefulSet = (namespace: string, podManagementPolicy: string): StoredObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'StatefulSet',
+  metadata: { name: NAME, namespace, ...ownedBy(namespace) },
+  spec: { podManagementPolicy, serviceName: NAME, selector: { matchLabels: {} }, template: {} },
 });
 const node = (name: string, hostname: string | undefined): StoredObject => ({
   apiVersion: 'v1',
@@ -52,7 +58,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'fake-api-live-state-'));
   const pvs = [pv('unpinned', {}), pv('pinned', { nodeAffinity: hostnameAffinity('lab-1') }), pv('custom', { path: '/data/squash/pg' })];
   [oneNode, twoNodes, unlabelled] = await Promise.all([
-    startFakeApiServer([ONLY_NODE, ...pvs], dir),
+    startFakeApiServer([ONLY_NODE, statefulSet('legacy', 'OrderedReady'), statefulSet('parallel', 'Parallel'), ...pvs], dir),
     startFakeApiServer([node('lab-1', 'lab-1'), node('lab-2', 'lab-2'), ...pvs], dir),
     startFakeApiServer([node('bare', undefined)], dir),
   ]);
@@ -71,6 +77,17 @@ const hostPath = (extra: Record<string, unknown> = {}): PartialValues => ({
 });
 const pinOf = async (cluster: FakeApiServer | undefined, namespace: string, values: PartialValues, helm: HelmMajor) =>
   one(ok(await renderAt(cluster, namespace, values, helm)), 'PersistentVolume', 'postgresql').spec?.nodeAffinity;
+
+describe.each(majors)('the PostgreSQL StatefulSet\'s podManagementPolicy (%s)', (helm) => {
+  it('is Parallel for a new StatefulSet, and keeps the live value of an existing one (the field is immutable)', async () => {
+    const policy = async (namespace: string) =>
+      one(ok(await renderAt(oneNode, namespace, {}, helm)), 'StatefulSet', 'postgresql').spec?.podManagementPolicy;
+    expect(await policy('fresh')).toBe('Parallel');
+    expect(await policy('legacy')).toBe('OrderedReady');
+    expect(await policy('parallel')).toBe('Parallel');
+    expect(oneNode.requests).toContain(`GET /apis/apps/v1/namespaces/legacy/statefulsets/${NAME}`);
+  });
+});
 
 describe.each(majors)('the hostPath PV\'s node (%s)', (helm) => {
   it('is pinned to the only node by its kubernetes.io/hostname label, on a first install and on a PV made without a pin', async () => {
