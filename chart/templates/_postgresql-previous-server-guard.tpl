@@ -25,21 +25,25 @@ from util-linux, part of the Debian-based postgres image.
 {{- end }}
 
 {{/*
-The server container's command: take the lock (a short wait covers the instant a crashed container's
-processes take to die before the in-place restart), then the image's own entrypoint and command.
+The server container's command: take the lock, then the image's own entrypoint and command. A short
+wait covers the instant a crashed container's processes take to die before its in-place restart;
+75 is flock's exit code for "held by another" (-E), anything else an error (a volume whose root this
+user cannot write, a filesystem without locks): the server then starts as it did before the lock
+existed, with a warning, rather than not at all.
 */}}
 {{- define "squash-tm.postgresql.startThroughLock" -}}
 command: [bash, -c]
 args:
   - |
-    if ! exec 9>>"$SERVER_LOCK"; then
-      echo "FAIL: cannot open $SERVER_LOCK for writing: the data volume's root must be writable by the server's user (see the volume-permissions init container)."
-      exit 1
-    fi
-    if ! flock -w 5 9; then
-      echo "FAIL: another PostgreSQL server holds $SERVER_LOCK: it still uses this data directory, and a second server would corrupt it. Not starting; the pod restarts this container until that server has stopped (kubectl get pods -o wide: a pod of this release on the same node)."
-      exit 1
-    fi
+    exec 9>>"$SERVER_LOCK" && flock -w 5 -E 75 9
+    case $? in
+      0) ;;
+      75)
+        echo "FAIL: another PostgreSQL server holds $SERVER_LOCK: it still uses this data directory, and a second server would corrupt it. Not starting; the pod restarts this container until that server has stopped (kubectl get pods -o wide: a pod of this release on the same node)."
+        exit 1
+        ;;
+      *) echo "WARN: cannot lock $SERVER_LOCK (error above): starting without the lock; only the previous-server guard's Service check keeps a second server away." ;;
+    esac
     exec docker-entrypoint.sh postgres
 {{- end }}
 
@@ -48,9 +52,9 @@ The previous-server guard, an init container: the server starts only once no oth
 data directory. Step 1 waits while a server answers behind the release's ClusterIP Service (only
 Ready pods are behind it, and this pod is not Ready yet). Step 2 waits while a server holds the
 volume's lock, up to the grace period of a stopping server, and returns at once when none does.
-The data volume is mounted read-only here, so the lock file is opened for reading (flock needs no
-more); a volume without one has never run a server started by this chart (the Deployment of a
-release made before it is behind the Service: step 1).
+The data volume is mounted read-only here, so the lock file is opened for reading; a volume without
+one has never run a server started by this chart (the Deployment of a release made before it is
+behind the Service: step 1).
 */}}
 {{- define "squash-tm.postgresql.previousServerGuard" -}}
 {{- $pg := .Values.postgresql -}}
@@ -86,19 +90,25 @@ release made before it is behind the Service: step 1).
         echo "PASS: no server of this chart has run on this volume yet ($SERVER_LOCK does not exist)."
         exit 0
       fi
-      if ! exec 9<"$SERVER_LOCK"; then
-        echo "FAIL: cannot read $SERVER_LOCK: it must be readable by the server's user."
-        exit 1
-      fi
+      # A shared lock: it waits for the server's exclusive one, and needs no more than a read-only
+      # descriptor (on NFS too, where an exclusive lock needs a writable one).
+      exec 9<"$SERVER_LOCK" && flock -s -w 2 -E 75 9
+      held=$?
       waited=0
-      until flock -w 2 9; do
+      while [ "$held" -eq 75 ]; do
         waited=$((waited + 2))
         if [ "$waited" -ge "$STOP_SECONDS" ]; then
           echo "FAIL: a PostgreSQL server still holds $SERVER_LOCK after $STOP_SECONDS s: it runs on this volume outside the release's Service (a pod deleted by force whose server still runs on the node?). Stop it; this pod retries."
           exit 1
         fi
         echo "WAIT: a PostgreSQL server holds $SERVER_LOCK: it may still be stopping (${waited}s of ${STOP_SECONDS}s)."
+        flock -s -w 2 -E 75 9
+        held=$?
       done
+      if [ "$held" -ne 0 ]; then
+        echo "PASS (without the lock check): cannot lock $SERVER_LOCK (error above); no server answers for the release."
+        exit 0
+      fi
       echo "PASS: no other server holds $SERVER_LOCK."
   volumeMounts:
     - name: data

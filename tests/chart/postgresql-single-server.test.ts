@@ -97,16 +97,15 @@ describe('the PostgreSQL workload', () => {
       expect(server.command).toEqual(['bash', '-c']);
       const script = server.args?.[0] ?? '';
       expect(server.args).toHaveLength(1);
-      expect(script).toContain('if ! exec 9>>"$SERVER_LOCK"; then');
-      expect(script).toMatch(/flock -w \d+ 9/);
+      expect(script).toMatch(/exec 9>>"\$SERVER_LOCK" && flock -w \d+ -E 75 9/);
       expect(script.trimEnd().split('\n').at(-1)).toBe('exec docker-entrypoint.sh postgres');
       // One lock, at the volume's root (outside PGDATA, which initdb wants empty), for both.
       const lock = '/var/lib/postgresql/data/.server.lock';
       expect(server.env?.find((e) => e.name === 'SERVER_LOCK')?.value).toBe(lock);
       expect(guard.env?.find((e) => e.name === 'SERVER_LOCK')?.value).toBe(lock);
       expect(server.volumeMounts?.find((m) => m.name === 'data')?.mountPath).toBe(path.dirname(lock));
-      // The guard's mount is read-only: it opens the lock for reading.
-      expect(guard.args?.[0]).toContain('if ! exec 9<"$SERVER_LOCK"; then');
+      // The guard's mount is read-only: it opens the lock for reading, and takes a shared lock.
+      expect(guard.args?.[0]).toContain('exec 9<"$SERVER_LOCK" && flock -s -w 2 -E 75 9');
       // The kubelet would rewrite these (design: no `$$`, no `$(VAR)` of a defined variable).
       for (const container of [server, guard]) {
         const text = container.args?.join('\n') ?? '';
@@ -330,6 +329,17 @@ describeWithPostgres(
       // The first server still serves.
       expect(spawnSync('pg_isready', ['-q', '-h', '127.0.0.1', '-p', String(live.port), '-U', 'squashtm', '-d', 'postgres']).status).toBe(0);
       await live.stop();
+    }, GUARD_RUN_LIMIT_MS);
+
+    it('starts the server without the lock, with a warning, where the lock file cannot be created', async () => {
+      const v = volume(true);
+      // A volume root the server's user cannot write, as on a pre-seeded volume.
+      const live = await startServer({ ...v, lock: path.join(v.root, 'missing-directory', '.server.lock') });
+      await live.stop();
+      const result = await live.run;
+      expect(result.code).toBe(0);
+      expect(result.output).toContain('WARN: cannot lock');
+      expect(readFileSync(v.calls, 'utf8')).toBe('postgres\n');
     }, GUARD_RUN_LIMIT_MS);
   },
   ['bash', 'pg_isready', 'flock', 'ps', 'setpriv'],
