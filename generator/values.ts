@@ -310,8 +310,9 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         ),
         nodeName: string(
           "The node the directory is on (`kubernetes.io/hostname` label), written as the PV's node affinity so that the pod " +
-            'always runs there. Empty: no affinity, and `helm install`/`upgrade` refuse a cluster with more than one node ' +
-            '(where a rescheduled pod would find an empty directory and initialise a new database).',
+            "always runs there. Empty: the live PV's affinity, else the only node's label when `helm install` sees one node; " +
+            'a cluster of several nodes is refused (a rescheduled pod would find an empty directory and initialise a new ' +
+            'database). Set it under `helm template`, Argo CD and Flux, which see no node. Cannot change once the PV is pinned.',
           '',
           { pattern: p.orEmpty(k8s.labelValue), maxLength: 63 },
         ),
