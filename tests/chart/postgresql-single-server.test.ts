@@ -187,7 +187,7 @@ describeWithPostgres(
       rmSync(scratch, { recursive: true, force: true });
     });
 
-    /** A data volume: its root (where the lock lives) and, unless `empty`, an initialised PGDATA below it. */
+    /** A data volume: its root (where the lock lives) and, when `initialised`, a PGDATA made by initdb below it. */
     const volume = (initialised: boolean) => {
       const root = mkdtempSync(path.join(scratch, 'volume-'));
       chmodSync(root, 0o755);
