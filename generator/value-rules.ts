@@ -82,6 +82,14 @@ export const valueRules: ValueRule[] = [
       'a hostPath volume lives on one node.',
   },
   {
+    violation: all(is('postgresql.persistence.hostPath.enabled', true), is('postgresql.persistence.hostPath.reclaimPolicy', 'Delete')),
+    message:
+      'postgresql.persistence.hostPath.reclaimPolicy is Delete, which never deletes a hostPath directory: Kubernetes ' +
+      "has a hostPath deleter only with kube-controller-manager's --enable-hostpath-provisioner, and it removes /tmp/... " +
+      'only, so the PV goes Failed and the data stay on the node. Keep Retain, and after deleting the claim delete the PV ' +
+      'and the directory yourself (chart README, section "Uninstall and your data").',
+  },
+  {
     violation: all(filled('postgresql.service.clusterIP'), is('postgresql.enabled', false)),
     message: 'postgresql.service.clusterIP is set while postgresql.enabled is false: there is no PostgreSQL Service to give it to.',
   },

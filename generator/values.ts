@@ -319,11 +319,17 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
         path: string('Directory on the node. Empty: `/data/<pv name>` (minikube keeps /data across restarts).', '', {
           pattern: p.orEmpty(p.absolutePath),
         }),
-        reclaimPolicy: oneOf('What happens to the PV once its claim is deleted.', ['Retain', 'Delete'] as const, 'Retain'),
+        reclaimPolicy: oneOf(
+          'What happens to the PV once its claim is deleted. `Delete` is refused: Kubernetes never deletes a hostPath ' +
+            'directory (the PV would only go `Failed`); delete the PV and the directory yourself.',
+          ['Retain', 'Delete'] as const,
+          'Retain',
+        ),
         nodeName: string(
           "The node the directory is on (`kubernetes.io/hostname` label), written as the PV's node affinity so that the pod " +
-            'always runs there. Empty: no affinity, and `helm install`/`upgrade` refuse a cluster with more than one node ' +
-            '(where a rescheduled pod would find an empty directory and initialise a new database).',
+            "always runs there. Empty: the live PV's affinity, else the only node's label when `helm install` sees one node; " +
+            'a cluster of several nodes is refused (a rescheduled pod would find an empty directory and initialise a new ' +
+            'database). Set it under `helm template`, Argo CD and Flux, which see no node. Cannot change once the PV is pinned.',
           '',
           { pattern: p.orEmpty(k8s.labelValue), maxLength: 63 },
         ),

@@ -637,6 +637,9 @@ The rules of generator/value-rules.ts, on the values as Helm merged them with th
 {{- if and (eq (toString (index $values "postgresql" "persistence" "hostPath" "enabled")) "true") (gt (len (without (index $values "postgresql" "persistence" "accessModes") "ReadWriteOnce")) 0) }}
 {{- fail "postgresql.persistence.accessModes must be [ReadWriteOnce] with postgresql.persistence.hostPath.enabled: a hostPath volume lives on one node." }}
 {{- end }}
+{{- if and (eq (toString (index $values "postgresql" "persistence" "hostPath" "enabled")) "true") (eq (toString (index $values "postgresql" "persistence" "hostPath" "reclaimPolicy")) "Delete") }}
+{{- fail "postgresql.persistence.hostPath.reclaimPolicy is Delete, which never deletes a hostPath directory: Kubernetes has a hostPath deleter only with kube-controller-manager's --enable-hostpath-provisioner, and it removes /tmp/... only, so the PV goes Failed and the data stay on the node. Keep Retain, and after deleting the claim delete the PV and the directory yourself (chart README, section \"Uninstall and your data\")." }}
+{{- end }}
 {{- if and (gt (len (index $values "postgresql" "service" "clusterIP")) 0) (eq (toString (index $values "postgresql" "enabled")) "false") }}
 {{- fail "postgresql.service.clusterIP is set while postgresql.enabled is false: there is no PostgreSQL Service to give it to." }}
 {{- end }}

@@ -1,10 +1,12 @@
 {{/*
-Refuses, before anything is applied, a change to the PostgreSQL claim that the cluster cannot make.
+Refuses, before anything is applied, a change to the PostgreSQL claim or to its static hostPath
+volume that the cluster cannot make.
 A bound claim's class, access modes and volume are immutable, its size can only grow, and only on
-a StorageClass with allowVolumeExpansion; a static hostPath volume cannot grow at all. Without
-this, `helm upgrade` fails half-applied (in hostPath mode the PV is resized and the claim is not).
-Reads the live claim (and, for a growth, its StorageClass) with `lookup`: under `helm template` and
-GitOps tools there is no live claim and nothing is checked.
+a StorageClass with allowVolumeExpansion; a static hostPath volume cannot grow at all, and its
+directory and node affinity cannot change once set. Without this, `helm upgrade` fails half-applied
+(in hostPath mode the PV is resized and the claim is not; the other objects are applied and the PV
+is not). Reads the live claim (and, for a growth, its StorageClass) and the live PV with `lookup`:
+under `helm template` and GitOps tools there is nothing live and nothing is checked.
 */}}
 {{- define "squash-tm.postgresql.storageGuard" -}}
 {{- $persistence := .Values.postgresql.persistence }}
@@ -39,4 +41,48 @@ GitOps tools there is no live claim and nothing is checked.
 {{- end }}
 {{- end }}
 {{- end }}
+{{- if $persistence.hostPath.enabled }}
+{{- $pvName := include "squash-tm.pvName" . }}
+{{- $livePV := lookup "v1" "PersistentVolume" "" $pvName }}
+{{- $livePath := dig "spec" "hostPath" "path" "" $livePV }}
+{{- $path := include "squash-tm.postgresql.hostPathDir" . }}
+{{- $pvFix := printf "Set it back to what the PV %s has, or %s." $pvName "move the data to a new volume (chart README, helm show readme, section \"Changing the PostgreSQL volume\")" }}
+{{- if and $livePath (ne $livePath $path) }}
+{{- fail (printf "postgresql.persistence.hostPath.path makes the directory %q but the live PV %s uses %q: a PV's volume source is immutable, and the upgrade would fail half-way. %s" $path $pvName $livePath $pvFix) }}
+{{- end }}
+{{- $liveAffinity := dig "spec" "nodeAffinity" (dict) $livePV }}
+{{- with $persistence.hostPath.nodeName }}
+{{- if and $liveAffinity (ne (toJson $liveAffinity) (include "squash-tm.postgresql.hostnameAffinity" . | fromYaml | toJson)) }}
+{{- fail (printf "postgresql.persistence.hostPath.nodeName is %q but the live PV %s is pinned to %s: a PV's node affinity cannot change once set, and the upgrade would fail half-way (the directory is on that node). Set it back, or empty (the chart keeps the live pin), or %s" . $pvName (include "squash-tm.postgresql.pinnedHosts" $liveAffinity) "move the data to a new volume (chart README, helm show readme, section \"Changing the PostgreSQL volume\")." ) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The static PV's directory on the node. */}}
+{{- define "squash-tm.postgresql.hostPathDir" -}}
+{{- .Values.postgresql.persistence.hostPath.path | default (printf "/data/%s" (include "squash-tm.pvName" .)) }}
+{{- end }}
+
+{{/* A PV node affinity to the node whose kubernetes.io/hostname label is the argument. */}}
+{{- define "squash-tm.postgresql.hostnameAffinity" -}}
+required:
+  nodeSelectorTerms:
+    - matchExpressions:
+        - key: kubernetes.io/hostname
+          operator: In
+          values: [{{ . | quote }}]
+{{- end }}
+
+{{/* A live PV node affinity in words: the hostnames it allows, or the affinity itself. */}}
+{{- define "squash-tm.postgresql.pinnedHosts" -}}
+{{- $hosts := list }}
+{{- range (dig "required" "nodeSelectorTerms" (list) .) }}
+{{- range (.matchExpressions | default list) }}
+{{- if and (eq .key "kubernetes.io/hostname") (eq .operator "In") }}
+{{- $hosts = concat $hosts .values }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if $hosts }}kubernetes.io/hostname {{ $hosts | toJson }}{{ else }}{{ toJson . }}{{ end }}
 {{- end }}
