@@ -231,7 +231,7 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       image: image('secret generator (kubectl, bash and coreutils)', 'registry.k8s.io/kubectl', 'v1.35.2'),
       resources: resources('Resources of the generator container.', {
         requests: { cpu: '10m', memory: '32Mi' },
-        limits: { memory: '128Mi' },
+        limits: { cpu: '200m', memory: '128Mi' },
       }),
     },
   ),

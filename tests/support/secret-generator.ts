@@ -128,3 +128,17 @@ export async function releaseStep(live: StoredObject[], options: RenderOptions &
     await server.close();
   }
 }
+
+/** The bundled kubectl against the API server of `kubeconfig`, through the same locale shim as the Job. */
+export async function kubectl(kubeconfig: string, args: readonly string[]): Promise<JobRun> {
+  try {
+    const { stdout, stderr } = await run(path.join(kubectlShimDir(), 'kubectl'), args, {
+      env: { PATH: process.env.PATH ?? '', KUBECONFIG: kubeconfig, HOME: path.dirname(kubeconfig) },
+      timeout: 60_000,
+    });
+    return { ok: true, output: stdout + stderr };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` || e.message };
+  }
+}
