@@ -42,8 +42,9 @@ ones. Entries of managedFields written by an update (kubectl create and patch: t
 Helm 3; kubectl edit) protect nothing for their writer, since an update always wins, but would make
 Helm 4's apply conflict on each field they own: the Job removes them, once its own apply owns the fields.
 Values are written to files in a private directory and sent with kubectl -f / --patch-file: never
-printed, never on a command line. Each write carries the resourceVersion it was computed from, so a
-concurrent change fails it instead of being overwritten.
+printed, never on a command line. Each write to an existing Secret carries the resourceVersion it was
+computed from, and a creation is not forced, so a concurrent change fails it instead of being
+overwritten.
 */}}
 {{- define "squash-tm.secretGenerator.script" -}}
 set -euf
