@@ -12,6 +12,7 @@ import {
   recordUpdate,
   toFieldsV1,
 } from './fake-managed-fields';
+import { jsonPatch } from './fake-api-server';
 
 const clock = { now: () => '2000-01-01T00:00:00Z' };
 type Secret = {
@@ -153,5 +154,29 @@ describe('updates in the fake', () => {
       clock,
     );
     expect(cleared.metadata.managedFields).toBeUndefined();
+  });
+});
+
+describe("the fake's JSON patch", () => {
+  const object = { metadata: { resourceVersion: '7', managedFields: [{ manager: 'a' }, { manager: 'b' }, { manager: 'c' }] } };
+
+  it('removes list items by index after a passing test, the last index first', () => {
+    const patched = jsonPatch(object, [
+      { op: 'test', path: '/metadata/resourceVersion', value: '7' },
+      { op: 'remove', path: '/metadata/managedFields/2' },
+      { op: 'remove', path: '/metadata/managedFields/0' },
+    ]);
+    expect(patched).toEqual({ metadata: { resourceVersion: '7', managedFields: [{ manager: 'b' }] } });
+    expect(object.metadata.managedFields).toHaveLength(3);
+  });
+
+  it('fails on a test that does not hold and on a path that does not exist (negative controls)', () => {
+    expect(jsonPatch(object, [{ op: 'test', path: '/metadata/resourceVersion', value: '6' }])).toBe(
+      'testing value /metadata/resourceVersion failed',
+    );
+    expect(jsonPatch(object, [{ op: 'remove', path: '/metadata/managedFields/3' }])).toBe(
+      'JSON patch remove: /metadata/managedFields/3 does not exist',
+    );
+    expect(jsonPatch(object, [{ op: 'move', path: '/metadata/x' }])).toBe('JSON patch: the operation move is not modelled');
   });
 });
