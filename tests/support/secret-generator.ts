@@ -21,7 +21,7 @@ export function generatorJob(objects: readonly K8sObject[]): (K8sObject & IJob) 
   return objects.find((o): o is K8sObject & IJob => o.kind === 'Job' && componentOf(o) === 'secret-generator');
 }
 
-/** The Secrets and keys the Job creates, from its SECRETS variable ("<name> <component> <key>=<how> ..."). */
+/** The Secrets and keys the Job creates, from its SECRETS variable ("<name> <labels> <key>=<how> ..."). */
 export function generatedSecretKeys(objects: readonly K8sObject[]): Record<string, string[]> {
   const env = generatorJob(objects)?.spec?.template.spec?.containers[0]?.env ?? [];
   const lines = (env.find((e) => e.name === 'SECRETS')?.value ?? '').split('\n').filter(Boolean);
