@@ -9,7 +9,7 @@ import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { HelmMajor } from '../../generator/toolchain/tools';
 import { crossObjectViolations } from '../validator/cross-object';
 import { podSecurityViolations } from '../validator/pod-security';
-import { FakeApiServer, startFakeApiServer, StoredObject } from '../support/fake-api-server';
+import { FakeApiServer, ReceivedRequest, startFakeApiServer, StoredObject } from '../support/fake-api-server';
 import { K8sObject, render, renderOk } from '../support/helm';
 import { componentOf, decode, maybeOne, ofKind } from '../support/objects';
 import { applied, generatedSecretKeys, generatorJob, runGeneratorJob, withGeneratedSecrets } from '../support/secret-generator';
@@ -75,13 +75,37 @@ describe('the secret-generator Job', () => {
     expect(weights.Job).toBeLessThan(-10);
   });
 
-  it('may create Secrets, and read and patch only the two it generates', () => {
-    const role = hooks().find((o) => o.kind === 'Role') as { rules?: { resources: string[]; verbs: string[]; resourceNames?: string[] }[] };
-    expect(role.rules).toEqual([
-      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-      { apiGroups: [''], resources: ['secrets'], resourceNames: [DB, APP], verbs: ['get', 'patch'] },
-    ]);
+  type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
+  const roleRules = () => (hooks().find((o) => o.kind === 'Role') as { rules?: Rule[] }).rules ?? [];
+
+  it('may read, create and patch only the two Secrets it generates', () => {
+    expect(roleRules()).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: [DB, APP], verbs: ['get', 'create', 'patch'] }]);
     expect(job.spec?.template.spec?.serviceAccountName).toBe(hooks().find((o) => o.kind === 'ServiceAccount')?.metadata.name);
+  });
+
+  it('makes only requests its Role allows: on a fresh cluster, and over Secrets an update wrote', async () => {
+    // What the API server authorises for a request: its verb, and for an apply that creates the object, a
+    // create of that name too. Discovery (outside a namespace) is open to every authenticated user.
+    const verbs = (r: ReceivedRequest): string[] => {
+      if (r.method === 'GET') return ['get'];
+      if (r.method === 'POST') return ['create'];
+      if (r.method === 'PATCH') return r.contentType === 'application/apply-patch+yaml' && r.status === 201 ? ['patch', 'create'] : ['patch'];
+      return [r.method];
+    };
+    const allowed = (r: ReceivedRequest, verb: string) => {
+      const [, resource, name] = /^\/api\/v1\/namespaces\/default\/([^/]+)(?:\/([^/]+))?$/.exec(r.path) ?? [];
+      return roleRules().some((rule) => rule.resources.includes(resource ?? '') && rule.verbs.includes(verb) && (!rule.resourceNames || rule.resourceNames.includes(name ?? '')));
+    };
+    const fresh = await cluster();
+    await runGeneratorJob(objects, fresh.kubeconfig);
+    const jwt = Buffer.from(FAKE_JWT_SECRET).toString('base64');
+    const updated = await cluster([applied({ apiVersion: 'v1', kind: 'Secret', metadata: { name: APP }, data: { 'jwt-secret': jwt } })]);
+    expect(await runGeneratorJob(objects, updated.kubeconfig)).toMatchObject({ ok: true });
+    const requests = [...fresh.received, ...updated.received].filter((r) => r.path.includes('/namespaces/'));
+    expect(requests.filter((r) => r.method === 'PATCH').length).toBeGreaterThan(2);
+    expect(requests.flatMap((r) => verbs(r).filter((v) => !allowed(r, v)).map((v) => `${v} ${r.path}`))).toEqual([]);
+    // Negative control: the check refuses a request outside the Role.
+    expect(allowed({ method: 'POST', path: '/api/v1/namespaces/default/secrets', query: {}, contentType: '' }, 'create')).toBe(false);
   });
 
   it('meets Pod Security "restricted", with resources and a pinned kubectl image', () => {

@@ -1,12 +1,16 @@
 // A loopback HTTP server that answers the few Kubernetes API calls `helm template --dry-run=server`
 // makes (version, discovery, GET of one object), so that the chart's `lookup` can be exercised
 // offline: this is how the tests prove a password survives an upgrade without a cluster. It also
-// accepts what the secret-generator Job's kubectl sends (POST of a new object, JSON merge PATCH with a
-// resourceVersion precondition), so that the Job's exact script runs against it.
+// accepts what kubectl sends to write an object (POST of a new object; JSON merge, strategic merge and
+// JSON PATCH, with a resourceVersion precondition; server-side apply, which creates a missing object) and
+// records who owns each field (metadata.managedFields: fake-managed-fields.ts), so that the
+// secret-generator Job's exact script, and Helm's later adoption of what it made, run against it.
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ApplyConflict, applyConfig, isRecord, ManagedFieldsEntry, recordCreate, recordUpdate } from './fake-managed-fields';
 
 /** The kinds the chart renders, by group/version, for discovery (Helm 4 maps every object). */
 const resources: Record<string, { name: string; kind: string; namespaced: boolean }[]> = {
@@ -44,6 +48,7 @@ export interface StoredObject {
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
     resourceVersion?: string;
+    managedFields?: ManagedFieldsEntry[];
   };
   [field: string]: unknown;
 }
@@ -80,16 +85,27 @@ function discovery(url: string): object | undefined {
   };
 }
 
+/** One request as the server received it: what a test checks of a write (its manager, force, content type). */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  contentType: string;
+  /** The status code it was answered with. */
+  status?: number;
+}
+
 export interface FakeApiServer {
   kubeconfig: string;
   requests: string[];
+  /** The same requests with their query parameters and content type. */
+  received: ReceivedRequest[];
   /** The objects as they are now (created and patched ones included), by API path. */
   objects: Map<string, StoredObject>;
   close(): Promise<void>;
 }
 
 type Json = unknown;
-const isRecord = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** RFC 7386 JSON merge patch: objects merge, null deletes, anything else replaces. */
 export function mergePatch(target: Json, patch: Json): Json {
@@ -100,6 +116,50 @@ export function mergePatch(target: Json, patch: Json): Json {
     else result[key] = mergePatch(result[key], value);
   }
   return result;
+}
+
+/** The API server's defaulting at creation, of what the tests create: a Secret's type. */
+const withDefaults = (o: StoredObject): StoredObject => (o.kind === 'Secret' && o.type === undefined ? { ...o, type: 'Opaque' } : o);
+
+export interface JsonPatchOperation {
+  op: string;
+  path: string;
+  value?: Json;
+}
+
+/** RFC 6902 JSON patch, the operations kubectl and Helm send (add, remove, replace, test); an error in words. */
+export function jsonPatch(target: Json, operations: readonly JsonPatchOperation[]): Json | string {
+  let doc = structuredClone(target);
+  for (const { op, path: pointer, value } of operations) {
+    const tokens = pointer
+      .split('/')
+      .slice(1)
+      .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = tokens.pop();
+    if (last === undefined) return `JSON patch: the path "${pointer}" names the whole object`;
+    let parent: Json = doc;
+    for (const t of tokens) parent = Array.isArray(parent) ? parent[Number(t)] : isRecord(parent) ? parent[t] : undefined;
+    const has = Array.isArray(parent) ? Number(last) < parent.length : isRecord(parent) && last in parent;
+    const current = Array.isArray(parent) ? parent[Number(last)] : isRecord(parent) ? parent[last] : undefined;
+    if (op === 'test') {
+      if (JSON.stringify(current) !== JSON.stringify(value)) return `testing value ${pointer} failed`;
+    } else if (op === 'remove' || op === 'replace') {
+      if (!has) return `JSON patch ${op}: ${pointer} does not exist`;
+      if (Array.isArray(parent)) parent.splice(Number(last), 1, ...(op === 'replace' ? [value] : []));
+      else if (isRecord(parent)) {
+        if (op === 'remove') delete parent[last];
+        else parent[last] = value;
+      }
+    } else if (op === 'add') {
+      if (Array.isArray(parent)) parent.splice(last === '-' ? parent.length : Number(last), 0, value);
+      else if (isRecord(parent)) parent[last] = value;
+      else return `JSON patch add: the parent of ${pointer} does not exist`;
+    } else {
+      return `JSON patch: the operation ${op} is not modelled`;
+    }
+    doc = structuredClone(doc);
+  }
+  return doc;
 }
 
 const status = (code: number, reason: string, message: string) => ({
@@ -124,6 +184,7 @@ export async function startFakeApiServer(
   const stamp = (o: StoredObject): StoredObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: String(version++) } });
   const objects = new Map(initial.map((o) => [objectPath(o), stamp(o)]));
   const requests: string[] = [];
+  const received: ReceivedRequest[] = [];
   // A list (`lookup` with an empty name): the stored objects directly under a collection path.
   const collection = (url: string): object | undefined => {
     const isCollection = Object.entries(resources).some(([gv, list]) =>
@@ -133,44 +194,136 @@ export async function startFakeApiServer(
     const items = [...objects].filter(([p]) => p.startsWith(`${url}/`) && !p.slice(url.length + 1).includes('/')).map(([, o]) => o);
     return { apiVersion: 'v1', kind: 'List', metadata: {}, items };
   };
-  const answer = (method: string, url: string, body: string): [number, object] => {
+  const answer = (request: ReceivedRequest, userAgent: string, body: string): [number, object] => {
+    const { method, path: url, query, contentType } = request;
+    if (query.dryRun !== undefined) return [400, status(400, 'BadRequest', 'fake API server: dryRun is not modelled')];
+    // The API server's default manager: the user agent's first word ("kubectl/v1.36.3 ..." -> "kubectl").
+    const manager = query.fieldManager ?? userAgent.split('/')[0] ?? 'unknown';
     if (method === 'GET') {
       const found = objects.get(url) ?? discovery(url) ?? collection(url);
       return found ? [200, found] : [404, status(404, 'NotFound', `${url} not found`)];
     }
     if (method === 'POST') {
-      const created = JSON.parse(body) as StoredObject;
+      const created = withDefaults(JSON.parse(body) as StoredObject);
       const namespace = /^\/api\/v1\/namespaces\/([^/]+)\//.exec(url)?.[1];
-      const stored = stamp({ ...created, metadata: { ...created.metadata, namespace: created.metadata.namespace ?? namespace } });
+      const stored = stamp(
+        recordCreate({ ...created, metadata: { ...created.metadata, namespace: created.metadata.namespace ?? namespace } }, manager),
+      );
       const at = objectPath(stored);
       if (at !== `${url}/${stored.metadata.name}`) return [400, status(400, 'BadRequest', `${at} posted to ${url}`)];
       if (objects.has(at)) return [409, status(409, 'AlreadyExists', `${stored.metadata.name} already exists`)];
       objects.set(at, stored);
       return [201, stored];
     }
+    if (method === 'PATCH' && contentType === 'application/apply-patch+yaml') return serverSideApply(url, query, body);
     if (method === 'PATCH') {
       const current = objects.get(url);
       if (!current) return [404, status(404, 'NotFound', `${url} not found`)];
-      const patch = JSON.parse(body) as { metadata?: { resourceVersion?: string } };
-      const precondition = patch.metadata?.resourceVersion;
-      if (precondition !== undefined && precondition !== current.metadata.resourceVersion) {
-        return [409, status(409, 'Conflict', `resourceVersion ${precondition} is not the current ${current.metadata.resourceVersion}`)];
+      let patched: StoredObject;
+      if (contentType === 'application/json-patch+json') {
+        const result = jsonPatch(current, JSON.parse(body) as JsonPatchOperation[]);
+        if (typeof result === 'string') return [422, status(422, 'Invalid', result)];
+        patched = result as StoredObject;
+      } else if (contentType === 'application/merge-patch+json' || contentType === 'application/strategic-merge-patch+json') {
+        const patch = JSON.parse(body) as { metadata?: { resourceVersion?: string } };
+        // A strategic merge patch equals a merge patch on maps; its directives ($patch, $setElementOrder...) are not modelled.
+        if (contentType !== 'application/merge-patch+json' && /"\$[a-zA-Z]/.test(body)) {
+          return [400, status(400, 'BadRequest', 'fake API server: strategic merge patch directives are not modelled')];
+        }
+        const precondition = patch.metadata?.resourceVersion;
+        if (precondition !== undefined && precondition !== current.metadata.resourceVersion) {
+          return [409, status(409, 'Conflict', `resourceVersion ${precondition} is not the current ${current.metadata.resourceVersion}`)];
+        }
+        patched = mergePatch(current, patch) as StoredObject;
+      } else {
+        return [415, status(415, 'UnsupportedMediaType', `the fake API server does not model ${contentType} patches`)];
       }
-      const patched = stamp(mergePatch(current, patch) as StoredObject);
-      objects.set(url, patched);
-      return [200, patched];
+      const stored = stamp(
+        recordUpdate(
+          current,
+          { ...patched, metadata: { ...patched.metadata, resourceVersion: current.metadata.resourceVersion } },
+          manager,
+        ),
+      );
+      objects.set(url, stored);
+      return [200, stored];
     }
     return [405, status(405, 'MethodNotAllowed', `${method} is not served`)];
   };
+  // Server-side apply: a PATCH whose body is the applier's whole intent for the object (YAML or JSON).
+  const serverSideApply = (url: string, query: Record<string, string>, body: string): [number, object] => {
+    const manager = query.fieldManager;
+    if (!manager)
+      return [
+        422,
+        status(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'),
+      ];
+    const current = objects.get(url);
+    const config = current ? (parseYaml(body) as StoredObject) : withDefaults(parseYaml(body) as StoredObject);
+    const precondition = config.metadata?.resourceVersion;
+    if (current && precondition !== undefined && precondition !== current.metadata.resourceVersion) {
+      return [
+        409,
+        status(
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${url}: the object has been modified; please apply your changes to the latest version and try again`,
+        ),
+      ];
+    }
+    if (!current && precondition !== undefined) {
+      return [409, status(409, 'Conflict', `${url}: resourceVersion ${precondition} given, but the object does not exist`)];
+    }
+    const namespace = /^\/api\/v1\/namespaces\/([^/]+)\//.exec(url)?.[1];
+    const { resourceVersion: _ignored, ...meta } = config.metadata ?? { name: '' };
+    try {
+      const applied = applyConfig(
+        current,
+        { ...config, metadata: { ...meta, namespace: meta.namespace ?? namespace } },
+        manager,
+        query.force === 'true',
+      );
+      const stored = stamp(
+        current ? { ...applied, metadata: { ...applied.metadata, resourceVersion: current.metadata.resourceVersion } } : applied,
+      );
+      if (objectPath(stored) !== url) return [400, status(400, 'BadRequest', `${objectPath(stored)} applied to ${url}`)];
+      objects.set(url, stored);
+      return [current ? 200 : 201, stored];
+    } catch (error) {
+      if (!(error instanceof ApplyConflict)) throw error;
+      return [
+        409,
+        {
+          ...status(409, 'Conflict', error.message),
+          details: {
+            causes: error.conflicts.map((c) => ({
+              reason: 'FieldManagerConflict',
+              message: `conflict with "${c.manager}" using v1`,
+              field: c.field,
+            })),
+          },
+        },
+      ];
+    }
+  };
   const server = http.createServer((req, res) => {
-    const url = (req.url ?? '').split('?')[0] ?? '';
+    const parsed = new URL(req.url ?? '/', 'http://fake');
+    const url = parsed.pathname;
     const method = req.method ?? 'GET';
+    const request: ReceivedRequest = {
+      method,
+      path: url,
+      query: Object.fromEntries(parsed.searchParams),
+      contentType: (req.headers['content-type'] ?? '').split(';')[0] ?? '',
+    };
     requests.push(`${method} ${url}`);
+    received.push(request);
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
       beforeAnswer?.(method, url, objects);
-      const [code, reply] = answer(method, url, body);
+      const [code, reply] = answer(request, req.headers['user-agent'] ?? '', body);
+      request.status = code;
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(reply));
     });
@@ -189,5 +342,5 @@ export async function startFakeApiServer(
       'current-context': 'fake',
     }),
   );
-  return { kubeconfig, requests, objects, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { kubeconfig, requests, received, objects, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

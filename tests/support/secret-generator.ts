@@ -21,7 +21,7 @@ export function generatorJob(objects: readonly K8sObject[]): (K8sObject & IJob) 
   return objects.find((o): o is K8sObject & IJob => o.kind === 'Job' && componentOf(o) === 'secret-generator');
 }
 
-/** The Secrets and keys the Job creates, from its SECRETS variable ("<name> <component> <key>=<how> ..."). */
+/** The Secrets and keys the Job creates, from its SECRETS variable ("<name> <labels> <key>=<how> ..."). */
 export function generatedSecretKeys(objects: readonly K8sObject[]): Record<string, string[]> {
   const env = generatorJob(objects)?.spec?.template.spec?.containers[0]?.env ?? [];
   const lines = (env.find((e) => e.name === 'SECRETS')?.value ?? '').split('\n').filter(Boolean);
@@ -126,5 +126,19 @@ export async function releaseStep(live: StoredObject[], options: RenderOptions &
     return { objects, job, live: [...server.objects.values(), ...release] };
   } finally {
     await server.close();
+  }
+}
+
+/** The bundled kubectl against the API server of `kubeconfig`, through the same locale shim as the Job. */
+export async function kubectl(kubeconfig: string, args: readonly string[]): Promise<JobRun> {
+  try {
+    const { stdout, stderr } = await run(path.join(kubectlShimDir(), 'kubectl'), args, {
+      env: { PATH: process.env.PATH ?? '', KUBECONFIG: kubeconfig, HOME: path.dirname(kubeconfig) },
+      timeout: 60_000,
+    });
+    return { ok: true, output: stdout + stderr };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` || e.message };
   }
 }
