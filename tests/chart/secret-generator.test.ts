@@ -213,8 +213,9 @@ describe('the secret-generator Job', () => {
     expect(count(objects)).toBe(0);
     const withoutJob = objects.filter((o) => o.kind !== 'Job' || componentOf(o) !== 'secret-generator');
     // Every Secret reference of the default rendering then dangles: PostgreSQL's and its init containers', Squash TM's
-    // (SPRING_*, SQTM_DB_*, the application secrets) and its wait-for-database's, and the database test pod's.
-    expect(count(withoutJob)).toBe(12);
+    // (SPRING_*, SQTM_DB_*, the application secrets) and its wait-for-database's (user and password), and the
+    // database test pod's.
+    expect(count(withoutJob)).toBe(13);
   });
 
   it('refuses one explicit application secret without the other when no live Secret holds it', async () => {
