@@ -168,7 +168,7 @@ describe('Squash TM', () => {
     const container = mainContainer(one(await renderOk(), 'Deployment', 'squash'));
     expect(envValue(container, 'SPRING_PROFILES_ACTIVE')).toBe('postgresql');
     // 65 % of the default 3Gi limit (3072 MiB), rounded down.
-    expect(envValue(container, 'SQUASH_JAVA_ARGS')).toMatch(/^-Xmx1996m /);
+    expect(envValue(container, 'SQUASH_JAVA_ARGS')).toMatch(/^-Xms128m -Xmx1996m /);
     expect(container.resources?.limits?.memory).toEqual(expect.any(String));
   });
 
