@@ -379,6 +379,15 @@ describe('the restore Job', () => {
     expect(restoreCronJob.spec).toMatchObject({ suspend: true, jobTemplate: { spec: { activeDeadlineSeconds: 3600 } } });
   });
 
+  it('has a script the kubelet passes unchanged: no $$ and no $(NAME) of a variable the container defines', () => {
+    const container = containerOf(job.spec!.template);
+    const script = container.args![0]!;
+    expect(script).not.toContain('$$');
+    for (const e of container.env!) expect(script).not.toContain(`$(${e.name})`);
+    // Negative control: the check sees one.
+    expect('echo $(DUMP)').toContain(`$(${container.env!.find((e) => e.name === 'DUMP')!.name})`);
+  });
+
   it('has a name within 63 characters for the longest restore CronJob name', () => {
     expect(restoreJobName('r'.repeat(52), Date.UTC(2100, 0, 1)).length).toBeLessThanOrEqual(63);
     expect(restoreJobName('squash-squash-tm-restore', 1_700_000_000_000)).toMatch(/^squash-squash-tm-restore-[0-9a-z]+$/);
