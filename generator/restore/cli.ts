@@ -12,8 +12,8 @@ export const usage = `Usage: npm run restore -- <dump|latest> [options]
   --timeout SECONDS   for the restore Job (its deadline), and for Squash TM to stop and start (default 1800)
   --dry-run           print what would be done and the restore Job, change nothing
 Squash TM is stopped during the restore. On a failure, a timeout or Ctrl-C, the restore Job is deleted
-and its pod waited for before Squash TM starts again; a second Ctrl-C abandons that cleanup and prints
-what is left to do by hand. No claim or dump is deleted.
+and its pod waited for before Squash TM starts again; a second Ctrl-C (a second or more later)
+abandons that cleanup and prints what is left to do by hand. No claim or dump is deleted.
 Exit codes: 0 restored, 1 failed (the database is as it was), 2 bad usage, 3 cleanup left to do by hand.`;
 
 export function parseArgs(argv: string[]): RestoreOptions | { error: string } {
@@ -74,18 +74,26 @@ const io: Io = {
   now: () => Date.now(),
 };
 
-/** The first SIGINT/SIGTERM stops the restore and lets the cleanup run; a second abandons the cleanup. */
+/**
+ * A signal that follows the first within this time is the same Ctrl-C: the terminal sends SIGINT to
+ * every process of the group, and npm and tsx relay it to this one too.
+ */
+const SAME_INTERRUPT_MS = 1000;
+
+/** The first SIGINT/SIGTERM stops the restore and lets the cleanup run; a later one abandons the cleanup. */
 function trapInterrupts(): Interrupts {
   const restoreStop = new AbortController();
   const cleanupStop = new AbortController();
+  let first = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (!restoreStop.signal.aborted) {
+      first = Date.now();
       console.error(
         `\n${signal}: stopping. Cleaning up first: the restore Job is deleted and its pod waited for, then Squash TM ` +
           `is started and the backup schedule resumed. ${signal} again abandons the cleanup and prints what is left to do.`,
       );
       restoreStop.abort();
-    } else if (!cleanupStop.signal.aborted) {
+    } else if (!cleanupStop.signal.aborted && Date.now() - first >= SAME_INTERRUPT_MS) {
       console.error(`\n${signal} again: abandoning the cleanup.`);
       cleanupStop.abort();
     }
@@ -109,6 +117,9 @@ async function main(): Promise<number> {
     if (error.leftToDo.length === 0) return 1;
     console.error('Left to do by hand, in this order (see the chart README, "Backup and restore"):');
     for (const line of error.leftToDo) console.error(`  ${line}`);
+    if (error.leftToDo.some((line) => line.includes('wait --for=delete'))) {
+      console.error('  (kubectl wait answering "no matching resources found" means the pods are gone already.)');
+    }
     return 3;
   }
 }
