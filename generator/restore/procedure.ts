@@ -251,11 +251,17 @@ export async function restore(o: RestoreOptions, io: Io, interrupts: Interrupts 
     if (logs.stdout.trim()) io.log(logs.stdout.trimEnd());
   }
   const { leftToDo, problems } = await cleanUp(o, io, changes, interrupts.cleanup);
-  const summary = [failure instanceof Error ? failure.message : failure === undefined ? '' : String(failure), ...problems].filter(Boolean);
-  if (failure !== undefined && !(failure instanceof RestoreError)) throw failure;
-  if (summary.length > 0 || leftToDo.length > 0) {
+  // Whatever the failure (an unexpected answer too), it is reported with what the cleanup left (every
+  // step left to do is also among the problems).
+  if (failure !== undefined || problems.length > 0) {
+    const cause =
+      failure !== undefined
+        ? [failure instanceof Error ? failure.message : String(failure)]
+        : changes.restored
+          ? []
+          : ['the restore failed and was rolled back'];
     const head = changes.restored ? `restored ${o.dump}, but ` : '';
-    throw new RestoreError(head + (summary.join('; ') || 'the cleanup was abandoned'), leftToDo);
+    throw new RestoreError(head + [...cause, ...problems].join('; '), leftToDo);
   }
   if (!changes.restored) return false;
   const started = await io.kubectl(commands.rolloutStatus(o, squashName), undefined, stop);

@@ -291,6 +291,19 @@ describe('the restore procedure', () => {
       expect(error.leftToDo[2]).toBe('kubectl -n squash scale deployment/squash-squash-tm --replicas=1');
     });
 
+    it('an unexpected answer (not JSON) while the Job runs is reported after the same cleanup', async () => {
+      const { io, calls } = fakeIo();
+      const garbled: Io = {
+        ...io,
+        kubectl: async (args, stdin, signal) =>
+          args.includes('job') && args.includes('get')
+            ? (await io.kubectl(args, stdin, signal), ok('<html>'))
+            : io.kubectl(args, stdin, signal),
+      };
+      await expect(restore(options, garbled)).rejects.toThrow(RestoreError);
+      expect(steps(calls).slice(-4)).toEqual(['delete job', 'wait job pods gone', 'scale back', 'resume']);
+    });
+
     it('when scaling back fails, still resumes the schedule and says what is left', async () => {
       const { io, calls } = fakeIo({ failOn: '--replicas=1' });
       const error = (await restore(options, io).catch((e: unknown) => e)) as RestoreError;
