@@ -1,7 +1,8 @@
 // The kubectl-only restore of the chart README (what `helm show readme` prints): every object its
 // commands name is one the chart renders (kind and name, label selectors, the copy pod's image and
-// claim), and the Job its step 3 makes, run with the bundled kubectl against a fake API server, is
-// the Job `npm run restore` creates. Names come from the rendering, never copied here.
+// claim), the Job its step 3 makes, run with the bundled kubectl against a fake API server, is the
+// Job `npm run restore` creates, and its step 4 waits for Complete or Failed. Names come from the
+// rendering, never copied here.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -157,6 +158,41 @@ describe('the kubectl-only restore of the chart README', () => {
       'image postgres:16',
       'claim dumps',
     ]);
+  });
+
+  it('waits (step 4) until the Job is Complete or Failed, not on the conditions that come before (against a fake API server)', async () => {
+    const wait = lines.find((l) => l.startsWith('until kubectl') && l.includes('get job'));
+    const check = /^until (.*); do sleep \d+; done$/.exec(wait ?? '')?.[1];
+    expect(check).toBeDefined();
+    const job = (name: string, ...types: string[]): StoredObject => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name, namespace: 'squash' },
+      status: { conditions: types.map((type) => ({ type, status: 'True' })).concat([{ type: 'Suspended', status: 'False' }]) },
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'restore-docs-'));
+    symlinkSync(kubectlPath(), path.join(dir, 'kubectl'));
+    const server = await startFakeApiServer(
+      [
+        job('done', 'SuccessCriteriaMet', 'Complete'),
+        job('failed', 'FailureTarget', 'Failed'),
+        job('ending', 'FailureTarget'),
+        job('running'),
+      ],
+      dir,
+    );
+    const ends = async (name: string) =>
+      run('sh', ['-c', `JOB=${name}; ${check}`], {
+        env: { PATH: `${dir}:${process.env.PATH}`, KUBECONFIG: server.kubeconfig, HOME: dir },
+      }).then(
+        () => true,
+        () => false,
+      );
+    try {
+      expect(await Promise.all(['done', 'failed', 'ending', 'running'].map(ends))).toEqual([true, true, false, false]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('makes, with the bundled kubectl, the Job npm run restore creates (against a fake API server)', async () => {
