@@ -3,8 +3,10 @@ export const components = {
   postgresql: { tier: 'backend' },
   database: { tier: 'backend' },
   squash: { tier: 'frontend' },
-  // The backup CronJob, the pre-upgrade dump and the restore Job: clients of the database.
+  // The backup CronJob, the pre-upgrade dump and the restore Job's pods: clients of the database.
   backup: { tier: 'backend' },
+  // The suspended CronJob that restore Jobs are created from (its pods are "backup" pods).
+  restore: { tier: 'backend' },
   // The pre-upgrade Job that changes the database role's password.
   'password-rotation': { tier: 'backend' },
   // The pre-install/pre-upgrade Job that creates the generated Secrets once, in the cluster.

@@ -156,10 +156,13 @@ ls -1 | grep -E '^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+\.sha256$' | LC_ALL=C sort -r | s
 {{- end }}
 
 {{/*
-The pod template. Call with (dict "context" $ "reason" "scheduled").
+The pod template. Call with (dict "context" $ "reason" "scheduled") for a dump, or with
+(dict "context" $ "restore" true) for the restore CronJob (_restore.tpl): the same pod, with the
+restore script, the dumps mounted read-only and DUMP instead of the dump's settings.
 */}}
 {{- define "squash-tm.backup.podTemplate" -}}
 {{- $ := .context -}}
+{{- $restore := .restore | default false -}}
 metadata:
   labels:
     {{- include "squash-tm.podLabels" (dict "context" $ "component" "backup") | nindent 4 }}
@@ -167,7 +170,8 @@ spec:
   restartPolicy: Never
   {{- include "squash-tm.pod.identity" $ | nindent 2 }}
   {{- $anchor := include "squash-tm.backup.anchorComponent" $ }}
-  {{- if include "squash-tm.backup.sharesNode" $ }}
+  {{- /* A restore stops Squash TM first: with that anchor the volume is free, and no anchor pod is left to follow. */}}
+  {{- if and (include "squash-tm.backup.sharesNode" $) (not (and $restore (eq $anchor "squash"))) }}
   # On the anchor's node (squash-tm.backup.anchorComponent): a ReadWriteOnce volume is attached to
   # one node at a time. Its tolerations too, so that node's taints admit this pod.
   affinity:
@@ -194,7 +198,7 @@ spec:
     seccompProfile:
       type: RuntimeDefault
   containers:
-    - name: dump
+    - name: {{ ternary "restore" "dump" $restore }}
       image: "{{ $.Values.postgresql.image.repository }}:{{ $.Values.postgresql.image.tag }}"
       imagePullPolicy: {{ $.Values.postgresql.image.pullPolicy }}
       securityContext:
@@ -228,6 +232,11 @@ spec:
           value: "10"
         - name: BACKUP_DIR
           value: /backups
+        {{- if $restore }}
+        # Set on each restore Job: a dump's name, or latest.
+        - name: DUMP
+          value: ""
+        {{- else }}
         - name: REASON
           value: {{ .reason | quote }}
         - name: RETENTION
@@ -240,13 +249,17 @@ spec:
           value: {{ printf "key %s of Secret %s" $.Values.auth.secretKeys.password (include "squash-tm.secretName" $) | quote }}
         - name: ROLES
           value: {{ $.Values.backup.roles | quote }}
+        {{- end }}
       command: [bash, -c]
       args:
         - |
-          {{- include "squash-tm.backup.dumpScript" $ | nindent 10 }}
+          {{- include (ternary "squash-tm.restore.script" "squash-tm.backup.dumpScript" $restore) $ | nindent 10 }}
       volumeMounts:
         - name: backups
           mountPath: /backups
+          {{- if $restore }}
+          readOnly: true
+          {{- end }}
         - name: tmp
           mountPath: /tmp
   volumes:

@@ -42,7 +42,7 @@ The tier of each component: the one value generated from the generator's data (g
 which the tests read too). Call with (dict "context" $ "component" "squash").
 */}}
 {{- define "squash-tm.tier" -}}
-{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "backup" "backend" "password-rotation" "backend" "secret-generator" "backend" "test" "test" "clients" "backend" }}
+{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "backup" "backend" "restore" "backend" "password-rotation" "backend" "secret-generator" "backend" "test" "test" "clients" "backend" }}
 {{- get $tiers .component | required (printf "no tier for component %q" .component) }}
 {{- end }}
 

@@ -1,9 +1,10 @@
-// The restore Job, built from the live backup CronJob: same image, credentials, database address,
-// claim, labels (which the PostgreSQL NetworkPolicy admits) and security settings, with the restore
-// script instead of the dump script. Pure functions: tested offline on a rendered CronJob.
+// The restore Job, made from the live restore CronJob the way `kubectl create job --from=cronjob/...`
+// makes it (the kubectl-only procedure of the chart README does exactly that): its pod is the backup
+// pod with the chart's restore script. Pure functions: tested offline on a rendered CronJob, and
+// against what the bundled kubectl itself makes of it.
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
-import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 
 /** A dump's base name as the backup script writes it: `<UTC stamp>-<reason>`, or `latest`. */
 export const dumpNamePattern = /^(latest|[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+)$/;
@@ -16,75 +17,102 @@ export function parseDumpName(input: string): string | { error: string } {
     : { error: `"${input}" is not a dump name: expected "latest" or <UTC stamp>-<reason>, e.g. 20261129T030000Z-scheduled` };
 }
 
-/**
- * Checks the dump against its checksum file, then restores it in one transaction: any error rolls the
- * whole restore back and leaves the database as it was. `--clean --if-exists` drops each object of
- * the dump before recreating it; `--no-owner` makes the connecting user own what it creates, so a
- * dump restores into a release whose user has another name.
- */
-export const restoreScript = `set -euo pipefail
-cd "$BACKUP_DIR"
-complete() { ls -1 | grep -E '^[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+\\.sha256$' | sort -r | sed 's/\\.sha256$//'; }
-name="$DUMP"
-if [ "$name" = latest ]; then
-  name="$(complete | head -n 1)"
-  if [ -z "$name" ]; then
-    echo "FAIL: no complete dump in $BACKUP_DIR"
-    exit 1
-  fi
-fi
-if [ ! -f "$name.sha256" ] || [ ! -f "$name.dump" ]; then
-  echo "FAIL: $name is not a complete dump in $BACKUP_DIR. Complete dumps, newest first:"
-  complete
-  exit 1
-fi
-sha256sum --check --strict "$name.sha256"
-echo "Restoring $name.dump into database $PGDATABASE at $PGHOST:$PGPORT as $PGUSER"
-pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$PGDATABASE" "$name.dump"
-echo "PASS: restored $name"
-`;
+/** `<restore CronJob>-<seconds since 1970, base 36>`: at most 52 + 1 + 7 characters, within a Job name's 63. */
+export const restoreJobName = (cronJobName: string, nowMs: number): string => `${cronJobName}-${Math.floor(nowMs / 1000).toString(36)}`;
 
-/** Environment variables only the dump uses. */
-const dumpOnlyEnv = new Set(['REASON', 'RETENTION', 'ROLES']);
+export interface RestoreJobSettings {
+  name: string;
+  dump: string;
+  /** The Job's activeDeadlineSeconds: the procedure's own timeout, so the Job never outlives it. */
+  deadlineSeconds: number;
+  /** Labels of pods the restore stops first (Squash TM): a required affinity to them can never be met. */
+  stoppedPodLabels: Record<string, string>;
+}
 
-export function restoreJob(cronJob: ICronJob, dump: string): IJob {
-  const template = cronJob.spec?.jobTemplate.spec?.template;
-  const container = template?.spec?.containers[0];
-  if (!template?.spec || !container) throw new Error(`CronJob ${cronJob.metadata?.name} has no pod template with a container`);
-  const env: IEnvVar[] = [...(container.env ?? []).filter((e) => !dumpOnlyEnv.has(e.name)), { name: 'DUMP', value: dump }];
+export function restoreJob(cronJob: ICronJob, s: RestoreJobSettings): IJob {
+  const template = cronJob.spec?.jobTemplate;
+  const pod = template?.spec?.template;
+  const container = pod?.spec?.containers.find((c) => c.name === 'restore');
+  if (!template?.spec || !pod?.spec || !container) {
+    throw new Error(`CronJob ${cronJob.metadata?.name} has no pod template with a "restore" container: is it the chart's restore CronJob?`);
+  }
+  const env = (container.env ?? []).map((e) => (e.name === 'DUMP' ? { name: 'DUMP', value: s.dump } : e));
+  if (!env.some((e) => e.name === 'DUMP')) env.push({ name: 'DUMP', value: s.dump });
+  const containers = pod.spec.containers.map((c) => (c === container ? { ...c, env } : c));
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
+    // What `kubectl create job --from=cronjob/...` writes: the template's labels, its annotations plus
+    // the "manual" mark, and the CronJob as owner (so `helm uninstall` removes the Job with it).
     metadata: {
-      // The API server appends 5 random characters (and shortens the prefix if needed).
-      generateName: `${cronJob.metadata?.name}-restore-`,
-      labels: { ...cronJob.metadata?.labels },
+      name: s.name,
+      labels: { ...template.metadata?.labels },
+      annotations: { 'cronjob.kubernetes.io/instantiate': 'manual', ...template.metadata?.annotations },
+      ownerReferences: [
+        {
+          apiVersion: 'batch/v1',
+          kind: 'CronJob',
+          name: cronJob.metadata?.name as string,
+          uid: cronJob.metadata?.uid as string,
+          controller: true,
+        },
+      ],
     },
     spec: {
-      // One attempt: a failed restore is rolled back and should be read, not retried blindly.
-      backoffLimit: 0,
-      activeDeadlineSeconds: cronJob.spec?.jobTemplate.spec?.activeDeadlineSeconds,
-      // Kept a day for `kubectl logs`.
-      ttlSecondsAfterFinished: 86400,
-      template: {
-        metadata: template.metadata,
-        spec: {
-          ...template.spec,
-          containers: [
-            {
-              ...container,
-              name: 'restore',
-              env,
-              command: ['bash', '-c'],
-              args: [restoreScript],
-              // The restore only reads the dumps.
-              volumeMounts: (container.volumeMounts ?? []).map((m) => (m.name === 'backups' ? { ...m, readOnly: true } : m)),
-            },
-          ],
-        },
-      },
+      ...template.spec,
+      activeDeadlineSeconds: s.deadlineSeconds,
+      template: { ...pod, spec: withoutRequiredAffinityTo({ ...pod.spec, containers }, s.stoppedPodLabels) },
     },
   };
+}
+
+/**
+ * The pod spec without the required pod-affinity terms that select pods carrying `labels`. The restore
+ * stops Squash TM first, so a pod that must run beside a Squash TM pod (the backup claim's anchor when
+ * the database is external) would stay Pending for ever; terms naming other pods (the PostgreSQL
+ * anchor, which keeps running) stay.
+ */
+export function withoutRequiredAffinityTo(spec: IPodSpec, labels: Record<string, string>): IPodSpec {
+  const required = spec.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+  const kept = required.filter((term) => !selectsPodsLabelled(term.labelSelector, labels));
+  if (kept.length === required.length) return spec;
+  const result = structuredClone(spec);
+  const affinity = result.affinity!;
+  const podAffinity = affinity.podAffinity!;
+  if (kept.length > 0) podAffinity.requiredDuringSchedulingIgnoredDuringExecution = kept;
+  else delete podAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+  if (Object.keys(podAffinity).length === 0) delete affinity.podAffinity;
+  if (Object.keys(affinity).length === 0) delete result.affinity;
+  return result;
+}
+
+type AffinityTerm = NonNullable<
+  NonNullable<NonNullable<IPodSpec['affinity']>['podAffinity']>['requiredDuringSchedulingIgnoredDuringExecution']
+>[number];
+
+/** Whether a label selector (not empty) matches a pod with these labels. */
+function selectsPodsLabelled(selector: AffinityTerm['labelSelector'], labels: Record<string, string>): boolean {
+  const matchLabels = Object.entries(selector?.matchLabels ?? {});
+  const expressions = selector?.matchExpressions ?? [];
+  if (matchLabels.length + expressions.length === 0) return false;
+  return (
+    matchLabels.every(([k, v]) => labels[k] === v) &&
+    expressions.every((e) => {
+      const value = labels[e.key];
+      switch (e.operator) {
+        case 'In':
+          return value !== undefined && (e.values ?? []).includes(value);
+        case 'NotIn':
+          return value === undefined || !(e.values ?? []).includes(value);
+        case 'Exists':
+          return value !== undefined;
+        case 'DoesNotExist':
+          return value === undefined;
+        default:
+          return false;
+      }
+    })
+  );
 }
 
 export type JobOutcome = 'running' | 'succeeded' | 'failed';

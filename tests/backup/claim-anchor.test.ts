@@ -89,6 +89,7 @@ describe('every claim has an always-running consumer, and its sharers are on its
         .map((t) => t.owner);
     expect(owners(renderings['values/prod.yaml upgraded to another Squash TM image (Helm 4)']!)).toEqual([
       'CronJob/squash-squash-tm-backup',
+      'CronJob/squash-squash-tm-restore',
       'Job/squash-squash-tm-backup-pre-upgrade',
     ]);
   });
@@ -145,7 +146,21 @@ describe('every claim has an always-running consumer, and its sharers are on its
       expect(unconsumedClaims(objects)).toEqual([
         expect.stringContaining('PersistentVolumeClaim squash-squash-tm-backup is listed by no Deployment'),
       ]);
-      expect(sharedClaimViolations(objects)).toEqual([expect.stringContaining('0 long-running pod templates list')]);
+      // Its two users: the backup CronJob and the restore CronJob.
+      expect(sharedClaimViolations(objects)).toEqual([
+        expect.stringContaining('CronJob/squash-squash-tm-backup mounts claim squash-squash-tm-backup, which 0 long-running'),
+        expect.stringContaining('CronJob/squash-squash-tm-restore mounts claim squash-squash-tm-backup, which 0 long-running'),
+      ]);
+    });
+
+    it('a restore pod that requires the node of a Squash TM anchor (stopped by every restore) is reported', () => {
+      const external = 'an external database (Squash TM is the anchor), tolerations';
+      const restoreSpec = (o: K8sObject[]) => podTemplates(o).find((t) => t.owner === 'CronJob/squash-squash-tm-restore')!.spec;
+      expect(restoreSpec(renderings[external]!).affinity).toBeUndefined();
+      const objects = mutated(external, (o) => {
+        restoreSpec(o).affinity = cronSpec(o).affinity;
+      });
+      expect(sharedClaimViolations(objects)).toEqual([expect.stringContaining('which every restore stops first')]);
     });
 
     it('an affinity to the wrong pods, on the wrong topology, or none is reported', () => {

@@ -5,7 +5,9 @@
 //   and Flux, which wait for every claim to be Bound, time out;
 // - a pod of a Job or CronJob that mounts a claim a long-running pod also lists must be sent to that
 //   pod's node (a required podAffinity on kubernetes.io/hostname selecting its labels, and its
-//   tolerations), or it waits on a Multi-Attach error while the claim may be ReadWriteOnce.
+//   tolerations), or it waits on a Multi-Attach error while the claim may be ReadWriteOnce;
+// - except a restore pod whose anchor is Squash TM: every restore stops Squash TM first, so such a pod
+//   must NOT require its node (it would wait forever), and the volume is free by then.
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { KubeObject } from '../validator/objects';
 import { podTemplates as validatorPodTemplates } from '../validator/pods';
@@ -14,6 +16,8 @@ export const HOSTNAME = 'kubernetes.io/hostname';
 
 interface PodTemplateOf {
   owner: string;
+  /** The owner object's app.kubernetes.io/component. */
+  component: string | undefined;
   longRunning: boolean;
   labels: Record<string, string>;
   spec: IPodSpec;
@@ -23,6 +27,7 @@ interface PodTemplateOf {
 export const podTemplates = (objects: readonly KubeObject[]): PodTemplateOf[] =>
   validatorPodTemplates(objects).map((t) => ({
     owner: t.object,
+    component: t.owner.metadata.labels?.['app.kubernetes.io/component'],
     longRunning: t.owner.kind === 'Deployment' || t.owner.kind === 'StatefulSet',
     labels: t.metadata.labels ?? {},
     spec: t.spec,
@@ -72,10 +77,16 @@ export function sharedClaimViolations(objects: readonly KubeObject[]): string[] 
         const anchor = anchors[0]!;
         if (!mayBeReadWriteOnce(objects, claim)) return [];
         const terms = t.spec.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+        const followsAnchor = terms.some(
+          (term) => term.topologyKey === HOSTNAME && !term.namespaces?.length && selects(term.labelSelector, anchor.labels),
+        );
+        if (t.component === 'restore' && anchor.labels['app.kubernetes.io/component'] === 'squash') {
+          return followsAnchor
+            ? [`${t.owner} requires the node of ${anchor.owner}, which every restore stops first: its pod would never be scheduled`]
+            : [];
+        }
         const found: string[] = [];
-        if (
-          !terms.some((term) => term.topologyKey === HOSTNAME && !term.namespaces?.length && selects(term.labelSelector, anchor.labels))
-        ) {
+        if (!followsAnchor) {
           found.push(
             `${t.owner} mounts claim ${claim} (maybe ReadWriteOnce) without a required podAffinity on ${HOSTNAME} selecting the pods of ${anchor.owner}`,
           );

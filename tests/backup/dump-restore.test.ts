@@ -1,13 +1,16 @@
-// The rendered dump script and the restore Job's script, run against a real local PostgreSQL server:
-// rows survive the round trip, retention keeps the newest N complete dumps of each kind (scheduled,
-// pre-upgrade) apart, a dump waits for its login to be accepted, and a failed dump leaves nothing that
-// looks complete, so "latest" still names the previous good dump.
+// The rendered dump script and the rendered restore script (the restore CronJob's, which both
+// `npm run restore` and the kubectl-only procedure run), against a real local PostgreSQL server: rows
+// survive the round trip, retention keeps the newest N complete dumps of each kind (scheduled,
+// pre-upgrade) apart, a dump waits for its login to be accepted, a failed dump leaves nothing that
+// looks complete, so "latest" still names the previous good dump, and a DUMP set by hand is checked
+// before anything is touched.
 import { chmodSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { restoreJob } from '../../generator/restore/job';
+import { componentOf } from '../support/objects';
 import { FAKE_PASSWORD } from '../chart/scenarios';
 import { describeWithPostgres, LocalPostgres, startPostgres } from '../e2e/local-postgres';
 import { renderOk } from '../support/helm';
@@ -22,6 +25,7 @@ describeWithPostgres(
     let pg: LocalPostgres;
     let dump: IContainer;
     let restoreContainer: (name: string) => IContainer;
+    let rendered: IContainer;
     beforeAll(async () => {
       pg = await startPostgres(binDir);
       const objects = await renderOk({
@@ -30,9 +34,14 @@ describeWithPostgres(
           backup: { enabled: true, retention: RETENTION, preUpgradeRetention: PRE_UPGRADE_RETENTION },
         },
       });
-      const cronJob = objects.find((o) => o.kind === 'CronJob') as unknown as ICronJob;
-      dump = cronJob.spec!.jobTemplate.spec!.template.spec!.containers[0]!;
-      restoreContainer = (name) => restoreJob(cronJob, name).spec!.template.spec!.containers[0]!;
+      const cronJobOf = (component: string) =>
+        objects.find((o) => o.kind === 'CronJob' && componentOf(o) === component) as unknown as ICronJob;
+      dump = cronJobOf('backup').spec!.jobTemplate.spec!.template.spec!.containers[0]!;
+      rendered = cronJobOf('restore').spec!.jobTemplate.spec!.template.spec!.containers[0]!;
+      // What `npm run restore` sends: the rendered container with DUMP set.
+      restoreContainer = (name) =>
+        restoreJob(cronJobOf('restore'), { name: 'restore-test', dump: name, deadlineSeconds: 60, stoppedPodLabels: {} }).spec!.template
+          .spec!.containers[0]!;
     });
     afterAll(() => pg?.stop());
 
@@ -239,6 +248,40 @@ describeWithPostgres(
       expect(result.code).toBe(1);
       expect(result.output).toContain('FAIL: 20000101T000000Z-scheduled is not a complete dump');
       expect(result.output).toContain(base);
+    });
+
+    it('restores with DUMP set by hand on the rendered container, as kubectl set env sets it (a ".dump" suffix too)', async () => {
+      seed();
+      const dir = freshDir();
+      expect((await runScript(dump, localEnv(pg, dir))).code).toBe(0);
+      const [base] = completeDumps(dir);
+      sql(pg, 'DELETE FROM requirement WHERE id = 1');
+      const restored = await runScript(rendered, { ...localEnv(pg, dir), DUMP: `${base}.dump` });
+      expect(restored).toEqual({ code: 0, output: expect.stringContaining(`PASS: restored ${base}`) });
+      expect(rows()).toBe('1:login,2:logout,3:été ü');
+    });
+
+    it('with DUMP left empty, as rendered, restores nothing and lists the complete dumps', async () => {
+      seed();
+      const dir = freshDir();
+      expect((await runScript(dump, localEnv(pg, dir))).code).toBe(0);
+      const [base] = completeDumps(dir);
+      sql(pg, "INSERT INTO requirement VALUES (8, 'kept')");
+      expect(rendered.env?.find((e) => e.name === 'DUMP')).toEqual({ name: 'DUMP', value: '' });
+      const result = await runScript(rendered, localEnv(pg, dir));
+      expect(result.code).toBe(1);
+      expect(result.output).toContain('FAIL: DUMP is empty');
+      expect(result.output).toContain(base);
+      expect(sql(pg, 'SELECT title FROM requirement WHERE id = 8')).toBe('kept');
+    });
+
+    it('refuses a DUMP that is no dump name (a path, a shell word) before touching anything', async () => {
+      const dir = freshDir();
+      for (const bad of ['../../etc/passwd', 'x; rm -rf /', '20261129T030000Z-Scheduled']) {
+        const result = await runScript(rendered, { ...localEnv(pg, dir), DUMP: bad });
+        expect(result.code).toBe(1);
+        expect(result.output).toContain('is not a dump name');
+      }
     });
   },
   ['bash', 'psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'sha256sum'],
