@@ -5,12 +5,10 @@ export const components = {
   squash: { tier: 'frontend' },
   // The backup CronJob, the pre-upgrade dump and the restore Job: clients of the database.
   backup: { tier: 'backend' },
-  // The pre-upgrade Job that changes the database role's password.
-  'password-rotation': { tier: 'backend' },
   // The pre-install/pre-upgrade Job that creates the generated Secrets once, in the cluster.
   'secret-generator': { tier: 'backend' },
   // The `helm test` pods.
   test: { tier: 'test' },
-  // The egress NetworkPolicy of the chart's short-lived client pods (test, backup, password-rotation).
+  // The egress NetworkPolicy of the chart's short-lived client pods (test, backup).
   clients: { tier: 'backend' },
 } as const;

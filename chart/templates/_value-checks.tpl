@@ -228,24 +228,66 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- end }}
 {{- end }}
+{{- if hasKey (index $values "postgresql" "passwordSync" "resources") "requests" }}
+{{- $v45 := index (index $values "postgresql" "passwordSync" "resources") "requests" }}
+{{- if hasKey $v45 "cpu" }}
+{{- $v46 := index $v45 "cpu" }}
+{{- if and (kindIs "string" $v46) (ne (toString $v46) "10m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v46)) }}
+{{- fail (printf "postgresql.passwordSync.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v46) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $v45 "memory" }}
+{{- $v47 := index $v45 "memory" }}
+{{- if and (kindIs "string" $v47) (ne (toString $v47) "16Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v47)) }}
+{{- fail (printf "postgresql.passwordSync.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v47) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $v45 "ephemeral-storage" }}
+{{- $v48 := index $v45 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v48) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v48)) }}
+{{- fail (printf "postgresql.passwordSync.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v48) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if hasKey (index $values "postgresql" "passwordSync" "resources") "limits" }}
+{{- $v49 := index (index $values "postgresql" "passwordSync" "resources") "limits" }}
+{{- if hasKey $v49 "cpu" }}
+{{- $v50 := index $v49 "cpu" }}
+{{- if and (kindIs "string" $v50) (ne (toString $v50) "100m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v50)) }}
+{{- fail (printf "postgresql.passwordSync.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v50) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $v49 "memory" }}
+{{- $v51 := index $v49 "memory" }}
+{{- if and (kindIs "string" $v51) (ne (toString $v51) "64Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v51)) }}
+{{- fail (printf "postgresql.passwordSync.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v51) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $v49 "ephemeral-storage" }}
+{{- $v52 := index $v49 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v52) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v52)) }}
+{{- fail (printf "postgresql.passwordSync.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v52) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- if and (ne (toString (index $values "postgresql" "shmSize")) "256Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` (index $values "postgresql" "shmSize"))) }}
 {{- fail (printf "postgresql.shmSize is %q, which is not a size: a number above 0 with no space before its unit: Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write one such as \"2Gi\"." (index $values "postgresql" "shmSize")) }}
 {{- end }}
 {{- if hasKey (index $values "postgresql" "containerSecurityContext") "capabilities" }}
-{{- $v45 := index (index $values "postgresql" "containerSecurityContext") "capabilities" }}
-{{- if hasKey $v45 "add" }}
-{{- $v46 := index $v45 "add" }}
-{{- range $i47, $item48 := $v46 }}
-{{- if (not (regexMatch `^[A-Z_]+$` $item48)) }}
-{{- fail (printf "postgresql.containerSecurityContext.capabilities.add[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i47 $item48) }}
+{{- $v53 := index (index $values "postgresql" "containerSecurityContext") "capabilities" }}
+{{- if hasKey $v53 "add" }}
+{{- $v54 := index $v53 "add" }}
+{{- range $i55, $item56 := $v54 }}
+{{- if (not (regexMatch `^[A-Z_]+$` $item56)) }}
+{{- fail (printf "postgresql.containerSecurityContext.capabilities.add[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i55 $item56) }}
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v45 "drop" }}
-{{- $v49 := index $v45 "drop" }}
-{{- range $i50, $item51 := $v49 }}
-{{- if (not (regexMatch `^[A-Z_]+$` $item51)) }}
-{{- fail (printf "postgresql.containerSecurityContext.capabilities.drop[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i50 $item51) }}
+{{- if hasKey $v53 "drop" }}
+{{- $v57 := index $v53 "drop" }}
+{{- range $i58, $item59 := $v57 }}
+{{- if (not (regexMatch `^[A-Z_]+$` $item59)) }}
+{{- fail (printf "postgresql.containerSecurityContext.capabilities.drop[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i58 $item59) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -268,25 +310,25 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- if and (ne (toString (index $values "postgresql" "persistence" "hostPath" "nodeName")) "") (not (regexMatch `^$|^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` (index $values "postgresql" "persistence" "hostPath" "nodeName"))) }}
 {{- fail (printf "postgresql.persistence.hostPath.nodeName is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\", or leave it empty." (index $values "postgresql" "persistence" "hostPath" "nodeName")) }}
 {{- end }}
-{{- range $key52, $entry53 := (index $values "postgresql" "nodeSelector") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key52)) }}
-{{- fail (printf "postgresql.nodeSelector has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key52) }}
+{{- range $key60, $entry61 := (index $values "postgresql" "nodeSelector") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key60)) }}
+{{- fail (printf "postgresql.nodeSelector has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key60) }}
 {{- end }}
-{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $entry53)) }}
-{{- fail (printf "postgresql.nodeSelector[%q] is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $key52 $entry53) }}
-{{- end }}
-{{- end }}
-{{- range $i54, $item55 := (index $values "postgresql" "tolerations") }}
-{{- if hasKey $item55 "key" }}
-{{- $v56 := index $item55 "key" }}
-{{- if (not (regexMatch `^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $v56)) }}
-{{- fail (printf "postgresql.tolerations[%d].key is %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\", or leave it empty." $i54 $v56) }}
+{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $entry61)) }}
+{{- fail (printf "postgresql.nodeSelector[%q] is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $key60 $entry61) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $item55 "value" }}
-{{- $v57 := index $item55 "value" }}
-{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $v57)) }}
-{{- fail (printf "postgresql.tolerations[%d].value is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $i54 $v57) }}
+{{- range $i62, $item63 := (index $values "postgresql" "tolerations") }}
+{{- if hasKey $item63 "key" }}
+{{- $v64 := index $item63 "key" }}
+{{- if (not (regexMatch `^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $v64)) }}
+{{- fail (printf "postgresql.tolerations[%d].key is %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\", or leave it empty." $i62 $v64) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $item63 "value" }}
+{{- $v65 := index $item63 "value" }}
+{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $v65)) }}
+{{- fail (printf "postgresql.tolerations[%d].value is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $i62 $v65) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -309,44 +351,44 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "backup.timeZone is %q, which is not a time zone name: parts of letters, digits, \"_\", \"+\" and \"-\" separated by \"/\", as in the IANA database, starting with a letter; no spaces. Fix: write one such as \"Europe/Paris\", or leave it empty." (index $values "backup" "timeZone")) }}
 {{- end }}
 {{- if hasKey (index $values "backup" "resources") "requests" }}
-{{- $v58 := index (index $values "backup" "resources") "requests" }}
-{{- if hasKey $v58 "cpu" }}
-{{- $v59 := index $v58 "cpu" }}
-{{- if and (kindIs "string" $v59) (ne (toString $v59) "50m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v59)) }}
-{{- fail (printf "backup.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v59) }}
+{{- $v66 := index (index $values "backup" "resources") "requests" }}
+{{- if hasKey $v66 "cpu" }}
+{{- $v67 := index $v66 "cpu" }}
+{{- if and (kindIs "string" $v67) (ne (toString $v67) "50m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v67)) }}
+{{- fail (printf "backup.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v67) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v58 "memory" }}
-{{- $v60 := index $v58 "memory" }}
-{{- if and (kindIs "string" $v60) (ne (toString $v60) "128Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v60)) }}
-{{- fail (printf "backup.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v60) }}
+{{- if hasKey $v66 "memory" }}
+{{- $v68 := index $v66 "memory" }}
+{{- if and (kindIs "string" $v68) (ne (toString $v68) "128Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v68)) }}
+{{- fail (printf "backup.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v68) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v58 "ephemeral-storage" }}
-{{- $v61 := index $v58 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v61) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v61)) }}
-{{- fail (printf "backup.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v61) }}
+{{- if hasKey $v66 "ephemeral-storage" }}
+{{- $v69 := index $v66 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v69) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v69)) }}
+{{- fail (printf "backup.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v69) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- if hasKey (index $values "backup" "resources") "limits" }}
-{{- $v62 := index (index $values "backup" "resources") "limits" }}
-{{- if hasKey $v62 "cpu" }}
-{{- $v63 := index $v62 "cpu" }}
-{{- if and (kindIs "string" $v63) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v63)) }}
-{{- fail (printf "backup.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v63) }}
+{{- $v70 := index (index $values "backup" "resources") "limits" }}
+{{- if hasKey $v70 "cpu" }}
+{{- $v71 := index $v70 "cpu" }}
+{{- if and (kindIs "string" $v71) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v71)) }}
+{{- fail (printf "backup.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v71) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v62 "memory" }}
-{{- $v64 := index $v62 "memory" }}
-{{- if and (kindIs "string" $v64) (ne (toString $v64) "512Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v64)) }}
-{{- fail (printf "backup.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v64) }}
+{{- if hasKey $v70 "memory" }}
+{{- $v72 := index $v70 "memory" }}
+{{- if and (kindIs "string" $v72) (ne (toString $v72) "512Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v72)) }}
+{{- fail (printf "backup.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v72) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v62 "ephemeral-storage" }}
-{{- $v65 := index $v62 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v65) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v65)) }}
-{{- fail (printf "backup.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v65) }}
+{{- if hasKey $v70 "ephemeral-storage" }}
+{{- $v73 := index $v70 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v73) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v73)) }}
+{{- fail (printf "backup.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v73) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -366,44 +408,44 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "squash.image.tag is %q, which is not an image tag: 1 to 128 letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\". Fix: write one such as \"13.0.1\"." (index $values "squash" "image" "tag")) }}
 {{- end }}
 {{- if hasKey (index $values "squash" "resources") "requests" }}
-{{- $v66 := index (index $values "squash" "resources") "requests" }}
-{{- if hasKey $v66 "cpu" }}
-{{- $v67 := index $v66 "cpu" }}
-{{- if and (kindIs "string" $v67) (ne (toString $v67) "250m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v67)) }}
-{{- fail (printf "squash.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v67) }}
+{{- $v74 := index (index $values "squash" "resources") "requests" }}
+{{- if hasKey $v74 "cpu" }}
+{{- $v75 := index $v74 "cpu" }}
+{{- if and (kindIs "string" $v75) (ne (toString $v75) "250m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v75)) }}
+{{- fail (printf "squash.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v75) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v66 "memory" }}
-{{- $v68 := index $v66 "memory" }}
-{{- if and (kindIs "string" $v68) (ne (toString $v68) "1Gi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v68)) }}
-{{- fail (printf "squash.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v68) }}
+{{- if hasKey $v74 "memory" }}
+{{- $v76 := index $v74 "memory" }}
+{{- if and (kindIs "string" $v76) (ne (toString $v76) "1Gi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v76)) }}
+{{- fail (printf "squash.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v76) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v66 "ephemeral-storage" }}
-{{- $v69 := index $v66 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v69) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v69)) }}
-{{- fail (printf "squash.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v69) }}
+{{- if hasKey $v74 "ephemeral-storage" }}
+{{- $v77 := index $v74 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v77) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v77)) }}
+{{- fail (printf "squash.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v77) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- if hasKey (index $values "squash" "resources") "limits" }}
-{{- $v70 := index (index $values "squash" "resources") "limits" }}
-{{- if hasKey $v70 "cpu" }}
-{{- $v71 := index $v70 "cpu" }}
-{{- if and (kindIs "string" $v71) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v71)) }}
-{{- fail (printf "squash.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v71) }}
+{{- $v78 := index (index $values "squash" "resources") "limits" }}
+{{- if hasKey $v78 "cpu" }}
+{{- $v79 := index $v78 "cpu" }}
+{{- if and (kindIs "string" $v79) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v79)) }}
+{{- fail (printf "squash.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v79) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v70 "memory" }}
-{{- $v72 := index $v70 "memory" }}
-{{- if and (kindIs "string" $v72) (ne (toString $v72) "3Gi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v72)) }}
-{{- fail (printf "squash.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v72) }}
+{{- if hasKey $v78 "memory" }}
+{{- $v80 := index $v78 "memory" }}
+{{- if and (kindIs "string" $v80) (ne (toString $v80) "3Gi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v80)) }}
+{{- fail (printf "squash.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v80) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v70 "ephemeral-storage" }}
-{{- $v73 := index $v70 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v73) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v73)) }}
-{{- fail (printf "squash.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v73) }}
+{{- if hasKey $v78 "ephemeral-storage" }}
+{{- $v81 := index $v78 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v81) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v81)) }}
+{{- fail (printf "squash.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v81) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -434,68 +476,68 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- if and (ne (toString (index $values "squash" "license" "key")) "squash-tm.lic") (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $values "squash" "license" "key"))) }}
 {{- fail (printf "squash.license.key is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." (index $values "squash" "license" "key")) }}
 {{- end }}
-{{- range $i74, $item75 := (index $values "squash" "extraPlugins") }}
-{{- if hasKey $item75 "configMap" }}
-{{- $v76 := index $item75 "configMap" }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v76)) }}
-{{- fail (printf "squash.extraPlugins[%d].configMap is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i74 $v76) }}
+{{- range $i82, $item83 := (index $values "squash" "extraPlugins") }}
+{{- if hasKey $item83 "configMap" }}
+{{- $v84 := index $item83 "configMap" }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v84)) }}
+{{- fail (printf "squash.extraPlugins[%d].configMap is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i82 $v84) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $item75 "secret" }}
-{{- $v77 := index $item75 "secret" }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v77)) }}
-{{- fail (printf "squash.extraPlugins[%d].secret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i74 $v77) }}
+{{- if hasKey $item83 "secret" }}
+{{- $v85 := index $item83 "secret" }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v85)) }}
+{{- fail (printf "squash.extraPlugins[%d].secret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i82 $v85) }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $item75 "key"))) }}
-{{- fail (printf "squash.extraPlugins[%d].key is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." $i74 (index $item75 "key")) }}
+{{- if (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $item83 "key"))) }}
+{{- fail (printf "squash.extraPlugins[%d].key is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." $i82 (index $item83 "key")) }}
 {{- end }}
 {{- end }}
-{{- range $i78, $item79 := (index $values "squash" "extraEnv") }}
-{{- if (not (regexMatch `^[-._a-zA-Z][-._a-zA-Z0-9]*$` (index $item79 "name"))) }}
-{{- fail (printf "squash.extraEnv[%d].name is %q, which is not an environment variable name: letters, digits, \"_\", \"-\" and \".\", not starting with a digit. Fix: write one such as \"SPRING_MAIL_HOST\"." $i78 (index $item79 "name")) }}
+{{- range $i86, $item87 := (index $values "squash" "extraEnv") }}
+{{- if (not (regexMatch `^[-._a-zA-Z][-._a-zA-Z0-9]*$` (index $item87 "name"))) }}
+{{- fail (printf "squash.extraEnv[%d].name is %q, which is not an environment variable name: letters, digits, \"_\", \"-\" and \".\", not starting with a digit. Fix: write one such as \"SPRING_MAIL_HOST\"." $i86 (index $item87 "name")) }}
 {{- end }}
 {{- end }}
 {{- if hasKey (index $values "squash" "containerSecurityContext") "capabilities" }}
-{{- $v80 := index (index $values "squash" "containerSecurityContext") "capabilities" }}
-{{- if hasKey $v80 "add" }}
-{{- $v81 := index $v80 "add" }}
-{{- range $i82, $item83 := $v81 }}
-{{- if (not (regexMatch `^[A-Z_]+$` $item83)) }}
-{{- fail (printf "squash.containerSecurityContext.capabilities.add[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i82 $item83) }}
+{{- $v88 := index (index $values "squash" "containerSecurityContext") "capabilities" }}
+{{- if hasKey $v88 "add" }}
+{{- $v89 := index $v88 "add" }}
+{{- range $i90, $item91 := $v89 }}
+{{- if (not (regexMatch `^[A-Z_]+$` $item91)) }}
+{{- fail (printf "squash.containerSecurityContext.capabilities.add[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i90 $item91) }}
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v80 "drop" }}
-{{- $v84 := index $v80 "drop" }}
-{{- range $i85, $item86 := $v84 }}
-{{- if (not (regexMatch `^[A-Z_]+$` $item86)) }}
-{{- fail (printf "squash.containerSecurityContext.capabilities.drop[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i85 $item86) }}
+{{- if hasKey $v88 "drop" }}
+{{- $v92 := index $v88 "drop" }}
+{{- range $i93, $item94 := $v92 }}
+{{- if (not (regexMatch `^[A-Z_]+$` $item94)) }}
+{{- fail (printf "squash.containerSecurityContext.capabilities.drop[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i93 $item94) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- end }}
-{{- range $i87, $item88 := (index $values "squash" "service" "loadBalancerSourceRanges") }}
-{{- if (not (regexMatch `^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$` $item88)) }}
-{{- fail (printf "squash.service.loadBalancerSourceRanges[%d] is %q, which is not a CIDR block: an address and a prefix length (IPv4 up to 32, IPv6 up to 128). Fix: write e.g. \"203.0.113.0/24\" or \"2001:db8::/32\"." $i87 $item88) }}
+{{- range $i95, $item96 := (index $values "squash" "service" "loadBalancerSourceRanges") }}
+{{- if (not (regexMatch `^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$` $item96)) }}
+{{- fail (printf "squash.service.loadBalancerSourceRanges[%d] is %q, which is not a CIDR block: an address and a prefix length (IPv4 up to 32, IPv6 up to 128). Fix: write e.g. \"203.0.113.0/24\" or \"2001:db8::/32\"." $i95 $item96) }}
 {{- end }}
 {{- end }}
-{{- range $key89, $entry90 := (index $values "squash" "service" "annotations") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key89)) }}
-{{- fail (printf "squash.service.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key89) }}
+{{- range $key97, $entry98 := (index $values "squash" "service" "annotations") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key97)) }}
+{{- fail (printf "squash.service.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key97) }}
 {{- end }}
 {{- end }}
 {{- if and (ne (toString (index $values "squash" "ingress" "className")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "ingress" "className"))) }}
 {{- fail (printf "squash.ingress.className is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "squash" "ingress" "className")) }}
 {{- end }}
-{{- range $key91, $entry92 := (index $values "squash" "ingress" "annotations") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key91)) }}
-{{- fail (printf "squash.ingress.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key91) }}
+{{- range $key99, $entry100 := (index $values "squash" "ingress" "annotations") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key99)) }}
+{{- fail (printf "squash.ingress.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key99) }}
 {{- end }}
 {{- end }}
-{{- range $i93, $item94 := (index $values "squash" "ingress" "hosts") }}
-{{- if (not (regexMatch `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $item94)) }}
-{{- fail (printf "squash.ingress.hosts[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i93 $item94) }}
+{{- range $i101, $item102 := (index $values "squash" "ingress" "hosts") }}
+{{- if (not (regexMatch `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $item102)) }}
+{{- fail (printf "squash.ingress.hosts[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i101 $item102) }}
 {{- end }}
 {{- end }}
 {{- if and (ne (toString (index $values "squash" "ingress" "path")) "/squash") (not (regexMatch `^/[^\s]*$` (index $values "squash" "ingress" "path"))) }}
@@ -504,55 +546,55 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- if and (ne (toString (index $values "squash" "ingress" "tlsSecret")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "ingress" "tlsSecret"))) }}
 {{- fail (printf "squash.ingress.tlsSecret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "squash" "ingress" "tlsSecret")) }}
 {{- end }}
-{{- range $key95, $entry96 := (index $values "squash" "httpRoute" "annotations") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key95)) }}
-{{- fail (printf "squash.httpRoute.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key95) }}
+{{- range $key103, $entry104 := (index $values "squash" "httpRoute" "annotations") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key103)) }}
+{{- fail (printf "squash.httpRoute.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key103) }}
 {{- end }}
 {{- end }}
-{{- range $i97, $item98 := (index $values "squash" "httpRoute" "parentRefs") }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $item98 "name"))) }}
-{{- fail (printf "squash.httpRoute.parentRefs[%d].name is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i97 (index $item98 "name")) }}
+{{- range $i105, $item106 := (index $values "squash" "httpRoute" "parentRefs") }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $item106 "name"))) }}
+{{- fail (printf "squash.httpRoute.parentRefs[%d].name is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i105 (index $item106 "name")) }}
 {{- end }}
-{{- if hasKey $item98 "namespace" }}
-{{- $v99 := index $item98 "namespace" }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$` $v99)) }}
-{{- fail (printf "squash.httpRoute.parentRefs[%d].namespace is %q, which is not a DNS label: at most 63 lowercase letters, digits and \"-\", starting and ending with a letter or digit. Fix: write one such as \"my-namespace\"." $i97 $v99) }}
-{{- end }}
-{{- end }}
-{{- if hasKey $item98 "sectionName" }}
-{{- $v100 := index $item98 "sectionName" }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v100)) }}
-{{- fail (printf "squash.httpRoute.parentRefs[%d].sectionName is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i97 $v100) }}
+{{- if hasKey $item106 "namespace" }}
+{{- $v107 := index $item106 "namespace" }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$` $v107)) }}
+{{- fail (printf "squash.httpRoute.parentRefs[%d].namespace is %q, which is not a DNS label: at most 63 lowercase letters, digits and \"-\", starting and ending with a letter or digit. Fix: write one such as \"my-namespace\"." $i105 $v107) }}
 {{- end }}
 {{- end }}
+{{- if hasKey $item106 "sectionName" }}
+{{- $v108 := index $item106 "sectionName" }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v108)) }}
+{{- fail (printf "squash.httpRoute.parentRefs[%d].sectionName is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i105 $v108) }}
 {{- end }}
-{{- range $i101, $item102 := (index $values "squash" "httpRoute" "hostnames") }}
-{{- if (not (regexMatch `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $item102)) }}
-{{- fail (printf "squash.httpRoute.hostnames[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i101 $item102) }}
+{{- end }}
+{{- end }}
+{{- range $i109, $item110 := (index $values "squash" "httpRoute" "hostnames") }}
+{{- if (not (regexMatch `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $item110)) }}
+{{- fail (printf "squash.httpRoute.hostnames[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i109 $item110) }}
 {{- end }}
 {{- end }}
 {{- if and (ne (toString (index $values "squash" "httpRoute" "path")) "/squash") (not (regexMatch `^/[^\s]*$` (index $values "squash" "httpRoute" "path"))) }}
 {{- fail (printf "squash.httpRoute.path is %q, which is not an HTTP path: a path starting with \"/\", without spaces. Fix: write one such as \"/squash\"." (index $values "squash" "httpRoute" "path")) }}
 {{- end }}
-{{- range $key103, $entry104 := (index $values "squash" "nodeSelector") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key103)) }}
-{{- fail (printf "squash.nodeSelector has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key103) }}
+{{- range $key111, $entry112 := (index $values "squash" "nodeSelector") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key111)) }}
+{{- fail (printf "squash.nodeSelector has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key111) }}
 {{- end }}
-{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $entry104)) }}
-{{- fail (printf "squash.nodeSelector[%q] is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $key103 $entry104) }}
-{{- end }}
-{{- end }}
-{{- range $i105, $item106 := (index $values "squash" "tolerations") }}
-{{- if hasKey $item106 "key" }}
-{{- $v107 := index $item106 "key" }}
-{{- if (not (regexMatch `^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $v107)) }}
-{{- fail (printf "squash.tolerations[%d].key is %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\", or leave it empty." $i105 $v107) }}
+{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $entry112)) }}
+{{- fail (printf "squash.nodeSelector[%q] is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $key111 $entry112) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $item106 "value" }}
-{{- $v108 := index $item106 "value" }}
-{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $v108)) }}
-{{- fail (printf "squash.tolerations[%d].value is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $i105 $v108) }}
+{{- range $i113, $item114 := (index $values "squash" "tolerations") }}
+{{- if hasKey $item114 "key" }}
+{{- $v115 := index $item114 "key" }}
+{{- if (not (regexMatch `^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $v115)) }}
+{{- fail (printf "squash.tolerations[%d].key is %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\", or leave it empty." $i113 $v115) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $item114 "value" }}
+{{- $v116 := index $item114 "value" }}
+{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $v116)) }}
+{{- fail (printf "squash.tolerations[%d].value is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $i113 $v116) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -582,9 +624,6 @@ The rules of generator/value-rules.ts, on the values as Helm merged them with th
 {{- end }}
 {{- if and (gt (len (index $values "squash" "secrets" "existingSecret")) 0) (or (gt (len (index $values "squash" "secrets" "jwtSecret")) 0) (gt (len (index $values "squash" "secrets" "cryptoSecret")) 0)) }}
 {{- fail "squash.secrets.jwtSecret or squash.secrets.cryptoSecret is set together with squash.secrets.existingSecret: the values would be ignored. Keep only squash.secrets.existingSecret." }}
-{{- end }}
-{{- if and (not (gt (len (index $values "auth" "existingSecret")) 0)) (gt (len (index $values "auth" "secretKeys" "previousPassword")) 0) }}
-{{- fail "auth.secretKeys.previousPassword is set without auth.existingSecret: the chart's own Secret never holds a previous password (changing auth.password rotates it by itself). Remove auth.secretKeys.previousPassword, or set auth.existingSecret." }}
 {{- end }}
 {{- if and (eq (toString (index $values "postgresql" "persistence" "hostPath" "enabled")) "true") (gt (len (index $values "postgresql" "persistence" "existingClaim")) 0) }}
 {{- fail "postgresql.persistence.hostPath.enabled and postgresql.persistence.existingClaim are both set: the static volume is bound to the chart's own claim. Use one or the other." }}
