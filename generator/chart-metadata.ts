@@ -39,7 +39,9 @@ export const chartChanges = [
   added('Generated JWT and crypto secrets for Squash TM; changing the crypto secret of a live release is refused'),
   changed('Generated secrets are made once in the cluster by a pre-install/pre-upgrade hook Job, never templated (GitOps-safe)'),
   added('Scheduled backups with retention, a dump before every upgrade, and a restore procedure (backup.*)'),
-  added('The database role follows the password in its Secret (password-sync container), and a guard against a PostgreSQL major-version change'),
+  added(
+    'The database role follows the password in its Secret (password-sync container), and a guard against a PostgreSQL major-version change',
+  ),
   changed('PostgreSQL runs in a StatefulSet by default (postgresql.workload), so one server owns its data'),
   added('OpenShift support (openshift.fixedIds), init container resources, storage-change guards, /dev/shm'),
   changed('Values are checked key by key: refusals name the key and the fix; keys of other charts are mapped'),
