@@ -96,6 +96,14 @@ both in command, args and exec probes.
       SQL
       )
       }
+      # Whether the role accepts a password over TCP, as Squash TM logs in (and the readiness probe).
+      tcp_login() {
+        local status
+        error=$(PGPASSWORD="$1" psql --no-password --host=127.0.0.1 --dbname="$APP_DATABASE" --no-psqlrc --quiet --tuples-only --command='SELECT 1' 2>&1 >/dev/null)
+        status=$?
+        error=${error//$'\n'/ }
+        return "$status"
+      }
       # One attempt to give the role the password $want. 0: done; 1: failed (retried later); 2: no server yet.
       sync_role() {
         if ! pg_isready --quiet --timeout=5; then
@@ -138,7 +146,7 @@ both in command, args and exec probes.
         say "PASS: role $PGUSER now has the password of $PASSWORD_SOURCE (logged in with $with)."
       }
       say "keeps the password of role $PGUSER equal to $PASSWORD_SOURCE, read every ${POLL_SECONDS}s."
-      synced="" waiting="" failed_for="" retry_at=0 unreadable=""
+      synced="" waiting="" failed_for="" retry_at=0 check_at=0 unreadable=""
       while :; do
         if ! read_exact "$PASSWORD_FILE"; then
           [ -n "$unreadable" ] || say "FAIL: cannot read $PASSWORD_FILE ($PASSWORD_SOURCE); role $PGUSER keeps its password."
@@ -146,6 +154,15 @@ both in command, args and exec probes.
         else
           unreadable=""
           want=$value
+          # Level-triggered: a role whose password changed behind its back (a data directory restored
+          # from a snapshot, a manual ALTER ROLE) gets the Secret's again.
+          if [ -n "$synced" ] && [ "$SECONDS" -ge "$check_at" ]; then
+            check_at=$((SECONDS + RETRY_SECONDS))
+            if pg_isready --quiet --timeout=5 && ! tcp_login "$want"; then
+              say "role $PGUSER no longer accepts the password of $PASSWORD_SOURCE over TCP, setting it again. psql: $error"
+              synced=""
+            fi
+          fi
           if [ -z "$synced" ] || ! cmp -s -- "$PASSWORD_FILE" "$applied"; then
             synced=""
             # What the attempt depends on: a change of either Secret file retries at once.
@@ -154,7 +171,7 @@ both in command, args and exec probes.
             if [ "$inputs" != "$failed_for" ] || [ "$SECONDS" -ge "$retry_at" ]; then
               sync_role
               case $? in
-                0) synced=yes failed_for="" ;;
+                0) synced=yes failed_for="" check_at=$((SECONDS + RETRY_SECONDS)) ;;
                 1) failed_for=$inputs retry_at=$((SECONDS + RETRY_SECONDS)) ;;
               esac
             fi
@@ -164,7 +181,7 @@ both in command, args and exec probes.
         wait $!
       done
   # Green only once the role has the file's current content: this container applied it, and the
-  # role accepts it over TCP, where the image's rules ask for the password.
+  # role accepts it over TCP, where the image's rules ask for the password (as tcp_login above).
   readinessProbe:
     exec:
       command:

@@ -186,6 +186,26 @@ describeWithPostgres(
       });
     });
 
+    it('(e) sets the password again when the role stops accepting it, the Secret unchanged (a restored data directory)', async () => {
+      const pg = await startPostgres(binDir);
+      const dir = tempDirs();
+      const env = envFor(pg, dir, { RETRY_SECONDS: '1' });
+      writeSecretFile(env.PASSWORD_FILE!, P1);
+      const sidecar = new Sidecar(container, env);
+      try {
+        await sidecar.waitFor('PASS: role squashtm now has the password');
+        psqlTcp(pg, P1, `ALTER ROLE squashtm PASSWORD '${OUT_OF_BAND}'`);
+        await sidecar.waitFor('role squashtm no longer accepts the password of Secret squash-squash-tm-credentials, key password over TCP, setting it again.');
+        await sidecar.waitFor('PASS: role squashtm now has the password', 2);
+        expect([tcpLogin(pg, P1), tcpLogin(pg, OUT_OF_BAND)]).toEqual([true, false]);
+      } finally {
+        await sidecar.stop();
+        pg.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect(sidecar.output).not.toContain(P1);
+    });
+
     describe('where local connections ask for the password', () => {
       let pg: LocalPostgres;
       let dir: string;
