@@ -153,6 +153,9 @@ both in command, args and exec probes.
         else
           unreadable=""
           want=$value
+          # Compared in memory: the file may be swapped between two reads of it.
+          read_exact "$applied" || value=""
+          [ "$want" = "$value" ] || synced=""
           # Level-triggered: a role whose password changed behind its back (a data directory restored
           # from a snapshot, a manual ALTER ROLE) gets the Secret's again.
           if [ -n "$synced" ] && [ "$SECONDS" -ge "$check_at" ]; then
@@ -162,8 +165,7 @@ both in command, args and exec probes.
               synced=""
             fi
           fi
-          if [ -z "$synced" ] || ! cmp -s -- "$PASSWORD_FILE" "$applied"; then
-            synced=""
+          if [ -z "$synced" ]; then
             # What the attempt depends on: a change of either Secret file retries at once.
             inputs=$want
             if [ -n "${PREVIOUS_FILE:-}" ] && read_exact "$PREVIOUS_FILE"; then inputs="$inputs/$value"; fi
