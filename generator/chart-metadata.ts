@@ -39,7 +39,7 @@ export const chartChanges = [
   added('Generated JWT and crypto secrets for Squash TM; changing the crypto secret of a live release is refused'),
   changed('Generated secrets are made once in the cluster by a pre-install/pre-upgrade hook Job, never templated (GitOps-safe)'),
   added('Scheduled backups with retention, a dump before an upgrade that changes the Squash TM image, and a restore procedure (backup.*)'),
-  added('Password rotation by a pre-upgrade Job, and a guard against a PostgreSQL major-version change'),
+  added("The database role follows its Secret's password (password-sync container); a PostgreSQL major-version guard"),
   changed('PostgreSQL runs in a StatefulSet by default (postgresql.workload), so one server owns its data'),
   added('OpenShift support (openshift.fixedIds), init container resources, storage-change guards, /dev/shm'),
   changed('Values are checked key by key: refusals name the key and the fix; keys of other charts are mapped'),

@@ -7,12 +7,10 @@ export const components = {
   backup: { tier: 'backend' },
   // The suspended CronJob that restore Jobs are created from (its pods are "backup" pods).
   restore: { tier: 'backend' },
-  // The pre-upgrade Job that changes the database role's password.
-  'password-rotation': { tier: 'backend' },
   // The pre-install/pre-upgrade Job that creates the generated Secrets once, in the cluster.
   'secret-generator': { tier: 'backend' },
   // The `helm test` pods.
   test: { tier: 'test' },
-  // The egress NetworkPolicy of the chart's short-lived client pods (test, backup, password-rotation).
+  // The egress NetworkPolicy of the chart's short-lived client pods (test, backup).
   clients: { tier: 'backend' },
 } as const;

@@ -55,12 +55,6 @@ export const valueRules: ValueRule[] = [
       'values would be ignored. Keep only squash.secrets.existingSecret.',
   },
   {
-    violation: all(empty('auth.existingSecret'), filled('auth.secretKeys.previousPassword')),
-    message:
-      "auth.secretKeys.previousPassword is set without auth.existingSecret: the chart's own Secret never holds a previous " +
-      'password (changing auth.password rotates it by itself). Remove auth.secretKeys.previousPassword, or set auth.existingSecret.',
-  },
-  {
     violation: all(is('postgresql.persistence.hostPath.enabled', true), filled('postgresql.persistence.existingClaim')),
     message:
       'postgresql.persistence.hostPath.enabled and postgresql.persistence.existingClaim are both set: the static volume ' +

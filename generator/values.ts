@@ -229,9 +229,10 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       username: secretKey('Key holding the database user.', 'username'),
       password: secretKey('Key holding the database password.', 'password'),
       previousPassword: string(
-        'With `existingSecret` only: key holding the password the database role has now, while `password` holds the new ' +
-          "one. When set, every upgrade runs a pre-upgrade Job that changes the role's password to the new one " +
-          '(see the chart README, section "Rotating the database password"). Empty: no rotation Job for `existingSecret`.',
+        "An extra login for the PostgreSQL pod's `password-sync` container, which sets the role's password to the " +
+          "Secret's `password`: the key of the same Secret that holds the password the role has now. Needed only where " +
+          'local connections are not trusted (the official image trusts them) and the pod restarted since the password ' +
+          'last changed; the key may be missing (see the chart README, section "Rotating the database password"). Empty: none.',
         '',
         { pattern: p.orEmpty(p.secretKey), maxLength: 253 },
       ),
@@ -267,6 +268,16 @@ export const valuesDefinition = object('Squash TM with PostgreSQL.', {
       requests: { cpu: '100m', memory: '256Mi' },
       limits: { cpu: '1', memory: '1Gi' },
     }),
+    passwordSync: object(
+      "The `password-sync` container beside the server: it sets the database role's password to the Secret's whenever " +
+        'the Secret changes, and is ready only once the role has it (see the chart README, section "Rotating the database password").',
+      {
+        resources: resources('Resources of the container (bash and psql, once every few seconds).', {
+          requests: { cpu: '10m', memory: '16Mi' },
+          limits: { cpu: '100m', memory: '64Mi' },
+        }),
+      },
+    ),
     podSecurityContext: passthrough<IPodSecurityContext>(
       "Pod security context. `fsGroupChangePolicy: OnRootMismatch`: the kubelet changes the volume's group only when its " +
         'root directory does not have it already, instead of walking every file of the database at each start.',

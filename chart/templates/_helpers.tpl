@@ -42,7 +42,7 @@ The tier of each component: the one value generated from the generator's data (g
 which the tests read too). Call with (dict "context" $ "component" "squash").
 */}}
 {{- define "squash-tm.tier" -}}
-{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "backup" "backend" "restore" "backend" "password-rotation" "backend" "secret-generator" "backend" "test" "test" "clients" "backend" }}
+{{- $tiers := dict "postgresql" "backend" "database" "backend" "squash" "frontend" "backup" "backend" "restore" "backend" "secret-generator" "backend" "test" "test" "clients" "backend" }}
 {{- get $tiers .component | required (printf "no tier for component %q" .component) }}
 {{- end }}
 
@@ -168,13 +168,18 @@ The host and port Squash TM connects to.
 {{- end }}
 
 {{/*
-A pod annotation that changes when what the secrets are made from does (an explicit auth.password, jwtSecret
-or cryptoSecret, a Secret or key name), so that a new password rolls the pods. Hashed from values only, never
-from a rendered Secret: one value for the whole release, the same at install and at every upgrade, since a
-generated secret never changes once the secret-generator Job has made it.
+The Squash TM pod's annotation that changes when what its secrets are made from does (an explicit
+auth.password, jwtSecret or cryptoSecret, a Secret or key name), so that a new password restarts Squash
+TM, which reads it from its environment at start. Hashed from values only, never from a rendered Secret:
+one value for the whole release, the same at install and at every upgrade, since a generated secret never
+changes once the secret-generator Job has made it. auth.secretKeys.previousPassword is left out (only
+password-sync reads it), blanked rather than removed so that the hash of a release without it stays
+what it was. The PostgreSQL pod carries no checksum: password-sync follows the Secret live.
 */}}
 {{- define "squash-tm.secretChecksum" -}}
-checksum/secret: {{ list .Values.auth (omit .Values.squash.secrets "acknowledgeCryptoSecretChange") | toJson | sha256sum }}
+{{- $auth := deepCopy .Values.auth }}
+{{- $_ := set $auth.secretKeys "previousPassword" "" }}
+checksum/secret: {{ list $auth (omit .Values.squash.secrets "acknowledgeCryptoSecretChange") | toJson | sha256sum }}
 {{- end }}
 {{/*
 Database settings of the Squash TM container, in both forms public deployments use (the vendor's

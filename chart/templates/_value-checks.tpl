@@ -270,24 +270,66 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- end }}
 {{- end }}
 {{- end }}
+{{- if hasKey (index $values "postgresql" "passwordSync" "resources") "requests" }}
+{{- $v53 := index (index $values "postgresql" "passwordSync" "resources") "requests" }}
+{{- if hasKey $v53 "cpu" }}
+{{- $v54 := index $v53 "cpu" }}
+{{- if and (kindIs "string" $v54) (ne (toString $v54) "10m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v54)) }}
+{{- fail (printf "postgresql.passwordSync.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v54) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $v53 "memory" }}
+{{- $v55 := index $v53 "memory" }}
+{{- if and (kindIs "string" $v55) (ne (toString $v55) "16Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v55)) }}
+{{- fail (printf "postgresql.passwordSync.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v55) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $v53 "ephemeral-storage" }}
+{{- $v56 := index $v53 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v56) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v56)) }}
+{{- fail (printf "postgresql.passwordSync.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v56) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if hasKey (index $values "postgresql" "passwordSync" "resources") "limits" }}
+{{- $v57 := index (index $values "postgresql" "passwordSync" "resources") "limits" }}
+{{- if hasKey $v57 "cpu" }}
+{{- $v58 := index $v57 "cpu" }}
+{{- if and (kindIs "string" $v58) (ne (toString $v58) "100m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v58)) }}
+{{- fail (printf "postgresql.passwordSync.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v58) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $v57 "memory" }}
+{{- $v59 := index $v57 "memory" }}
+{{- if and (kindIs "string" $v59) (ne (toString $v59) "64Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v59)) }}
+{{- fail (printf "postgresql.passwordSync.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v59) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $v57 "ephemeral-storage" }}
+{{- $v60 := index $v57 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v60) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v60)) }}
+{{- fail (printf "postgresql.passwordSync.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v60) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- if and (ne (toString (index $values "postgresql" "shmSize")) "256Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` (index $values "postgresql" "shmSize"))) }}
 {{- fail (printf "postgresql.shmSize is %q, which is not a size: a number above 0 with no space before its unit: Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write one such as \"2Gi\"." (index $values "postgresql" "shmSize")) }}
 {{- end }}
 {{- if hasKey (index $values "postgresql" "containerSecurityContext") "capabilities" }}
-{{- $v53 := index (index $values "postgresql" "containerSecurityContext") "capabilities" }}
-{{- if hasKey $v53 "add" }}
-{{- $v54 := index $v53 "add" }}
-{{- range $i55, $item56 := $v54 }}
-{{- if (not (regexMatch `^[A-Z_]+$` $item56)) }}
-{{- fail (printf "postgresql.containerSecurityContext.capabilities.add[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i55 $item56) }}
+{{- $v61 := index (index $values "postgresql" "containerSecurityContext") "capabilities" }}
+{{- if hasKey $v61 "add" }}
+{{- $v62 := index $v61 "add" }}
+{{- range $i63, $item64 := $v62 }}
+{{- if (not (regexMatch `^[A-Z_]+$` $item64)) }}
+{{- fail (printf "postgresql.containerSecurityContext.capabilities.add[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i63 $item64) }}
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v53 "drop" }}
-{{- $v57 := index $v53 "drop" }}
-{{- range $i58, $item59 := $v57 }}
-{{- if (not (regexMatch `^[A-Z_]+$` $item59)) }}
-{{- fail (printf "postgresql.containerSecurityContext.capabilities.drop[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i58 $item59) }}
+{{- if hasKey $v61 "drop" }}
+{{- $v65 := index $v61 "drop" }}
+{{- range $i66, $item67 := $v65 }}
+{{- if (not (regexMatch `^[A-Z_]+$` $item67)) }}
+{{- fail (printf "postgresql.containerSecurityContext.capabilities.drop[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i66 $item67) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -310,25 +352,25 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- if and (ne (toString (index $values "postgresql" "persistence" "hostPath" "nodeName")) "") (not (regexMatch `^$|^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` (index $values "postgresql" "persistence" "hostPath" "nodeName"))) }}
 {{- fail (printf "postgresql.persistence.hostPath.nodeName is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\", or leave it empty." (index $values "postgresql" "persistence" "hostPath" "nodeName")) }}
 {{- end }}
-{{- range $key60, $entry61 := (index $values "postgresql" "nodeSelector") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key60)) }}
-{{- fail (printf "postgresql.nodeSelector has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key60) }}
+{{- range $key68, $entry69 := (index $values "postgresql" "nodeSelector") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key68)) }}
+{{- fail (printf "postgresql.nodeSelector has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key68) }}
 {{- end }}
-{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $entry61)) }}
-{{- fail (printf "postgresql.nodeSelector[%q] is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $key60 $entry61) }}
-{{- end }}
-{{- end }}
-{{- range $i62, $item63 := (index $values "postgresql" "tolerations") }}
-{{- if hasKey $item63 "key" }}
-{{- $v64 := index $item63 "key" }}
-{{- if (not (regexMatch `^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $v64)) }}
-{{- fail (printf "postgresql.tolerations[%d].key is %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\", or leave it empty." $i62 $v64) }}
+{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $entry69)) }}
+{{- fail (printf "postgresql.nodeSelector[%q] is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $key68 $entry69) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $item63 "value" }}
-{{- $v65 := index $item63 "value" }}
-{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $v65)) }}
-{{- fail (printf "postgresql.tolerations[%d].value is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $i62 $v65) }}
+{{- range $i70, $item71 := (index $values "postgresql" "tolerations") }}
+{{- if hasKey $item71 "key" }}
+{{- $v72 := index $item71 "key" }}
+{{- if (not (regexMatch `^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $v72)) }}
+{{- fail (printf "postgresql.tolerations[%d].key is %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\", or leave it empty." $i70 $v72) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $item71 "value" }}
+{{- $v73 := index $item71 "value" }}
+{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $v73)) }}
+{{- fail (printf "postgresql.tolerations[%d].value is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $i70 $v73) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -351,44 +393,44 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "backup.timeZone is %q, which is not a time zone name: parts of letters, digits, \"_\", \"+\" and \"-\" separated by \"/\", as in the IANA database, starting with a letter; no spaces. Fix: write one such as \"Europe/Paris\", or leave it empty." (index $values "backup" "timeZone")) }}
 {{- end }}
 {{- if hasKey (index $values "backup" "resources") "requests" }}
-{{- $v66 := index (index $values "backup" "resources") "requests" }}
-{{- if hasKey $v66 "cpu" }}
-{{- $v67 := index $v66 "cpu" }}
-{{- if and (kindIs "string" $v67) (ne (toString $v67) "50m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v67)) }}
-{{- fail (printf "backup.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v67) }}
+{{- $v74 := index (index $values "backup" "resources") "requests" }}
+{{- if hasKey $v74 "cpu" }}
+{{- $v75 := index $v74 "cpu" }}
+{{- if and (kindIs "string" $v75) (ne (toString $v75) "50m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v75)) }}
+{{- fail (printf "backup.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v75) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v66 "memory" }}
-{{- $v68 := index $v66 "memory" }}
-{{- if and (kindIs "string" $v68) (ne (toString $v68) "128Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v68)) }}
-{{- fail (printf "backup.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v68) }}
+{{- if hasKey $v74 "memory" }}
+{{- $v76 := index $v74 "memory" }}
+{{- if and (kindIs "string" $v76) (ne (toString $v76) "128Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v76)) }}
+{{- fail (printf "backup.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v76) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v66 "ephemeral-storage" }}
-{{- $v69 := index $v66 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v69) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v69)) }}
-{{- fail (printf "backup.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v69) }}
+{{- if hasKey $v74 "ephemeral-storage" }}
+{{- $v77 := index $v74 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v77) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v77)) }}
+{{- fail (printf "backup.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v77) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- if hasKey (index $values "backup" "resources") "limits" }}
-{{- $v70 := index (index $values "backup" "resources") "limits" }}
-{{- if hasKey $v70 "cpu" }}
-{{- $v71 := index $v70 "cpu" }}
-{{- if and (kindIs "string" $v71) (ne (toString $v71) "1") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v71)) }}
-{{- fail (printf "backup.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v71) }}
+{{- $v78 := index (index $values "backup" "resources") "limits" }}
+{{- if hasKey $v78 "cpu" }}
+{{- $v79 := index $v78 "cpu" }}
+{{- if and (kindIs "string" $v79) (ne (toString $v79) "1") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v79)) }}
+{{- fail (printf "backup.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v79) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v70 "memory" }}
-{{- $v72 := index $v70 "memory" }}
-{{- if and (kindIs "string" $v72) (ne (toString $v72) "512Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v72)) }}
-{{- fail (printf "backup.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v72) }}
+{{- if hasKey $v78 "memory" }}
+{{- $v80 := index $v78 "memory" }}
+{{- if and (kindIs "string" $v80) (ne (toString $v80) "512Mi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v80)) }}
+{{- fail (printf "backup.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v80) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v70 "ephemeral-storage" }}
-{{- $v73 := index $v70 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v73) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v73)) }}
-{{- fail (printf "backup.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v73) }}
+{{- if hasKey $v78 "ephemeral-storage" }}
+{{- $v81 := index $v78 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v81) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v81)) }}
+{{- fail (printf "backup.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v81) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -408,44 +450,44 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- fail (printf "squash.image.tag is %q, which is not an image tag: 1 to 128 letters, digits, \"_\", \".\" and \"-\", not starting with \".\" or \"-\". Fix: write one such as \"13.0.1\"." (index $values "squash" "image" "tag")) }}
 {{- end }}
 {{- if hasKey (index $values "squash" "resources") "requests" }}
-{{- $v74 := index (index $values "squash" "resources") "requests" }}
-{{- if hasKey $v74 "cpu" }}
-{{- $v75 := index $v74 "cpu" }}
-{{- if and (kindIs "string" $v75) (ne (toString $v75) "250m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v75)) }}
-{{- fail (printf "squash.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v75) }}
+{{- $v82 := index (index $values "squash" "resources") "requests" }}
+{{- if hasKey $v82 "cpu" }}
+{{- $v83 := index $v82 "cpu" }}
+{{- if and (kindIs "string" $v83) (ne (toString $v83) "250m") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v83)) }}
+{{- fail (printf "squash.resources.requests.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v83) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v74 "memory" }}
-{{- $v76 := index $v74 "memory" }}
-{{- if and (kindIs "string" $v76) (ne (toString $v76) "1Gi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v76)) }}
-{{- fail (printf "squash.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v76) }}
+{{- if hasKey $v82 "memory" }}
+{{- $v84 := index $v82 "memory" }}
+{{- if and (kindIs "string" $v84) (ne (toString $v84) "1Gi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v84)) }}
+{{- fail (printf "squash.resources.requests.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v84) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v74 "ephemeral-storage" }}
-{{- $v77 := index $v74 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v77) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v77)) }}
-{{- fail (printf "squash.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v77) }}
+{{- if hasKey $v82 "ephemeral-storage" }}
+{{- $v85 := index $v82 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v85) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v85)) }}
+{{- fail (printf "squash.resources.requests.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v85) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- if hasKey (index $values "squash" "resources") "limits" }}
-{{- $v78 := index (index $values "squash" "resources") "limits" }}
-{{- if hasKey $v78 "cpu" }}
-{{- $v79 := index $v78 "cpu" }}
-{{- if and (kindIs "string" $v79) (ne (toString $v79) "2") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v79)) }}
-{{- fail (printf "squash.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v79) }}
+{{- $v86 := index (index $values "squash" "resources") "limits" }}
+{{- if hasKey $v86 "cpu" }}
+{{- $v87 := index $v86 "cpu" }}
+{{- if and (kindIs "string" $v87) (ne (toString $v87) "2") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v87)) }}
+{{- fail (printf "squash.resources.limits.cpu is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v87) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v78 "memory" }}
-{{- $v80 := index $v78 "memory" }}
-{{- if and (kindIs "string" $v80) (ne (toString $v80) "3Gi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v80)) }}
-{{- fail (printf "squash.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v80) }}
+{{- if hasKey $v86 "memory" }}
+{{- $v88 := index $v86 "memory" }}
+{{- if and (kindIs "string" $v88) (ne (toString $v88) "3Gi") (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v88)) }}
+{{- fail (printf "squash.resources.limits.memory is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v88) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v78 "ephemeral-storage" }}
-{{- $v81 := index $v78 "ephemeral-storage" }}
-{{- if and (kindIs "string" $v81) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v81)) }}
-{{- fail (printf "squash.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v81) }}
+{{- if hasKey $v86 "ephemeral-storage" }}
+{{- $v89 := index $v86 "ephemeral-storage" }}
+{{- if and (kindIs "string" $v89) (not (regexMatch `^(0\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\.[0-9]+)?)(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$` $v89)) }}
+{{- fail (printf "squash.resources.limits.ephemeral-storage is %q, which is not a CPU or memory quantity: a number above 0 with no space before its unit: m (thousandths, for CPU), Ki, Mi, Gi, Ti, Pi, Ei (powers of 1024) or k, M, G, T, P, E (powers of 1000), case as written. Fix: write e.g. \"500m\" for CPU or \"512Mi\" for memory." $v89) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -476,68 +518,68 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- if and (ne (toString (index $values "squash" "license" "key")) "squash-tm.lic") (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $values "squash" "license" "key"))) }}
 {{- fail (printf "squash.license.key is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." (index $values "squash" "license" "key")) }}
 {{- end }}
-{{- range $i82, $item83 := (index $values "squash" "extraPlugins") }}
-{{- if hasKey $item83 "configMap" }}
-{{- $v84 := index $item83 "configMap" }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v84)) }}
-{{- fail (printf "squash.extraPlugins[%d].configMap is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i82 $v84) }}
+{{- range $i90, $item91 := (index $values "squash" "extraPlugins") }}
+{{- if hasKey $item91 "configMap" }}
+{{- $v92 := index $item91 "configMap" }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v92)) }}
+{{- fail (printf "squash.extraPlugins[%d].configMap is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i90 $v92) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $item83 "secret" }}
-{{- $v85 := index $item83 "secret" }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v85)) }}
-{{- fail (printf "squash.extraPlugins[%d].secret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i82 $v85) }}
+{{- if hasKey $item91 "secret" }}
+{{- $v93 := index $item91 "secret" }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v93)) }}
+{{- fail (printf "squash.extraPlugins[%d].secret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i90 $v93) }}
 {{- end }}
 {{- end }}
-{{- if (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $item83 "key"))) }}
-{{- fail (printf "squash.extraPlugins[%d].key is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." $i82 (index $item83 "key")) }}
+{{- if (not (regexMatch `^[-._a-zA-Z0-9]+$` (index $item91 "key"))) }}
+{{- fail (printf "squash.extraPlugins[%d].key is %q, which is not a Secret or ConfigMap key: letters, digits, \"-\", \"_\" and \".\" only (no \"/\", no spaces). Fix: write one such as \"password\"." $i90 (index $item91 "key")) }}
 {{- end }}
 {{- end }}
-{{- range $i86, $item87 := (index $values "squash" "extraEnv") }}
-{{- if (not (regexMatch `^[-._a-zA-Z][-._a-zA-Z0-9]*$` (index $item87 "name"))) }}
-{{- fail (printf "squash.extraEnv[%d].name is %q, which is not an environment variable name: letters, digits, \"_\", \"-\" and \".\", not starting with a digit. Fix: write one such as \"SPRING_MAIL_HOST\"." $i86 (index $item87 "name")) }}
+{{- range $i94, $item95 := (index $values "squash" "extraEnv") }}
+{{- if (not (regexMatch `^[-._a-zA-Z][-._a-zA-Z0-9]*$` (index $item95 "name"))) }}
+{{- fail (printf "squash.extraEnv[%d].name is %q, which is not an environment variable name: letters, digits, \"_\", \"-\" and \".\", not starting with a digit. Fix: write one such as \"SPRING_MAIL_HOST\"." $i94 (index $item95 "name")) }}
 {{- end }}
 {{- end }}
 {{- if hasKey (index $values "squash" "containerSecurityContext") "capabilities" }}
-{{- $v88 := index (index $values "squash" "containerSecurityContext") "capabilities" }}
-{{- if hasKey $v88 "add" }}
-{{- $v89 := index $v88 "add" }}
-{{- range $i90, $item91 := $v89 }}
-{{- if (not (regexMatch `^[A-Z_]+$` $item91)) }}
-{{- fail (printf "squash.containerSecurityContext.capabilities.add[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i90 $item91) }}
+{{- $v96 := index (index $values "squash" "containerSecurityContext") "capabilities" }}
+{{- if hasKey $v96 "add" }}
+{{- $v97 := index $v96 "add" }}
+{{- range $i98, $item99 := $v97 }}
+{{- if (not (regexMatch `^[A-Z_]+$` $item99)) }}
+{{- fail (printf "squash.containerSecurityContext.capabilities.add[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i98 $item99) }}
 {{- end }}
 {{- end }}
 {{- end }}
-{{- if hasKey $v88 "drop" }}
-{{- $v92 := index $v88 "drop" }}
-{{- range $i93, $item94 := $v92 }}
-{{- if (not (regexMatch `^[A-Z_]+$` $item94)) }}
-{{- fail (printf "squash.containerSecurityContext.capabilities.drop[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i93 $item94) }}
+{{- if hasKey $v96 "drop" }}
+{{- $v100 := index $v96 "drop" }}
+{{- range $i101, $item102 := $v100 }}
+{{- if (not (regexMatch `^[A-Z_]+$` $item102)) }}
+{{- fail (printf "squash.containerSecurityContext.capabilities.drop[%d] is %q, which is not a Linux capability name: capital letters and \"_\", without the \"CAP_\" prefix. Fix: write one such as \"NET_BIND_SERVICE\"." $i101 $item102) }}
 {{- end }}
 {{- end }}
 {{- end }}
 {{- end }}
-{{- range $i95, $item96 := (index $values "squash" "service" "loadBalancerSourceRanges") }}
-{{- if (not (regexMatch `^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$` $item96)) }}
-{{- fail (printf "squash.service.loadBalancerSourceRanges[%d] is %q, which is not a CIDR block: an address and a prefix length (IPv4 up to 32, IPv6 up to 128). Fix: write e.g. \"203.0.113.0/24\" or \"2001:db8::/32\"." $i95 $item96) }}
+{{- range $i103, $item104 := (index $values "squash" "service" "loadBalancerSourceRanges") }}
+{{- if (not (regexMatch `^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$` $item104)) }}
+{{- fail (printf "squash.service.loadBalancerSourceRanges[%d] is %q, which is not a CIDR block: an address and a prefix length (IPv4 up to 32, IPv6 up to 128). Fix: write e.g. \"203.0.113.0/24\" or \"2001:db8::/32\"." $i103 $item104) }}
 {{- end }}
 {{- end }}
-{{- range $key97, $entry98 := (index $values "squash" "service" "annotations") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key97)) }}
-{{- fail (printf "squash.service.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key97) }}
+{{- range $key105, $entry106 := (index $values "squash" "service" "annotations") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key105)) }}
+{{- fail (printf "squash.service.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key105) }}
 {{- end }}
 {{- end }}
 {{- if and (ne (toString (index $values "squash" "ingress" "className")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "ingress" "className"))) }}
 {{- fail (printf "squash.ingress.className is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "squash" "ingress" "className")) }}
 {{- end }}
-{{- range $key99, $entry100 := (index $values "squash" "ingress" "annotations") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key99)) }}
-{{- fail (printf "squash.ingress.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key99) }}
+{{- range $key107, $entry108 := (index $values "squash" "ingress" "annotations") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key107)) }}
+{{- fail (printf "squash.ingress.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key107) }}
 {{- end }}
 {{- end }}
-{{- range $i101, $item102 := (index $values "squash" "ingress" "hosts") }}
-{{- if (not (regexMatch `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $item102)) }}
-{{- fail (printf "squash.ingress.hosts[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i101 $item102) }}
+{{- range $i109, $item110 := (index $values "squash" "ingress" "hosts") }}
+{{- if (not (regexMatch `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $item110)) }}
+{{- fail (printf "squash.ingress.hosts[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i109 $item110) }}
 {{- end }}
 {{- end }}
 {{- if and (ne (toString (index $values "squash" "ingress" "path")) "/squash") (not (regexMatch `^/[^\s]*$` (index $values "squash" "ingress" "path"))) }}
@@ -546,55 +588,55 @@ Every format of generator/values.ts, checked in words: the key, the bad value, t
 {{- if and (ne (toString (index $values "squash" "ingress" "tlsSecret")) "") (not (regexMatch `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $values "squash" "ingress" "tlsSecret"))) }}
 {{- fail (printf "squash.ingress.tlsSecret is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\", or leave it empty." (index $values "squash" "ingress" "tlsSecret")) }}
 {{- end }}
-{{- range $key103, $entry104 := (index $values "squash" "httpRoute" "annotations") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key103)) }}
-{{- fail (printf "squash.httpRoute.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key103) }}
+{{- range $key111, $entry112 := (index $values "squash" "httpRoute" "annotations") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key111)) }}
+{{- fail (printf "squash.httpRoute.annotations has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key111) }}
 {{- end }}
 {{- end }}
-{{- range $i105, $item106 := (index $values "squash" "httpRoute" "parentRefs") }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $item106 "name"))) }}
-{{- fail (printf "squash.httpRoute.parentRefs[%d].name is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i105 (index $item106 "name")) }}
+{{- range $i113, $item114 := (index $values "squash" "httpRoute" "parentRefs") }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` (index $item114 "name"))) }}
+{{- fail (printf "squash.httpRoute.parentRefs[%d].name is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i113 (index $item114 "name")) }}
 {{- end }}
-{{- if hasKey $item106 "namespace" }}
-{{- $v107 := index $item106 "namespace" }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$` $v107)) }}
-{{- fail (printf "squash.httpRoute.parentRefs[%d].namespace is %q, which is not a DNS label: at most 63 lowercase letters, digits and \"-\", starting and ending with a letter or digit. Fix: write one such as \"my-namespace\"." $i105 $v107) }}
-{{- end }}
-{{- end }}
-{{- if hasKey $item106 "sectionName" }}
-{{- $v108 := index $item106 "sectionName" }}
-{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v108)) }}
-{{- fail (printf "squash.httpRoute.parentRefs[%d].sectionName is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i105 $v108) }}
+{{- if hasKey $item114 "namespace" }}
+{{- $v115 := index $item114 "namespace" }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$` $v115)) }}
+{{- fail (printf "squash.httpRoute.parentRefs[%d].namespace is %q, which is not a DNS label: at most 63 lowercase letters, digits and \"-\", starting and ending with a letter or digit. Fix: write one such as \"my-namespace\"." $i113 $v115) }}
 {{- end }}
 {{- end }}
+{{- if hasKey $item114 "sectionName" }}
+{{- $v116 := index $item114 "sectionName" }}
+{{- if (not (regexMatch `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $v116)) }}
+{{- fail (printf "squash.httpRoute.parentRefs[%d].sectionName is %q, which is not a DNS name (RFC 1123 subdomain): lowercase letters, digits, \"-\" and \".\", each part between dots starting and ending with a letter or digit. Fix: write one such as \"my-name\"." $i113 $v116) }}
 {{- end }}
-{{- range $i109, $item110 := (index $values "squash" "httpRoute" "hostnames") }}
-{{- if (not (regexMatch `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $item110)) }}
-{{- fail (printf "squash.httpRoute.hostnames[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i109 $item110) }}
+{{- end }}
+{{- end }}
+{{- range $i117, $item118 := (index $values "squash" "httpRoute" "hostnames") }}
+{{- if (not (regexMatch `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` $item118)) }}
+{{- fail (printf "squash.httpRoute.hostnames[%d] is %q, which is not a host name: a lowercase DNS name (letters, digits, \"-\" and \".\"), optionally starting with \"*.\" for a wildcard. Fix: write one such as \"squash.example.com\"." $i117 $item118) }}
 {{- end }}
 {{- end }}
 {{- if and (ne (toString (index $values "squash" "httpRoute" "path")) "/squash") (not (regexMatch `^/[^\s]*$` (index $values "squash" "httpRoute" "path"))) }}
 {{- fail (printf "squash.httpRoute.path is %q, which is not an HTTP path: a path starting with \"/\", without spaces. Fix: write one such as \"/squash\"." (index $values "squash" "httpRoute" "path")) }}
 {{- end }}
-{{- range $key111, $entry112 := (index $values "squash" "nodeSelector") }}
-{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key111)) }}
-{{- fail (printf "squash.nodeSelector has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key111) }}
+{{- range $key119, $entry120 := (index $values "squash" "nodeSelector") }}
+{{- if (not (regexMatch `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $key119)) }}
+{{- fail (printf "squash.nodeSelector has the key %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\"." $key119) }}
 {{- end }}
-{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $entry112)) }}
-{{- fail (printf "squash.nodeSelector[%q] is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $key111 $entry112) }}
-{{- end }}
-{{- end }}
-{{- range $i113, $item114 := (index $values "squash" "tolerations") }}
-{{- if hasKey $item114 "key" }}
-{{- $v115 := index $item114 "key" }}
-{{- if (not (regexMatch `^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $v115)) }}
-{{- fail (printf "squash.tolerations[%d].key is %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\", or leave it empty." $i113 $v115) }}
+{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $entry120)) }}
+{{- fail (printf "squash.nodeSelector[%q] is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $key119 $entry120) }}
 {{- end }}
 {{- end }}
-{{- if hasKey $item114 "value" }}
-{{- $v116 := index $item114 "value" }}
-{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $v116)) }}
-{{- fail (printf "squash.tolerations[%d].value is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $i113 $v116) }}
+{{- range $i121, $item122 := (index $values "squash" "tolerations") }}
+{{- if hasKey $item122 "key" }}
+{{- $v123 := index $item122 "key" }}
+{{- if (not (regexMatch `^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$` $v123)) }}
+{{- fail (printf "squash.tolerations[%d].key is %q, which is not a label or annotation key: an optional prefix (a lowercase DNS name) and \"/\", then at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit; no spaces. Fix: write one such as \"example.com/team\", or leave it empty." $i121 $v123) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $item122 "value" }}
+{{- $v124 := index $item122 "value" }}
+{{- if (not (regexMatch `^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$` $v124)) }}
+{{- fail (printf "squash.tolerations[%d].value is %q, which is not a label value: empty, or at most 63 letters, digits, \"-\", \"_\" and \".\", starting and ending with a letter or digit. Fix: write one such as \"linux\"." $i121 $v124) }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -624,9 +666,6 @@ The rules of generator/value-rules.ts, on the values as Helm merged them with th
 {{- end }}
 {{- if and (gt (len (index $values "squash" "secrets" "existingSecret")) 0) (or (gt (len (index $values "squash" "secrets" "jwtSecret")) 0) (gt (len (index $values "squash" "secrets" "cryptoSecret")) 0)) }}
 {{- fail "squash.secrets.jwtSecret or squash.secrets.cryptoSecret is set together with squash.secrets.existingSecret: the values would be ignored. Keep only squash.secrets.existingSecret." }}
-{{- end }}
-{{- if and (not (gt (len (index $values "auth" "existingSecret")) 0)) (gt (len (index $values "auth" "secretKeys" "previousPassword")) 0) }}
-{{- fail "auth.secretKeys.previousPassword is set without auth.existingSecret: the chart's own Secret never holds a previous password (changing auth.password rotates it by itself). Remove auth.secretKeys.previousPassword, or set auth.existingSecret." }}
 {{- end }}
 {{- if and (eq (toString (index $values "postgresql" "persistence" "hostPath" "enabled")) "true") (gt (len (index $values "postgresql" "persistence" "existingClaim")) 0) }}
 {{- fail "postgresql.persistence.hostPath.enabled and postgresql.persistence.existingClaim are both set: the static volume is bound to the chart's own claim. Use one or the other." }}

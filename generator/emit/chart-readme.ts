@@ -1,5 +1,5 @@
 // chart/README.md: what `helm show readme` prints and what the packaged chart (OCI, Artifact Hub, a
-// tgz) carries. Prose from a Handlebars template; the operations guide (upgrades, rotation, backups,
+// tgz) carries. Prose from a Handlebars template; the operations guide (upgrades, password changes, backups,
 // uninstall) from a plain Markdown file, inserted verbatim so that its shell and JSON examples need
 // no Handlebars escaping; metadata and the values table from the sources.
 import Handlebars from 'handlebars';

@@ -94,12 +94,12 @@ describe('networkPolicy.extraEgress', () => {
   });
 });
 
-describe('the client pods\' egress (test, backup, password-rotation) under restrictEgress', () => {
+describe('the client pods\' egress (test, backup) under restrictEgress', () => {
   it('allows DNS, the PostgreSQL pods and Squash TM, for a namespace whose default policy denies egress', async () => {
     const objects = await renderOk({ values: { networkPolicy: { restrictEgress: true } } });
     const policy = one(objects, 'NetworkPolicy', 'clients');
     expect(policy.spec?.policyTypes).toEqual(['Egress']);
-    expect(policy.spec?.podSelector?.matchExpressions).toEqual([{ key: 'app.kubernetes.io/component', operator: 'In', values: ['test', 'backup', 'password-rotation'] }]);
+    expect(policy.spec?.podSelector?.matchExpressions).toEqual([{ key: 'app.kubernetes.io/component', operator: 'In', values: ['test', 'backup'] }]);
     const [dns, database, squash] = policy.spec?.egress ?? [];
     expect(dns?.ports?.map((p) => p.port)).toEqual([53, 53, 5353, 5353]);
     expect(database?.to?.[0]?.podSelector?.matchLabels).toEqual(one(objects, 'StatefulSet', 'postgresql').spec?.selector.matchLabels);

@@ -9,6 +9,8 @@ import path from 'node:path';
 
 export interface LocalPostgres {
   port: number;
+  /** The Unix socket's directory (PGHOST for a local connection); the server's log is `log` in it. */
+  socketDir: string;
   user: string;
   password: string;
   database: string;
@@ -50,11 +52,20 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(binDir: string): Promise<LocalPostgres> {
+/** `authLocal`: how pg_hba.conf authenticates Unix-socket connections (TCP always asks for the password). */
+export async function startPostgres(
+  binDir: string,
+  { authLocal = 'trust' }: { authLocal?: 'trust' | 'scram-sha-256' } = {},
+): Promise<LocalPostgres> {
   const asRoot = process.getuid?.() === 0;
-  const run = (tool: string, args: string[]) => {
+  const run = (tool: string, args: string[], env: Record<string, string> = {}) => {
     const command = asRoot ? ['runuser', '-u', 'postgres', '--', path.join(binDir, tool), ...args] : [path.join(binDir, tool), ...args];
-    return execFileSync(command[0] as string, command.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+    return execFileSync(command[0] as string, command.slice(1), {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+      env: { ...process.env, ...env },
+    });
   };
   const dir = mkdtempSync(path.join(tmpdir(), 'e2e-pg-'));
   chmodSync(dir, 0o700);
@@ -70,12 +81,14 @@ export async function startPostgres(binDir: string): Promise<LocalPostgres> {
   const pwfile = path.join(dir, 'pw');
   writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   if (asRoot) chownSync(pwfile, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), 0);
-  run('initdb', ['-D', data, '-U', 'squashtm', '--pwfile', pwfile, '--auth-local=trust', '--auth-host=scram-sha-256']);
+  run('initdb', ['-D', data, '-U', 'squashtm', '--pwfile', pwfile, `--auth-local=${authLocal}`, '--auth-host=scram-sha-256']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`;
   run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', '-t', '20', 'start']);
-  run('createdb', ['-h', dir, '-p', String(port), '-U', 'squashtm', 'squashtm']);
+  // The password, for a socket that asks for it (authLocal).
+  run('createdb', ['-h', dir, '-p', String(port), '-U', 'squashtm', 'squashtm'], { PGPASSWORD: password });
   return {
     port,
+    socketDir: dir,
     user: 'squashtm',
     password,
     database: 'squashtm',
