@@ -30,19 +30,23 @@ const fixed = (description: string) => ({ kind: 'fixed', description });
 
 /** What this chart version changed, in Artifact Hub's `artifacthub.io/changes` form. */
 export const chartChanges = [
-  changed('kubeVersion has a floor (1.29) and no upper bound: Kubernetes 1.36, 1.37 and later install'),
-  added('Gateway API HTTPRoute (squash.httpRoute), and NetworkPolicy sources for the gateway (networkPolicy.squash)'),
-  changed('squash.ingress.className is required when the Ingress is enabled (ingress-nginx is retired)'),
-  fixed('The values schema accepts global, so the chart works as a subchart'),
-  added('The chart carries its README (helm show readme), with the operations guide'),
-  added('Squash TM gets both database variable families (SPRING_*, SQTM_DB_*) and a heap computed from its memory limit'),
-  added('Generated JWT and crypto secrets for Squash TM; changing the crypto secret of a live release is refused'),
-  changed('Generated secrets are made once in the cluster by a pre-install/pre-upgrade hook Job, never templated (GitOps-safe)'),
-  added('Scheduled backups with retention, a dump before an upgrade that changes the Squash TM image, and a restore procedure (backup.*)'),
-  added("The database role follows its Secret's password (password-sync container); a PostgreSQL major-version guard"),
-  changed('PostgreSQL runs in a StatefulSet by default (postgresql.workload), so one server owns its data'),
-  added('OpenShift support (openshift.fixedIds), init container resources, storage-change guards, /dev/shm'),
-  changed('Values are checked key by key: refusals name the key and the fix; keys of other charts are mapped'),
+  changed(
+    "The database role follows its Secret's password: a password-sync container in the PostgreSQL pod replaces the pre-upgrade rotation Job",
+  ),
+  fixed("Generated Secrets are written by server-side apply as Helm's field manager: Helm 4 adopts them without a conflict"),
+  changed('The pre-upgrade dump runs only on an upgrade that changes the Squash TM image: never at install, on a repair or under Argo CD'),
+  changed('Backup retention counts scheduled and pre-upgrade dumps apart (backup.preUpgradeRetention)'),
+  fixed('The backup claim binds at install on WaitForFirstConsumer classes, and every pod using it runs on one node'),
+  added('Restore with kubectl alone, from a suspended restore CronJob; npm run restore is safe on timeout and Ctrl-C'),
+  changed('New PostgreSQL StatefulSets use podManagementPolicy Parallel; a kernel lock replaces the fixed wait after a crash'),
+  fixed('hostPath PVs are pinned to their node at creation; changing their path or node, or reclaimPolicy Delete, is refused'),
+  fixed(
+    'Squash TM: progress deadline above its startup budget, -Xms and _JAVA_OPTIONS heap flags, a login wait and stale Liquibase lock release',
+  ),
+  changed(
+    'CPU and memory requests and limits on every container by default, all settable (tests.resources, postgresql.passwordSync.resources)',
+  ),
+  changed('app.kubernetes.io/version follows squash.image.tag'),
 ];
 
 /** No line folding: a folded (`>`) annotation would be a different YAML document once unfolded. */
@@ -53,7 +57,7 @@ export const chartMetadata = {
   name: 'squash-tm',
   description: 'Squash TM test management with its PostgreSQL database',
   type: 'application',
-  version: '0.2.0',
+  version: '0.3.0',
   appVersion: defaults.squash.image.tag,
   // A floor and no ceiling: a new minor installs unless it removes an API the chart uses (the
   // validator's removed-API table says which), instead of being refused outright on release day.
