@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { PartialValues, renderOk } from '../support/helm';
 import { deliver, runContainerScript } from '../e2e/container-script';
+import { passwordSyncOutcome } from '../e2e/database-proof';
 import { describeWithPostgres, LocalPostgres, startPostgres } from '../e2e/local-postgres';
 import { passwordSyncContainer, probeAsContainer } from './password-sync-support';
 
@@ -131,6 +132,8 @@ describeWithPostgres(
         try {
           await sidecar.waitFor('PASS: role squashtm now has the password of Secret squash-squash-tm-credentials, key password (logged in with a trusted local connection).');
           expect([tcpLogin(pg, P1), tcpLogin(pg, pg.password)]).toEqual([true, false]);
+          // What the cluster harness reads from this log (tests/e2e/database-proof.ts).
+          expect(passwordSyncOutcome(sidecar.output)).toEqual({ ok: true, login: 'a trusted local connection' });
           expect(await probe(container, env)).toEqual({ code: 0, output: '' });
         } finally {
           expect(await sidecar.stop()).toBe(0);
@@ -231,9 +234,11 @@ describeWithPostgres(
           expect(sidecar.output).toContain('Fix: put the password role squashtm has now in Secret my-db, key previous-password');
           expect(sidecar.output).toContain('password authentication failed for user "squashtm"');
           expect((await probe(withPrevious, env)).code).toBe(1);
+          expect(passwordSyncOutcome(sidecar.output)).toMatchObject({ ok: false, problem: expect.stringMatching(/^FAIL: role squashtm refused every login/) });
           // The user adds the key: the next read retries at once (RETRY_SECONDS is far off).
           writeSecretFile(env.PREVIOUS_FILE!, pg.password);
           await sidecar.waitFor('PASS: role squashtm now has the password of Secret my-db, key password (logged in with Secret my-db, key previous-password).');
+          expect(passwordSyncOutcome(sidecar.output)).toEqual({ ok: true, login: 'Secret my-db, key previous-password' });
           expect([tcpLogin(pg, P1), tcpLogin(pg, pg.password)]).toEqual([true, false]);
           expect((await probe(withPrevious, env)).code).toBe(0);
 

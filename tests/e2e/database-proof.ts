@@ -56,3 +56,16 @@ export function tcpLoginProblem(output: string, user: string): string | undefine
   if (!address || address === 'socket') return 'the session went through a Unix socket, not TCP';
   return undefined;
 }
+
+/**
+ * Which login the password-sync container used to give the role the Secret's password, read from
+ * its log: the first real run says whether the image trusts local connections (the chart's
+ * assumption) or a fallback was needed. A FAIL as its last word is a failure.
+ */
+export function passwordSyncOutcome(log: string): { ok: true; login: string } | { ok: false; problem: string } {
+  const lines = log.split('\n').filter((l) => /^password-sync: (PASS|FAIL):/.test(l));
+  const last = lines.at(-1);
+  if (!last) return { ok: false, problem: "password-sync printed neither PASS nor FAIL: the role never got the Secret's password" };
+  const login = /^password-sync: PASS: .*\(logged in with (.+)\)\.$/.exec(last)?.[1];
+  return login ? { ok: true, login } : { ok: false, problem: last.replace(/^password-sync: /, '') };
+}

@@ -33,9 +33,15 @@ export interface Scenario {
   tables?: string[];
   /** The password the data directory holds, when it differs from the Secret's. */
   databasePassword?: string;
+  /** What the password-sync container printed (default: it logged in over a trusted local connection). */
+  passwordSyncLog?: string;
 }
 
 export const FAKE_PASSWORD = 'fake-test-password-not-secret';
+/** The password-sync container's log on the official image, whose pg_hba trusts local connections. */
+export const PASSWORD_SYNC_TRUSTED_LOG =
+  'password-sync: keeps the password of role squashtm equal to Secret squash-squash-tm-credentials, key password, read every 5s.\n' +
+  'password-sync: PASS: role squashtm now has the password of Secret squash-squash-tm-credentials, key password (logged in with a trusted local connection).\n';
 const COMPONENT = 'app.kubernetes.io/component';
 const list = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items });
 const clone = <T>(o: T): T => structuredClone(o);
@@ -296,6 +302,7 @@ export class FakeCluster {
       case 'exec':
         return this.exec(args, input);
       case 'logs':
+        if (args.includes('password-sync')) return { stdout: this.scenario.passwordSyncLog ?? PASSWORD_SYNC_TRUSTED_LOG };
         return { stdout: 'FAIL: psql as squashtm on squashtm could not run SELECT 1 (error above)\n' };
       case 'port-forward':
         return {

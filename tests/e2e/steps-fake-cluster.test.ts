@@ -13,7 +13,7 @@ import { closedPort, FakeTools, fakeSquash, startFakeTools } from './fake-tools'
 import { Kube } from './kube';
 import { briefChecks } from './steps/brief-checks';
 import { cleanup } from './steps/cleanup';
-import { expectSquashTables, expectTcpLogin } from './steps/database';
+import { expectSquashTables, expectTcpLogin, reportPasswordSync } from './steps/database';
 import { helmTest } from './steps/helm-test';
 import { expectReachable } from './steps/reach';
 import { install, waitInstalled } from './steps/install';
@@ -93,6 +93,16 @@ describe('harness steps on a fake cluster', () => {
     expect(lines).toContain(
       "database in use: Squash TM's tables are in the chart's PostgreSQL (4 tables, among them databasechangelog, core_user)",
     );
+  });
+
+  it('step 3 reports which login password-sync used, and fails on its FAIL line', async () => {
+    const trusted = await installed({});
+    await reportPasswordSync(trusted.ctx);
+    expect(trusted.lines).toContain("password-sync: the role has the Secret's password, logged in with a trusted local connection");
+    const refused = await installed({ passwordSyncLog: 'password-sync: FAIL: role squashtm refused every login over the socket\n' });
+    await expect(reportPasswordSync(refused.ctx)).rejects.toThrow('password-sync: FAIL: role squashtm refused every login over the socket');
+    const silent = await installed({ passwordSyncLog: 'password-sync: waiting for the server on the socket in /var/run/postgresql.\n' });
+    await expect(reportPasswordSync(silent.ctx)).rejects.toThrow('printed neither PASS nor FAIL');
   });
 
   it("step 9's TCP login fails when the data directory holds another password than the Secret, without printing either", async () => {

@@ -2,7 +2,7 @@
 // a TCP login with the Secret's credentials after the reinstall.
 import { parseObjects } from '../../support/helm';
 import { Context, expected } from '../context';
-import { Credential, loginTarget, missingSquashTables, tcpLoginProblem, tcpLoginScript } from '../database-proof';
+import { Credential, loginTarget, missingSquashTables, passwordSyncOutcome, tcpLoginProblem, tcpLoginScript } from '../database-proof';
 import { SQUASH_TABLES, squashTablesSql } from '../image-contract';
 import { orThrow } from '../kube';
 import { kubectlError } from '../cluster';
@@ -26,6 +26,16 @@ export async function expectSquashTables(ctx: Context): Promise<void> {
   ctx.log(
     `database in use: Squash TM's tables are in the chart's PostgreSQL (${tables.length} tables, among them ${SQUASH_TABLES.join(', ')})`,
   );
+}
+
+/** Reports which login password-sync used: whether the image trusts local connections, as assumed. */
+export async function reportPasswordSync(ctx: Context): Promise<void> {
+  const workload = expected(ctx).postgresWorkload;
+  if (!workload) return ctx.log('no PostgreSQL in the release (external database): no password-sync to report');
+  const logs = orThrow('kubectl logs -c password-sync', await ctx.kube.kubectl(['logs', workload, '-c', 'password-sync', '--tail=200']));
+  const outcome = passwordSyncOutcome(logs.stdout);
+  if (!outcome.ok) throw new StepFailure(`password-sync: ${outcome.problem}`);
+  ctx.log(`password-sync: the role has the Secret's password, logged in with ${outcome.login}`);
 }
 
 async function read(ctx: Context, credential: Credential): Promise<string> {

@@ -1,9 +1,9 @@
 // Steps 2 and 3: install into a fresh namespace, then wait until the release is ready and Squash TM's
-// tables are in the chart's PostgreSQL.
+// tables are in the chart's PostgreSQL, and which login password-sync used.
 import { Context, expected, readExpectations, valuesArgs } from '../context';
 import { orThrow } from '../kube';
 import { waitReady } from '../wait';
-import { expectSquashTables } from './database';
+import { expectSquashTables, reportPasswordSync } from './database';
 
 export async function install(ctx: Context): Promise<void> {
   const { kube, options } = ctx;
@@ -28,4 +28,5 @@ export async function waitInstalled(ctx: Context): Promise<void> {
     log: ctx.log,
   });
   await expectSquashTables(ctx);
+  await reportPasswordSync(ctx);
 }
