@@ -14,7 +14,7 @@ import { FakeApiServer, startFakeApiServer } from '../support/fake-api-server';
 import { K8sObject, PartialValues, renderOk } from '../support/helm';
 import { mainContainer, one } from '../support/objects';
 import { podSecurityViolations } from '../validator/pod-security';
-import { FAKE_PASSWORD } from './scenarios';
+import { FAKE_CRYPTO_SECRET, FAKE_JWT_SECRET, FAKE_PASSWORD } from './scenarios';
 import { passwordSyncContainer, postgresqlPod, probeAsContainer } from './password-sync-support';
 
 const modes: [string, PartialValues, { secret: string; user: string; password: string }][] = [
@@ -59,6 +59,16 @@ describe.each<HelmMajor>(['helm4', 'helm3'])('the database password, rendered by
     const objects = await renderOk({ helm, kubeconfig: cluster.kubeconfig, values: { auth: { password: FAKE_PASSWORD } } });
     expect(objects.filter(isPasswordHook).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
     expect(Object.keys(postgresqlPod(objects).metadata?.annotations ?? {})).not.toContain('checksum/secret');
+  });
+
+  it('changing the database password or Squash TM\'s own secrets rolls Squash TM and leaves the PostgreSQL pod as it was', async () => {
+    const before = await renderOk({ helm, values: { auth: { password: FAKE_PASSWORD } } });
+    const after = await renderOk({
+      helm,
+      values: { auth: { password: `${FAKE_PASSWORD}-2` }, squash: { secrets: { jwtSecret: FAKE_JWT_SECRET, cryptoSecret: FAKE_CRYPTO_SECRET } } },
+    });
+    expect(postgresqlPod(after)).toEqual(postgresqlPod(before));
+    expect(squashOf(after).spec?.template).not.toEqual(squashOf(before).spec?.template);
   });
 
   describe.each(modes)('with %s', (_mode, values, expected) => {
