@@ -9,24 +9,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FakeApiServer, startFakeApiServer, StoredObject } from '../support/fake-api-server';
+import type { FakeApiServer, StoredObject } from '../support/fake-api-server';
 import { ownersOf } from '../support/fake-managed-fields';
 import { K8sObject, renderOk } from '../support/helm';
 import { decode, maybeOne } from '../support/objects';
-import { applied, JobRun, kubectl, runGeneratorJob } from '../support/secret-generator';
+import { APP, applied, DB, fakeClusters, JobRun, kubectl, runGeneratorJob } from '../support/secret-generator';
 import { FAKE_CRYPTO_SECRET, FAKE_JWT_SECRET, FAKE_PASSWORD } from './scenarios';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'secret-adoption-'));
-const servers: FakeApiServer[] = [];
-afterAll(() => Promise.all(servers.map((s) => s.close())));
-async function cluster(objects: StoredObject[] = []): Promise<FakeApiServer> {
-  const server = await startFakeApiServer(objects, dir);
-  servers.push(server);
-  return server;
-}
-
-const DB = 'squash-squash-tm-credentials';
-const APP = 'squash-squash-tm-app-secrets';
+const cluster = fakeClusters(dir);
 type Secret = StoredObject & { data?: Record<string, string>; type?: string };
 const secretIn = (server: FakeApiServer, name: string) => server.objects.get(`/api/v1/namespaces/default/secrets/${name}`) as Secret | undefined;
 const b64 = (text: string) => Buffer.from(text).toString('base64');

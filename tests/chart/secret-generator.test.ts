@@ -9,23 +9,14 @@ import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { HelmMajor } from '../../generator/toolchain/tools';
 import { crossObjectViolations } from '../validator/cross-object';
 import { podSecurityViolations } from '../validator/pod-security';
-import { FakeApiServer, ReceivedRequest, startFakeApiServer, StoredObject } from '../support/fake-api-server';
+import type { FakeApiServer, ReceivedRequest, StoredObject } from '../support/fake-api-server';
 import { K8sObject, render, renderOk } from '../support/helm';
 import { componentOf, decode, maybeOne, ofKind } from '../support/objects';
-import { applied, generatedSecretKeys, generatorJob, runGeneratorJob, withGeneratedSecrets } from '../support/secret-generator';
+import { APP, applied, DB, fakeClusters, generatedSecretKeys, generatorJob, runGeneratorJob, withGeneratedSecrets } from '../support/secret-generator';
 import { FAKE_CRYPTO_SECRET, FAKE_JWT_SECRET, FAKE_PASSWORD, scenarios, withFakePassword } from './scenarios';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fake-api-gen-'));
-const servers: FakeApiServer[] = [];
-afterAll(() => Promise.all(servers.map((s) => s.close())));
-async function cluster(objects: StoredObject[] = []): Promise<FakeApiServer> {
-  const server = await startFakeApiServer(objects, dir);
-  servers.push(server);
-  return server;
-}
-
-const DB = 'squash-squash-tm-credentials';
-const APP = 'squash-squash-tm-app-secrets';
+const cluster = fakeClusters(dir);
 type WithData = StoredObject & { data?: Record<string, string> };
 const secretIn = (server: FakeApiServer, name: string) => server.objects.get(`/api/v1/namespaces/default/secrets/${name}`) as WithData | undefined;
 const decodedData = (secret: WithData | undefined) => Object.fromEntries(Object.entries(secret?.data ?? {}).map(([k, v]) => [k, decode(v)]));
@@ -178,12 +169,11 @@ describe('the secret-generator Job', () => {
     const jwt = Buffer.from(FAKE_JWT_SECRET).toString('base64');
     const path = `/api/v1/namespaces/default/secrets/${APP}`;
     // Another writer adds crypto-secret between the Job's read and its patch.
-    const server = await startFakeApiServer([applied({ apiVersion: 'v1', kind: 'Secret', metadata: { name: APP }, data: { 'jwt-secret': jwt } })], dir, (method, url, objects) => {
+    const server = await cluster([applied({ apiVersion: 'v1', kind: 'Secret', metadata: { name: APP }, data: { 'jwt-secret': jwt } })], (method, url, objects) => {
       const current = objects.get(path) as WithData | undefined;
       if (method !== 'PATCH' || url !== path || !current) return;
       objects.set(path, { ...current, metadata: { ...current.metadata, resourceVersion: '999' }, data: { ...current.data, 'crypto-secret': 'b3RoZXI=' } } as StoredObject);
     });
-    servers.push(server);
     const run = await runGeneratorJob(objects, server.kubeconfig);
     expect(run.ok).toBe(false);
     expect(secretIn(server, APP)?.data).toEqual({ 'jwt-secret': jwt, 'crypto-secret': 'b3RoZXI=' });

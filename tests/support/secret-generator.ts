@@ -8,13 +8,30 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import { kubectlPath } from '../../generator/toolchain/tools';
-import { startFakeApiServer, StoredObject } from './fake-api-server';
+import { FakeApiServer, startFakeApiServer, StoredObject } from './fake-api-server';
 import { FAST_START_LOCALE, helmArgs, K8sObject, parseObjects, RenderOptions, runHelm } from './helm';
 import type { CrossObjectOptions } from '../validator/cross-object';
 import { componentOf } from './objects';
 import { shellQuote } from './shell-quote';
 
 const run = promisify(execFile);
+
+/** The Secrets the Job makes for the release `squash` of the default values. */
+export const DB = 'squash-squash-tm-credentials';
+export const APP = 'squash-squash-tm-app-secrets';
+
+/** Starts fake API servers for one test file, all closed once its tests are done. Call at module scope. */
+export function fakeClusters(
+  dir: string,
+): (objects?: StoredObject[], beforeAnswer?: Parameters<typeof startFakeApiServer>[2]) => Promise<FakeApiServer> {
+  const servers: FakeApiServer[] = [];
+  afterAll(() => Promise.all(servers.map((s) => s.close())));
+  return async (objects = [], beforeAnswer) => {
+    const server = await startFakeApiServer(objects, dir, beforeAnswer);
+    servers.push(server);
+    return server;
+  };
+}
 
 /** The rendered secret-generator Job, or undefined when the chart generates no Secret. */
 export function generatorJob(objects: readonly K8sObject[]): (K8sObject & IJob) | undefined {
