@@ -4,7 +4,6 @@
 // against what the bundled kubectl itself makes of it.
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
-import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 
 /** A dump's base name as the backup script writes it: `<UTC stamp>-<reason>`, or `latest`. */
 export const dumpNamePattern = /^(latest|[0-9]{8}T[0-9]{6}Z-[a-z0-9-]+)$/;
@@ -25,8 +24,6 @@ export interface RestoreJobSettings {
   dump: string;
   /** The Job's activeDeadlineSeconds: the procedure's own timeout, so the Job never outlives it. */
   deadlineSeconds: number;
-  /** Labels of pods the restore stops first (Squash TM): a required affinity to them can never be met. */
-  stoppedPodLabels: Record<string, string>;
 }
 
 export function restoreJob(cronJob: ICronJob, s: RestoreJobSettings): IJob {
@@ -61,58 +58,9 @@ export function restoreJob(cronJob: ICronJob, s: RestoreJobSettings): IJob {
     spec: {
       ...template.spec,
       activeDeadlineSeconds: s.deadlineSeconds,
-      template: { ...pod, spec: withoutRequiredAffinityTo({ ...pod.spec, containers }, s.stoppedPodLabels) },
+      template: { ...pod, spec: { ...pod.spec, containers } },
     },
   };
-}
-
-/**
- * The pod spec without the required pod-affinity terms that select pods carrying `labels`. The restore
- * stops Squash TM first, so a pod that must run beside a Squash TM pod (the backup claim's anchor when
- * the database is external) would stay Pending for ever; terms naming other pods (the PostgreSQL
- * anchor, which keeps running) stay.
- */
-export function withoutRequiredAffinityTo(spec: IPodSpec, labels: Record<string, string>): IPodSpec {
-  const required = spec.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
-  const kept = required.filter((term) => !selectsPodsLabelled(term.labelSelector, labels));
-  if (kept.length === required.length) return spec;
-  const result = structuredClone(spec);
-  const affinity = result.affinity!;
-  const podAffinity = affinity.podAffinity!;
-  if (kept.length > 0) podAffinity.requiredDuringSchedulingIgnoredDuringExecution = kept;
-  else delete podAffinity.requiredDuringSchedulingIgnoredDuringExecution;
-  if (Object.keys(podAffinity).length === 0) delete affinity.podAffinity;
-  if (Object.keys(affinity).length === 0) delete result.affinity;
-  return result;
-}
-
-type AffinityTerm = NonNullable<
-  NonNullable<NonNullable<IPodSpec['affinity']>['podAffinity']>['requiredDuringSchedulingIgnoredDuringExecution']
->[number];
-
-/** Whether a label selector (not empty) matches a pod with these labels. */
-function selectsPodsLabelled(selector: AffinityTerm['labelSelector'], labels: Record<string, string>): boolean {
-  const matchLabels = Object.entries(selector?.matchLabels ?? {});
-  const expressions = selector?.matchExpressions ?? [];
-  if (matchLabels.length + expressions.length === 0) return false;
-  return (
-    matchLabels.every(([k, v]) => labels[k] === v) &&
-    expressions.every((e) => {
-      const value = labels[e.key];
-      switch (e.operator) {
-        case 'In':
-          return value !== undefined && (e.values ?? []).includes(value);
-        case 'NotIn':
-          return value === undefined || !(e.values ?? []).includes(value);
-        case 'Exists':
-          return value !== undefined;
-        case 'DoesNotExist':
-          return value === undefined;
-        default:
-          return false;
-      }
-    })
-  );
 }
 
 export type JobOutcome = 'running' | 'succeeded' | 'failed';

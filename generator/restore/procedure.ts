@@ -197,7 +197,6 @@ export async function restore(o: RestoreOptions, io: Io, interrupts: Interrupts 
     name: jobName,
     dump: o.dump,
     deadlineSeconds: o.timeoutSeconds,
-    stoppedPodLabels: squash.spec?.template?.metadata?.labels ?? {},
   });
   if (o.dryRun) {
     io.log(`Would suspend cronjob/${cronName}, scale deployment/${squashName} from ${replicas} to 0, create this Job,`);

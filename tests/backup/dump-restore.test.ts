@@ -40,8 +40,7 @@ describeWithPostgres(
       rendered = cronJobOf('restore').spec!.jobTemplate.spec!.template.spec!.containers[0]!;
       // What `npm run restore` sends: the rendered container with DUMP set.
       restoreContainer = (name) =>
-        restoreJob(cronJobOf('restore'), { name: 'restore-test', dump: name, deadlineSeconds: 60, stoppedPodLabels: {} }).spec!.template
-          .spec!.containers[0]!;
+        restoreJob(cronJobOf('restore'), { name: 'restore-test', dump: name, deadlineSeconds: 60 }).spec!.template.spec!.containers[0]!;
     });
     afterAll(() => pg?.stop());
 

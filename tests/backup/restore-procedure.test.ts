@@ -5,13 +5,13 @@
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IContainer } from 'kubernetes-models/v1/Container';
-import { jobOutcome, parseDumpName, restoreJob, restoreJobName, withoutRequiredAffinityTo } from '../../generator/restore/job';
+import { jobOutcome, parseDumpName, restoreJob, restoreJobName } from '../../generator/restore/job';
 import { parseArgs } from '../../generator/restore/cli';
 import { commands, Io, KubectlResult, restore, RestoreError, RestoreOptions } from '../../generator/restore/procedure';
 import { podSecurityViolations } from '../validator/pod-security';
 import { FAKE_PASSWORD } from '../chart/scenarios';
 import { K8sObject, renderOk } from '../support/helm';
-import { componentOf, one } from '../support/objects';
+import { componentOf } from '../support/objects';
 
 const options: RestoreOptions = {
   dump: '20261129T030000Z-scheduled',
@@ -23,18 +23,16 @@ const options: RestoreOptions = {
 
 let cronJob: ICronJob;
 let restoreCronJob: ICronJob;
-let squashPodLabels: Record<string, string>;
 beforeAll(async () => {
   const objects = await renderOk({ values: { auth: { password: FAKE_PASSWORD }, backup: { enabled: true } }, namespace: 'squash' });
   const cronJobOf = (component: string) => objects.find((o) => o.kind === 'CronJob' && componentOf(o) === component) as unknown as ICronJob;
   cronJob = cronJobOf('backup');
   // As the API server returns it: with a uid, which the Job's owner reference names.
   restoreCronJob = { ...cronJobOf('restore'), metadata: { ...cronJobOf('restore').metadata, uid: 'fake-uid-1' } };
-  squashPodLabels = (one(objects, 'Deployment', 'squash').spec?.template.metadata?.labels ?? {}) as Record<string, string>;
 });
 
 const JOB = 'squash-squash-tm-restore-0';
-const settings = { name: JOB, dump: options.dump, deadlineSeconds: options.timeoutSeconds, stoppedPodLabels: {} };
+const settings = { name: JOB, dump: options.dump, deadlineSeconds: options.timeoutSeconds };
 
 const ok = (stdout: string): KubectlResult => ({ ok: true, stdout, stderr: '' });
 const list = (...items: object[]) => ok(JSON.stringify({ items }));
@@ -159,9 +157,7 @@ describe('the restore procedure', () => {
   it('sends the restore Job built from the live CronJob', async () => {
     const { io, stdins } = fakeIo();
     await restore(options, io);
-    expect(JSON.parse(stdins[0] as string)).toEqual(
-      restoreJob(restoreCronJob, { ...settings, stoppedPodLabels: squash.spec.template.metadata.labels }),
-    );
+    expect(JSON.parse(stdins[0] as string)).toEqual(restoreJob(restoreCronJob, settings));
   });
 
   it('puts Squash TM back at its own replica count and leaves an already suspended schedule suspended', async () => {
@@ -415,48 +411,6 @@ describe('the restore Job', () => {
     expect(jobOutcome(jobWith('Complete') as IJob)).toBe('succeeded');
     expect(jobOutcome(jobWith('Failed') as IJob)).toBe('failed');
     expect(jobOutcome({ status: { conditions: [{ type: 'Failed', status: 'False' }] } } as IJob)).toBe('running');
-  });
-});
-
-describe('the restore Job and a required pod affinity to the Squash TM pods it stops', () => {
-  const term = (matchLabels: Record<string, string>) => ({ labelSelector: { matchLabels }, topologyKey: 'kubernetes.io/hostname' });
-  const toSquash = term({ 'app.kubernetes.io/instance': 'squash', 'app.kubernetes.io/component': 'squash' });
-  const toPostgres = term({ 'app.kubernetes.io/instance': 'squash', 'app.kubernetes.io/component': 'postgresql' });
-  const withAffinity = (affinity: object): ICronJob => {
-    const copy = structuredClone(restoreCronJob);
-    copy.spec!.jobTemplate.spec!.template.spec!.affinity = affinity;
-    return copy;
-  };
-  const affinityOf = (c: ICronJob) => restoreJob(c, { ...settings, stoppedPodLabels: squashPodLabels }).spec!.template.spec!.affinity;
-
-  it('drops a required affinity to the Squash TM pods (the anchor with an external database): it could never be met', () => {
-    expect(affinityOf(withAffinity({ podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [toSquash] } }))).toBeUndefined();
-  });
-
-  it('keeps an affinity to the PostgreSQL pod (the anchor with the in-chart database), and everything else', () => {
-    const affinity = {
-      nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] },
-      podAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution: [toPostgres, toSquash],
-        preferredDuringSchedulingIgnoredDuringExecution: [],
-      },
-    };
-    expect(affinityOf(withAffinity(affinity))).toEqual({
-      nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] },
-      podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [toPostgres], preferredDuringSchedulingIgnoredDuringExecution: [] },
-    });
-  });
-
-  it('reads match expressions, and leaves a pod spec without such a term untouched (negative control)', () => {
-    const byExpression = {
-      labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: ['squash'] }] },
-      topologyKey: 'kubernetes.io/hostname',
-    };
-    const spec = { containers: [], affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [byExpression] } } };
-    expect(withoutRequiredAffinityTo(spec, squashPodLabels)).toEqual({ containers: [] });
-    const other = { containers: [], affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [toPostgres] } } };
-    expect(withoutRequiredAffinityTo(other, squashPodLabels)).toBe(other);
-    expect(withoutRequiredAffinityTo(spec, {})).toBe(spec);
   });
 });
 
