@@ -3,14 +3,10 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { K8sObject } from '../support/helm';
-import { componentOf } from '../support/objects';
+import { workloadOf } from '../support/objects';
 
 /** The PostgreSQL workload's pod template (StatefulSet or Deployment). */
-export function postgresqlPod(objects: K8sObject[]): IPodTemplateSpec {
-  const workload = objects.find((o) => (o.kind === 'StatefulSet' || o.kind === 'Deployment') && componentOf(o) === 'postgresql');
-  if (!workload) throw new Error('no PostgreSQL workload rendered');
-  return (workload as unknown as { spec: { template: IPodTemplateSpec } }).spec.template;
-}
+export const postgresqlPod = (objects: K8sObject[]): IPodTemplateSpec => workloadOf(objects, 'postgresql').spec!.template;
 
 export function passwordSyncContainer(objects: K8sObject[]): IContainer {
   const container = postgresqlPod(objects).spec?.containers.find((c) => c.name === 'password-sync');
