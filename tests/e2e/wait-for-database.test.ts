@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { renderOk } from '../support/helm';
 import { one } from '../support/objects';
+import { changedPieces } from '../validator/kubelet-expansion';
 import { runContainerScript } from './container-script';
 import { describeWithPostgres, LocalPostgres, startPostgres } from './local-postgres';
 
@@ -19,18 +20,11 @@ const waitForDatabase = async (values = {}): Promise<IContainer> => {
 
 const envOf = (c: IContainer, name: string) => c.env?.find((e) => e.name === name);
 
-/** Names the kubelet would expand in `$(NAME)` form: the container's own variables. */
-export function kubeletExpansions(c: IContainer): string[] {
+/** What of the container's texts the kubelet would change: "$$", and "$(NAME)" of its own variables. */
+function kubeletExpansions(c: IContainer): string[] {
   const names = new Set((c.env ?? []).map((e) => e.name));
   const texts = [...(c.command ?? []), ...(c.args ?? []), ...(c.env ?? []).map((e) => e.value ?? '')];
-  const found = texts.flatMap((t) => [
-    ...(t.includes('$$') ? ['$$'] : []),
-    ...[...t.matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)]
-      .map((m) => m[1] as string)
-      .filter((n) => names.has(n))
-      .map((n) => `$(${n})`),
-  ]);
-  return [...new Set(found)];
+  return [...new Set(texts.flatMap((t) => changedPieces(t, (n) => names.has(n)).map((p) => p.text)))];
 }
 
 describe('the wait-for-database init container', () => {
